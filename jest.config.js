@@ -1,0 +1,12 @@
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  roots: ['<rootDir>/test'],
+  testMatch: ['**/*.test.ts'],
+  setupFiles: ['<rootDir>/test/setup-env.ts'],
+  setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
+  // .js must match too: ESM-only dependencies (ky, middy) are compiled by swc.
+  transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
+  transformIgnorePatterns: ['/node_modules/(?!(ky|@middy)/)'],
+  testTimeout: 30000,
+};
