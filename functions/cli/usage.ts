@@ -1,0 +1,26 @@
+/** A mistake in how the CLI was called: printed with the usage line, exit code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const USAGE = `Usage: coupa-connector <command> [options]
+  (from a checkout: npm run --silent cli -- <command> [options])
+
+Commands:
+  objects [--json]                 the object catalog: key, path, title, capabilities, scopes
+  simulator [--port N] [--records N] [--latency-ms N] [--client-id ID] [--client-secret S]
+            [--seed N] [--time-zone ZONE] [--no-rate-limit]
+                                   start the Coupa simulator; first stdout line is its base URL
+  help                             this text
+
+Credentials for commands that call Coupa come from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET
+(optional COUPA_SCOPES, space-separated).`;
+
+/** Parses a whole non-negative integer flag value, naming the flag when it is not one. */
+export function intFlag(name: string, value: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d+$/.test(value) || Number(value) < min || Number(value) > max) {
+    throw new UsageError(`--${name} must be a whole number between ${min} and ${max}, got "${value}"`);
+  }
+  return Number(value);
+}
