@@ -1,0 +1,40 @@
+// Token wiring shared by handlers: the secrets named by the construct's environment
+// (CoupaConnector.tokenEnvironment), Secrets Manager as the store, and Coupa's token endpoint.
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
+import { requestToken } from '../../shared/coupa/auth';
+import type { GrantType } from '../../shared/tokens/credentials';
+import type { RefreshDeps, TokenLogger } from '../../shared/tokens/refresh-stored-token';
+import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
+import { requiredEnv } from './env';
+
+export interface TokenSecretsConfig {
+  readonly credentialsSecretId: string;
+  readonly tokenSecretId: string;
+  readonly defaultHost?: string;
+  readonly expectedGrantType?: GrantType;
+}
+
+/** Reads CREDENTIALS_SECRET_ARN, TOKEN_SECRET_ARN and the optional COUPA_HOST, COUPA_GRANT_TYPE. */
+export function tokenSecretsFromEnv(): TokenSecretsConfig {
+  const grant = process.env.COUPA_GRANT_TYPE;
+  if (grant && grant !== 'client_credentials' && grant !== 'authorization_code') {
+    throw new Error('environment variable COUPA_GRANT_TYPE must be client_credentials or authorization_code');
+  }
+  return {
+    credentialsSecretId: requiredEnv('CREDENTIALS_SECRET_ARN'),
+    tokenSecretId: requiredEnv('TOKEN_SECRET_ARN'),
+    ...(process.env.COUPA_HOST ? { defaultHost: process.env.COUPA_HOST } : {}),
+    ...(grant ? { expectedGrantType: grant as GrantType } : {}),
+  };
+}
+
+/** Secrets Manager (default SDK config: region, credentials, AWS_ENDPOINT_URL_*) + Coupa's token endpoint. */
+export function awsTokenDeps(logger?: TokenLogger, client = new SecretsManagerClient({})): RefreshDeps {
+  return { secrets: new SecretsManagerSecretStore(client), requestToken, ...(logger ? { logger } : {}) };
+}
+
+/** The TokenProvider a poller or action hands to the Coupa client; build once at module scope. */
+export function storedTokenProviderFromEnv(logger?: TokenLogger): StoredTokenProvider {
+  return new StoredTokenProvider(awsTokenDeps(logger), tokenSecretsFromEnv());
+}

@@ -1,0 +1,191 @@
+// The CoupaConnector construct: everything one Coupa instance needs in the customer's account.
+// This first part holds the event bus, the two token secrets and the scheduled token refresh;
+// pollers and action functions attach to the public properties below.
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
+import { HandlerFunction } from './HandlerFunction';
+import { validateConnectorProps } from './validate-props';
+
+export interface CoupaConnectorProps {
+  /** Instance name: lowercase letters, digits, dashes. Events use the source `coupa.<instance>`. */
+  readonly instance: string;
+  /**
+   * The instance URL, e.g. `https://acme.coupahost.com`, used when the credentials secret has no `host`.
+   * @default - the credentials secret must hold `host`
+   */
+  readonly host?: string;
+  /**
+   * How the stored credentials obtain tokens. `authorization_code` lets the token functions write the
+   * rotated refresh token back into the credentials secret; it must match the secret's `grantType`.
+   * @default 'client_credentials'
+   */
+  readonly grantType?: GrantType;
+  /** A bus to publish to instead of creating one. Not together with `eventBusProps`. @default - a new bus */
+  readonly existingEventBus?: events.IEventBus;
+  /** Overrides for the new bus. Not together with `existingEventBus`. @default - CDK defaults */
+  readonly eventBusProps?: events.EventBusProps;
+  /**
+   * A secret that already holds `{host?, grantType, clientId, clientSecret, scopes?, refreshToken?}`.
+   * @default - a new secret holding placeholders; store the real values before first use
+   */
+  readonly existingCredentialsSecret?: secretsmanager.ISecret;
+  /**
+   * What happens to a created credentials secret when it leaves the stack.
+   * @default RemovalPolicy.RETAIN - it holds what a person typed in (and the rotated refresh token)
+   */
+  readonly credentialsSecretRemovalPolicy?: RemovalPolicy;
+  /** How often the scheduled refresh runs. @default Duration.hours(4) */
+  readonly tokenRefreshInterval?: Duration;
+  /**
+   * The scheduled run mints a new token when the stored one has less than this left; must exceed
+   * `tokenRefreshInterval` and stay under Coupa's 24 h token lifetime. With the defaults (4 h, 6 h)
+   * a token is replaced at 18–22 h of age, as Coupa advises (~20 h).
+   * @default Duration.hours(6)
+   */
+  readonly tokenMinValidity?: Duration;
+  /** Retention of the functions' log groups. @default logs.RetentionDays.ONE_MONTH */
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class CoupaConnector extends Construct {
+  readonly instance: string;
+  readonly host?: string;
+  readonly grantType: GrantType;
+  /** Where Coupa change events go. */
+  readonly eventBus: events.IEventBus;
+  /** Source of every event: `coupa.<instance>`. */
+  readonly eventSource: string;
+  /** OAuth client credentials (and the rotated refresh token for authorization-code grants). */
+  readonly credentialsSecret: secretsmanager.ISecret;
+  /** The cached access token `{accessToken, tokenType, expiresAt, scopes}`. */
+  readonly tokenSecret: secretsmanager.ISecret;
+  readonly tokenRefreshFunction: lambda.IFunction;
+  readonly tokenRefreshSchedule: events.Rule;
+  /** In ALARM when a token refresh failed; attach an action (SNS) to be told. */
+  readonly tokenRefreshAlarm: cloudwatch.Alarm;
+  /** Environment that lets a handler build a StoredTokenProvider (functions/lib/tokens.ts). */
+  readonly tokenEnvironment: Readonly<Record<string, string>>;
+
+  constructor(scope: Construct, id: string, props: CoupaConnectorProps) {
+    super(scope, id);
+    const resolved = validateConnectorProps(props);
+    this.instance = props.instance;
+    this.host = props.host;
+    this.grantType = resolved.grantType;
+    this.eventSource = `coupa.${props.instance}`;
+
+    this.eventBus = props.existingEventBus ?? new events.EventBus(this, 'EventBus', props.eventBusProps);
+    this.credentialsSecret = props.existingCredentialsSecret ?? this.createCredentialsSecret(props);
+    this.tokenSecret = this.createTokenSecret();
+
+    this.tokenEnvironment = {
+      CREDENTIALS_SECRET_ARN: this.credentialsSecret.secretArn,
+      TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
+      COUPA_GRANT_TYPE: this.grantType,
+      ...(props.host ? { COUPA_HOST: props.host } : {}),
+    };
+
+    const refresh = new HandlerFunction(this, 'TokenRefresh', {
+      handlerFile: 'token-refresh.ts',
+      description: `Refreshes the stored Coupa access token for ${props.instance}`,
+      environment: {
+        ...this.tokenEnvironment,
+        POWERTOOLS_SERVICE_NAME: 'coupa-token-refresh',
+        MIN_VALIDITY_SECONDS: String(resolved.tokenMinValidity.toSeconds()),
+      },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    this.tokenRefreshFunction = refresh.function;
+    this.grantTokenAccess(refresh.role);
+    // Async invocations: Lambda retries twice. No DLQ: a scheduled event carries no data, the next
+    // run (and every consumer's own expiry/401 path) refreshes anyway; the alarm tells a person.
+    refresh.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
+
+    this.tokenRefreshSchedule = new events.Rule(this, 'TokenRefreshSchedule', {
+      description: `Refreshes the Coupa access token for ${props.instance} ahead of expiry`,
+      schedule: events.Schedule.rate(resolved.tokenRefreshInterval),
+      targets: [new targets.LambdaFunction(refresh.function, { retryAttempts: 2, maxEventAge: Duration.hours(1) })],
+    });
+
+    this.tokenRefreshAlarm = new cloudwatch.Alarm(this, 'TokenRefreshFailed', {
+      alarmDescription: `Coupa token refresh for ${props.instance} failed; check its logs and the credentials secret`,
+      metric: refresh.function.metricErrors({ period: Duration.hours(1) }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+  }
+
+  /**
+   * Lets a grantee use the tokens the way StoredTokenProvider does: read the cached token, and on
+   * expiry or a 401 refresh it (read credentials, write the token; for authorization-code grants
+   * also write the rotated refresh token). Nothing else: no Describe/List/Update/Delete.
+   */
+  grantTokenAccess(grantee: iam.IGrantable): void {
+    grantSecret(grantee, this.tokenSecret, ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    const credentialActions = ['secretsmanager:GetSecretValue'];
+    if (this.grantType === 'authorization_code') credentialActions.push('secretsmanager:PutSecretValue');
+    grantSecret(grantee, this.credentialsSecret, credentialActions);
+  }
+
+  private createCredentialsSecret(props: CoupaConnectorProps): secretsmanager.Secret {
+    // The template is constant on purpose: CloudFormation regenerates the value whenever the template
+    // changes, which would wipe what the user stored. Host and grant type come from props instead.
+    const secret = new secretsmanager.Secret(this, 'CredentialsSecret', {
+      description: `Coupa OAuth client credentials for ${props.instance}: replace clientId and clientSecret`,
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ clientId: CREDENTIALS_PLACEHOLDER, scopes: [] }),
+        generateStringKey: 'clientSecret',
+        excludePunctuation: true,
+      },
+      removalPolicy: props.credentialsSecretRemovalPolicy ?? RemovalPolicy.RETAIN,
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Holds the OAuth client credentials an administrator issues in Coupa (Setup > OAuth2/OpenID Connect Clients); ' +
+        'Secrets Manager rotation cannot re-issue them. The refresh token inside (authorization-code grants) ' +
+        'is rotated by the token-refresh function on every refresh.',
+    });
+    return secret;
+  }
+
+  private createTokenSecret(): secretsmanager.Secret {
+    const secret = new secretsmanager.Secret(this, 'TokenSecret', {
+      description: `Cached Coupa access token for ${this.instance}; written by the token-refresh function`,
+      // A placeholder value: consumers read anything that is not a token as "no token yet".
+      generateSecretString: {
+        secretStringTemplate: JSON.stringify({ note: 'written by the token-refresh function' }),
+        generateStringKey: 'placeholder',
+        excludePunctuation: true,
+      },
+      removalPolicy: RemovalPolicy.DESTROY, // a cache: the next refresh recreates its content
+    });
+    Validations.of(secret).acknowledge({
+      id: 'AwsSolutions-SMG4',
+      reason:
+        'Rotated by our own scheduled token-refresh function (EventBridge rate rule), which mints a new Coupa ' +
+        'access token before the old one expires; Secrets Manager rotation would need a second function ' +
+        'doing the same and cannot coordinate with the 401-triggered refresh.',
+    });
+    return secret;
+  }
+}
+
+function grantSecret(grantee: iam.IGrantable, secret: secretsmanager.ISecret, actions: string[]): void {
+  iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [secret.secretArn] });
+  // Customer-managed keys only; the default aws/secretsmanager key needs no grant.
+  if (secret.encryptionKey) {
+    secret.encryptionKey.grantDecrypt(grantee);
+    if (actions.includes('secretsmanager:PutSecretValue')) secret.encryptionKey.grantEncrypt(grantee);
+  }
+}

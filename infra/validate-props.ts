@@ -1,0 +1,50 @@
+// Props checks, run first in the CoupaConnector constructor (Solutions Constructs habit): each error
+// names the props involved and what to do.
+import { Duration, Token } from 'aws-cdk-lib';
+import type { GrantType } from '../shared/tokens/credentials';
+import type { CoupaConnectorProps } from './CoupaConnector';
+
+export interface ResolvedConnectorProps {
+  readonly grantType: GrantType;
+  readonly tokenRefreshInterval: Duration;
+  readonly tokenMinValidity: Duration;
+}
+
+const TOKEN_LIFETIME_HOURS = 24; // Coupa: expires_in = 86399 s
+
+export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConnectorProps {
+  if (props.existingEventBus && props.eventBusProps) {
+    throw new Error('CoupaConnector: set existingEventBus or eventBusProps, not both');
+  }
+  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(props.instance)) {
+    throw new Error(`CoupaConnector: instance must be lowercase letters, digits and dashes (got "${props.instance}")`);
+  }
+  if (props.host !== undefined && !Token.isUnresolved(props.host)) {
+    let url: URL | undefined;
+    try {
+      url = new URL(props.host);
+    } catch {
+      url = undefined;
+    }
+    if (url?.protocol !== 'https:' || url.pathname.replace(/\/+$/, '') !== '') {
+      throw new Error(`CoupaConnector: host must be an https:// instance URL without a path, e.g. https://acme.coupahost.com (got "${props.host}")`);
+    }
+  }
+  const grantType = props.grantType ?? 'client_credentials';
+  if (grantType !== 'client_credentials' && grantType !== 'authorization_code') {
+    throw new Error(`CoupaConnector: grantType must be client_credentials or authorization_code`);
+  }
+  const tokenRefreshInterval = props.tokenRefreshInterval ?? Duration.hours(4);
+  const tokenMinValidity = props.tokenMinValidity ?? Duration.hours(6);
+  const intervalMinutes = tokenRefreshInterval.toMinutes({ integral: false });
+  if (intervalMinutes < 1 || !Number.isInteger(intervalMinutes)) {
+    throw new Error('CoupaConnector: tokenRefreshInterval must be a whole number of minutes, at least 1');
+  }
+  if (tokenMinValidity.toMinutes({ integral: false }) <= intervalMinutes) {
+    throw new Error('CoupaConnector: tokenMinValidity must exceed tokenRefreshInterval, or the token can expire between two runs');
+  }
+  if (tokenMinValidity.toHours({ integral: false }) >= TOKEN_LIFETIME_HOURS) {
+    throw new Error(`CoupaConnector: tokenMinValidity must stay under Coupa's ${TOKEN_LIFETIME_HOURS} h token lifetime`);
+  }
+  return { grantType, tokenRefreshInterval, tokenMinValidity };
+}

@@ -1,0 +1,94 @@
+// The credentials secret: its shape, parsed once at the edge. Error messages name fields, never values.
+import { z } from 'zod';
+import { InvalidCredentialsError } from './errors';
+
+/** Value the deployed credentials secret starts with; the user replaces it (see README). */
+export const CREDENTIALS_PLACEHOLDER = 'REPLACE_ME';
+
+export type GrantType = 'client_credentials' | 'authorization_code';
+
+/** Parsed credentials secret `{host, grantType, clientId, clientSecret, scopes, refreshToken?}`. */
+export interface Credentials {
+  readonly host: string;
+  readonly grantType: GrantType;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly scopes?: string[];
+  readonly refreshToken?: string;
+}
+
+const nonEmpty = z.string().trim().min(1);
+const schema = z.object({
+  host: nonEmpty.optional(),
+  grantType: z.enum(['client_credentials', 'authorization_code']).default('client_credentials'),
+  clientId: nonEmpty,
+  clientSecret: nonEmpty,
+  // Scopes as a JSON array or as Coupa's own space-separated string.
+  scopes: z.union([z.array(nonEmpty), z.string()]).optional(),
+  refreshToken: nonEmpty.optional(),
+});
+
+// Our own wording per field: zod's messages are not guaranteed to leave the input out.
+const expected: Record<string, string> = {
+  host: 'host must be the instance URL, e.g. https://acme.coupahost.com',
+  grantType: 'grantType must be client_credentials or authorization_code',
+  clientId: 'clientId must be a non-empty string',
+  clientSecret: 'clientSecret must be a non-empty string',
+  scopes: 'scopes must be an array of strings or a space-separated string',
+  refreshToken: 'refreshToken must be a non-empty string',
+};
+
+const isLoopback = (hostname: string) =>
+  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
+
+/**
+ * Validates the credentials secret's JSON. `defaultHost` (the stack's configured host) is used when
+ * the secret has no `host`. Throws {@link InvalidCredentialsError} listing every problem.
+ */
+export function parseCredentials(secretId: string, raw: unknown, defaultHost?: string): Credentials {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    throw new InvalidCredentialsError(secretId, ['the secret must be a JSON object']);
+  }
+  const record = raw as Record<string, unknown>;
+  const result = schema.safeParse(record);
+  const problems: string[] = [];
+  if (!result.success) {
+    const fields = [...new Set(result.error.issues.map((i) => String(i.path[0] ?? '')))];
+    for (const f of fields) {
+      const v = record[f];
+      const missing = v === undefined || v === null || (typeof v === 'string' && v.trim() === '');
+      problems.push(missing ? `missing ${f}` : (expected[f] ?? `${f} is invalid`));
+    }
+    throw new InvalidCredentialsError(secretId, problems);
+  }
+  const c = result.data;
+  if (c.clientId === CREDENTIALS_PLACEHOLDER) {
+    problems.push(`clientId still holds the placeholder ${CREDENTIALS_PLACEHOLDER}: store the Coupa OAuth client's identifier and secret`);
+  }
+  const host = c.host ?? defaultHost;
+  if (!host) problems.push('missing host');
+  else if (!validHost(host)) problems.push(`${expected.host}; plain http:// only for loopback hosts`);
+  if (c.grantType === 'authorization_code' && !c.refreshToken) {
+    problems.push('missing refreshToken (required for grantType authorization_code)');
+  }
+  if (problems.length > 0 || !host) throw new InvalidCredentialsError(secretId, problems);
+  const scopes = typeof c.scopes === 'string' ? c.scopes.split(/\s+/).filter(Boolean) : c.scopes;
+  return {
+    host: host.replace(/\/+$/, ''),
+    grantType: c.grantType,
+    clientId: c.clientId,
+    clientSecret: c.clientSecret,
+    ...(scopes ? { scopes } : {}),
+    ...(c.refreshToken ? { refreshToken: c.refreshToken } : {}),
+  };
+}
+
+function validHost(host: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(host);
+  } catch {
+    return false;
+  }
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
+}
