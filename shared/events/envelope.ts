@@ -1,0 +1,68 @@
+import { createHash } from 'node:crypto';
+import type { CatalogObject } from '../catalog';
+import { detailTypeOf } from './detail-types';
+import type { ChangeKind, CoupaEventDetail, CoupaRecord, DataRef, EventMetadata, ReturnType } from './types';
+
+export interface EnvelopeContext {
+  readonly instance: string;
+  readonly source: string;
+  readonly returnType: ReturnType;
+  readonly runId: string;
+}
+
+/** A UTC instant with whole seconds, `2026-11-27T08:00:00Z`, from any ISO-8601 string with an offset. */
+export function toUtcSecond(value: unknown): string {
+  const ms = typeof value === 'string' ? Date.parse(value) : Number.NaN;
+  if (Number.isNaN(ms)) throw new Error(`Not an ISO-8601 instant: ${JSON.stringify(value)}`);
+  return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** `created` when this is the record's first version (created-at equals updated-at, as instants). */
+export function changeKindOf(record: CoupaRecord): ChangeKind {
+  const created = record['created-at'];
+  return created !== undefined && toUtcSecond(created) === toUtcSecond(record['updated-at']) ? 'created' : 'updated';
+}
+
+/** A UUID-shaped id derived from the idempotency key: the same version always gets the same id. */
+function eventIdOf(idempotencyKey: string): string {
+  const h = createHash('sha256').update(idempotencyKey).digest('hex');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
+}
+
+/** The metadata of the event for one record version. */
+export function metadataOf(object: CatalogObject, record: CoupaRecord, ctx: EnvelopeContext): Omit<EventMetadata, 'payload'> {
+  const updatedAt = toUtcSecond(record['updated-at']);
+  const idempotencyKey = `${ctx.instance}:${object.key}:${record.id}:${updatedAt}`;
+  return {
+    schemaVersion: '1',
+    eventId: eventIdOf(idempotencyKey),
+    instance: ctx.instance,
+    object: object.key,
+    recordId: record.id,
+    updatedAt,
+    change: changeKindOf(record),
+    returnType: ctx.returnType,
+    idempotencyKey,
+    runId: ctx.runId,
+  };
+}
+
+/** The event detail carrying the record inline. */
+export function inlineDetail(object: CatalogObject, record: CoupaRecord, ctx: EnvelopeContext): CoupaEventDetail {
+  return { metadata: { ...metadataOf(object, record, ctx), payload: 'inline' }, data: record };
+}
+
+/** The event detail pointing at the record stored elsewhere (claim check). */
+export function claimCheckDetail(object: CatalogObject, record: CoupaRecord, ctx: EnvelopeContext, dataRef: DataRef): CoupaEventDetail {
+  return { metadata: { ...metadataOf(object, record, ctx), payload: 's3' }, dataRef };
+}
+
+/** The PutEvents entry (without bus name) for a detail. */
+export function entryOf(object: CatalogObject, detail: CoupaEventDetail, source: string) {
+  return {
+    Source: source,
+    DetailType: detailTypeOf(object, detail.metadata.change),
+    Detail: JSON.stringify(detail),
+    Time: Date.parse(detail.metadata.updatedAt),
+  };
+}

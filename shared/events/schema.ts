@@ -1,0 +1,79 @@
+import type { CatalogObject } from '../catalog';
+import { detailTypeOf, detailTypeSlug } from './detail-types';
+import type { ChangeKind } from './types';
+
+const SCHEMA_BASE = 'https://github.com/coupa-connector/coupa-connector/schemas/events/v1';
+const instant = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' };
+
+/**
+ * The JSON Schema (draft-07) of one detail type's `Detail`. `data` is the record exactly as Coupa
+ * returned it, so only the fields every record has are pinned; the rest follows Coupa's API reference.
+ */
+export function detailSchemaOf(object: CatalogObject, change: ChangeKind) {
+  const detailType = detailTypeOf(object, change);
+  const metadata = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['schemaVersion', 'eventId', 'instance', 'object', 'recordId', 'updatedAt', 'change', 'returnType', 'idempotencyKey', 'runId', 'payload'],
+    properties: {
+      schemaVersion: { const: '1' },
+      eventId: { type: 'string', minLength: 1 },
+      instance: { type: 'string', minLength: 1 },
+      object: { const: object.key },
+      recordId: { type: 'integer' },
+      updatedAt: instant,
+      change: { const: change },
+      returnType: { enum: ['default', 'shallow', 'limited'] },
+      idempotencyKey: { type: 'string', pattern: `^[^:]+:${object.key}:\\d+:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$` },
+      runId: { type: 'string', minLength: 1 },
+      payload: { enum: ['inline', 's3'] },
+    },
+  };
+  const data = {
+    type: 'object',
+    description: `The ${object.title} record as Coupa returned it (dashed keys, custom fields included).`,
+    required: ['id', 'updated-at'],
+    properties: {
+      id: { type: 'integer' },
+      'created-at': { type: 'string' },
+      'updated-at': { type: 'string' },
+      'custom-fields': { type: 'object' },
+    },
+  };
+  const dataRef = {
+    type: 'object',
+    additionalProperties: false,
+    required: ['bucket', 'key', 'bytes', 'sha256'],
+    properties: {
+      bucket: { type: 'string', minLength: 1 },
+      key: { type: 'string', minLength: 1 },
+      bytes: { type: 'integer', minimum: 0 },
+      sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+    },
+  };
+  return {
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${SCHEMA_BASE}/${detailTypeSlug(detailType)}.json`,
+    title: detailType,
+    description: `EventBridge detail of "${detailType}" (source coupa.<instance>). Exactly one of data / dataRef.`,
+    type: 'object',
+    additionalProperties: false,
+    required: ['metadata'],
+    properties: { metadata, data, dataRef },
+    oneOf: [
+      { required: ['data'], not: { required: ['dataRef'] }, properties: { metadata: { properties: { payload: { const: 'inline' } } } } },
+      { required: ['dataRef'], not: { required: ['data'] }, properties: { metadata: { properties: { payload: { const: 's3' } } } } },
+    ],
+  };
+}
+
+/** Every schema file: name → content, for all trigger objects. */
+export function allDetailSchemas(objects: readonly CatalogObject[]): Map<string, ReturnType<typeof detailSchemaOf>> {
+  const files = new Map<string, ReturnType<typeof detailSchemaOf>>();
+  for (const object of objects.filter((o) => o.capabilities.trigger)) {
+    for (const change of ['created', 'updated'] as const) {
+      files.set(`${detailTypeSlug(detailTypeOf(object, change))}.json`, detailSchemaOf(object, change));
+    }
+  }
+  return files;
+}
