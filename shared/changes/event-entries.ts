@@ -1,0 +1,30 @@
+import type { CatalogObject } from '../catalog';
+import { claimCheckDetail, entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
+import type { PayloadStore } from './ports';
+
+/**
+ * EventBridge refuses entries over 256 KB (Source + DetailType + Detail + Resources). Records whose entry
+ * would pass this default go to the payload store and travel as `dataRef` (claim check).
+ */
+export const DEFAULT_INLINE_LIMIT_BYTES = 200 * 1024;
+
+export const entryBytes = (entry: Pick<CoupaEventEntry, 'Source' | 'DetailType' | 'Detail'>): number =>
+  Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
+
+/** The PutEvents entry for one record version, claim-checked when too large to travel inline. */
+export async function eventEntryOf(
+  object: CatalogObject,
+  record: CoupaRecord,
+  ctx: EnvelopeContext,
+  options: { inlineLimitBytes: number; payloads?: PayloadStore },
+): Promise<{ entry: CoupaEventEntry; claimChecked: boolean }> {
+  const inline = entryOf(object, inlineDetail(object, record, ctx), ctx.source);
+  if (entryBytes(inline) <= options.inlineLimitBytes) return { entry: inline, claimChecked: false };
+  if (!options.payloads) {
+    throw new Error(`${object.title} ${record.id} is ${entryBytes(inline)} bytes as an event, over the inline limit, and no payload store is configured for claim checks`);
+  }
+  const probe = inlineDetail(object, record, ctx).metadata;
+  const key = `${ctx.instance}/${object.key}/${record.id}/${probe.updatedAt.replace(/:/g, '')}.json`;
+  const dataRef = await options.payloads.put(key, JSON.stringify(record));
+  return { entry: entryOf(object, claimCheckDetail(object, record, ctx, dataRef), ctx.source), claimChecked: true };
+}

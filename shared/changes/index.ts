@@ -1,0 +1,6 @@
+export * from './cursor';
+export * from './plan';
+export * from './ports';
+export * from './run-poll';
+export * from './event-entries';
+export { versionOf } from './versions';

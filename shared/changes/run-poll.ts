@@ -1,0 +1,132 @@
+import type { CatalogObject } from '../catalog';
+import { defaultSource, type CoupaEventEntry, type ReturnType } from '../events';
+import { initialCursor, type Cursor } from './cursor';
+import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
+import { applyPage, nextRequest } from './plan';
+import type { CheckpointStore, EventPublisher, PayloadStore, RecordSource } from './ports';
+import { versionOf } from './versions';
+
+export interface PollLogger {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface PollDeps {
+  readonly records: RecordSource;
+  readonly checkpoints: CheckpointStore;
+  readonly publisher: EventPublisher;
+  readonly payloads?: PayloadStore;
+  /** Local clock, epoch ms. */
+  readonly now: () => number;
+  readonly log?: PollLogger;
+}
+
+export interface PollInput {
+  readonly object: CatalogObject;
+  readonly instance: string;
+  /** Event source. @default `coupa.<instance>` */
+  readonly source?: string;
+  /** How late a saved record may become visible to queries (commit lag, clock skew). */
+  readonly lagSeconds: number;
+  /** Where a poller without a cursor starts (epoch ms). @default now */
+  readonly sinceMs?: number;
+  readonly returnType: ReturnType;
+  /** Unique per run: the lease owner and every event's `runId`. */
+  readonly runId: string;
+  /** Make no new Coupa request after this instant (epoch ms): a backfill continues next run. */
+  readonly stopAtMs?: number;
+  /** @default 200 KiB */
+  readonly inlineLimitBytes?: number;
+  /** Save the cursor once this many records were published since the last save (and at the end). @default 100 */
+  readonly checkpointEveryRecords?: number;
+  /** How long the lease lasts beyond `stopAtMs`. @default 60 s */
+  readonly leaseMarginMs?: number;
+}
+
+export interface PollResult {
+  readonly published: number;
+  readonly claimChecked: number;
+  readonly deadLettered: number;
+  readonly requests: number;
+  readonly publishCalls: number;
+  readonly checkpointWrites: number;
+  readonly cursor: Cursor;
+  /** Why the run ended: nothing more is settled, or the time budget ran out. */
+  readonly stoppedBy: 'caught-up' | 'deadline';
+}
+
+/**
+ * One poll run for one object: the changes settled since the stored cursor, published as events, with
+ * the cursor saved only past what is published. Shared by the Lambda, the CLI and the tests.
+ */
+export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollResult> {
+  const { object, instance, runId } = input;
+  const key = `${instance}:${object.key}`;
+  const lagMs = input.lagSeconds * 1000;
+  const startedMs = deps.now();
+  const leaseUntil = () => (input.stopAtMs ?? deps.now() + 15 * 60_000) + (input.leaseMarginMs ?? 60_000);
+  const ctx = { instance, source: input.source ?? defaultSource(instance), returnType: input.returnType, runId };
+  const checkpointEvery = input.checkpointEveryRecords ?? 100;
+
+  const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
+  let cursor = stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
+  let version = stored?.version ?? 0;
+  let savedCursor: Cursor | undefined = stored?.cursor;
+  let checkpointWrites = 0;
+  const save = async () => {
+    if (savedCursor === cursor) return;
+    version = await deps.checkpoints.save(key, runId, cursor, version, leaseUntil());
+    savedCursor = cursor;
+    checkpointWrites++;
+  };
+
+  let published = 0, claimChecked = 0, deadLettered = 0, requests = 0, publishCalls = 0, sinceSave = 0;
+  let serverOffsetMs = 0; // Coupa's clock minus ours, learned from response Date headers
+  let stoppedBy: PollResult['stoppedBy'] = 'caught-up';
+  try {
+    // A first run records where it starts, so the next run begins there even if this one finds nothing.
+    if (!stored) await save();
+    for (;;) {
+      if (input.stopAtMs !== undefined && deps.now() >= input.stopAtMs) {
+        stoppedBy = 'deadline';
+        break;
+      }
+      const request = nextRequest(cursor, deps.now() + serverOffsetMs - lagMs);
+      if (!request) break;
+      const page = await deps.records.fetchPage(request);
+      requests++;
+      if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
+      const settledBefore = (page.serverTimeMs ?? deps.now() + serverOffsetMs) - lagMs;
+      const outcome = applyPage(cursor, request, page.records.map((r) => versionOf(r, object.key)), settledBefore);
+
+      if (outcome.publish.length > 0) {
+        const entries: CoupaEventEntry[] = [];
+        for (const v of outcome.publish) {
+          const built = await eventEntryOf(object, v.record, ctx, { inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES, payloads: deps.payloads });
+          entries.push(built.entry);
+          if (built.claimChecked) claimChecked++;
+        }
+        const report = await deps.publisher.publish(entries);
+        published += report.delivered;
+        deadLettered += report.deadLettered;
+        publishCalls += report.calls;
+        sinceSave += entries.length;
+      }
+      cursor = outcome.cursor;
+      if (sinceSave >= checkpointEvery) {
+        await save();
+        sinceSave = 0;
+      }
+      if (!outcome.more) break;
+    }
+    await save();
+  } catch (error) {
+    // Keep what is published before reporting the failure; the original error is the one to report.
+    await save().catch((saveError: unknown) => deps.log?.warn('Could not save the cursor after a failed run', { object: object.key, error: String(saveError) }));
+    throw error;
+  } finally {
+    await deps.checkpoints.release(key, runId).catch(() => undefined);
+  }
+  deps.log?.info('Poll run finished', { object: object.key, published, requests, checkpointWrites, stoppedBy, watermark: new Date(cursor.watermarkMs).toISOString() });
+  return { published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, cursor, stoppedBy };
+}
