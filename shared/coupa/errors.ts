@@ -1,0 +1,126 @@
+// The Coupa client's error family. Every error the client throws is one of these, so callers (and Step
+// Functions Retry/Catch) can match on `name` alone. Messages and fields never carry a token, a client
+// secret, a refresh token or an authorization code.
+
+/** Every `name` a Coupa error can have: the strings Step Functions matches in Retry/Catch. */
+export type CoupaErrorName =
+  | 'Coupa.Validation'
+  | 'Coupa.NotFound'
+  | 'Coupa.Unauthorized'
+  | 'Coupa.Forbidden'
+  | 'Coupa.Conflict'
+  | 'Coupa.RateLimited'
+  | 'Coupa.Transient'
+  | 'Coupa.Configuration';
+
+/** What an error knows about the request that failed. All optional: some errors precede any request. */
+export interface CoupaErrorDetails {
+  /** HTTP status Coupa answered with; absent for timeouts, network errors and input checks. */
+  readonly status?: number;
+  /** HTTP method, upper case. */
+  readonly method?: string;
+  /** URL path and query, with secret-bearing parameters redacted. */
+  readonly path?: string;
+  /** Coupa's own messages from the error body, in order. */
+  readonly coupaMessages?: readonly string[];
+  /** How long Coupa asked us to wait before trying again (429/503 `Retry-After`), in ms. */
+  readonly retryAfterMs?: number;
+  /** How many HTTP attempts were made (retries + 1). */
+  readonly attempts?: number;
+  readonly cause?: unknown;
+}
+
+/** Base of every error the Coupa client throws. Match subclasses by `name` (see the type guards). */
+export abstract class CoupaError extends Error {
+  abstract override readonly name: CoupaErrorName;
+  readonly status?: number;
+  readonly method?: string;
+  readonly path?: string;
+  readonly coupaMessages: string[];
+  readonly retryAfterMs?: number;
+  readonly attempts?: number;
+
+  constructor(message: string, details: CoupaErrorDetails = {}) {
+    super(message, details.cause === undefined ? undefined : { cause: details.cause });
+    // Only set what is known, so logged errors do not show a row of `undefined` fields.
+    if (details.status !== undefined) this.status = details.status;
+    if (details.method !== undefined) this.method = details.method;
+    if (details.path !== undefined) this.path = details.path;
+    this.coupaMessages = [...(details.coupaMessages ?? [])];
+    if (details.retryAfterMs !== undefined) this.retryAfterMs = details.retryAfterMs;
+    if (details.attempts !== undefined) this.attempts = details.attempts;
+  }
+}
+
+/** Bad input (rejected before sending), or Coupa answered 400/422 or another non-specific 4xx. Never retry. */
+export class CoupaValidationError extends CoupaError {
+  override readonly name = 'Coupa.Validation' as const;
+}
+
+/** Coupa answered 404: no such record or path. */
+export class CoupaNotFoundError extends CoupaError {
+  override readonly name = 'Coupa.NotFound' as const;
+}
+
+/** Coupa refused the token again after one forced refresh, or the token endpoint refused the credentials. */
+export class CoupaUnauthorizedError extends CoupaError {
+  override readonly name = 'Coupa.Unauthorized' as const;
+}
+
+/** Coupa answered 403: the OAuth client lacks a scope or permission. */
+export class CoupaForbiddenError extends CoupaError {
+  override readonly name = 'Coupa.Forbidden' as const;
+}
+
+/** Coupa answered 409. */
+export class CoupaConflictError extends CoupaError {
+  override readonly name = 'Coupa.Conflict' as const;
+}
+
+/** Coupa answered 429 and retries ran out (or it asked for a longer wait than allowed); see `retryAfterMs`. */
+export class CoupaRateLimitedError extends CoupaError {
+  override readonly name = 'Coupa.RateLimited' as const;
+}
+
+/** 5xx, timeout, connection reset or other network failure: usually worth retrying later. */
+export class CoupaTransientError extends CoupaError {
+  override readonly name = 'Coupa.Transient' as const;
+}
+
+/** The client was configured wrongly (host, options, credentials shape); thrown before any request. */
+export class CoupaConfigurationError extends CoupaError {
+  override readonly name = 'Coupa.Configuration' as const;
+}
+
+const names: ReadonlySet<string> = new Set<CoupaErrorName>([
+  'Coupa.Validation',
+  'Coupa.NotFound',
+  'Coupa.Unauthorized',
+  'Coupa.Forbidden',
+  'Coupa.Conflict',
+  'Coupa.RateLimited',
+  'Coupa.Transient',
+  'Coupa.Configuration',
+]);
+
+/** True for any Coupa client error, by class or by `name` (errors that crossed a serialisation boundary). */
+export function isCoupaError(error: unknown): error is CoupaError {
+  return (
+    error instanceof CoupaError ||
+    (error instanceof Error && names.has(error.name))
+  );
+}
+
+const guard =
+  <T extends CoupaError>(name: T['name']) =>
+  (error: unknown): error is T =>
+    isCoupaError(error) && error.name === name;
+
+export const isCoupaValidationError = guard<CoupaValidationError>('Coupa.Validation');
+export const isCoupaNotFoundError = guard<CoupaNotFoundError>('Coupa.NotFound');
+export const isCoupaUnauthorizedError = guard<CoupaUnauthorizedError>('Coupa.Unauthorized');
+export const isCoupaForbiddenError = guard<CoupaForbiddenError>('Coupa.Forbidden');
+export const isCoupaConflictError = guard<CoupaConflictError>('Coupa.Conflict');
+export const isCoupaRateLimitedError = guard<CoupaRateLimitedError>('Coupa.RateLimited');
+export const isCoupaTransientError = guard<CoupaTransientError>('Coupa.Transient');
+export const isCoupaConfigurationError = guard<CoupaConfigurationError>('Coupa.Configuration');

@@ -1,0 +1,157 @@
+// The retry policy: one decision function, plus the glue that hands it to ky's retry loop.
+//
+//   429                        → any method: wait as Coupa asks (Retry-After, up to maxRetryAfterMs),
+//                                else exponential backoff with jitter. A rate-limited request was not
+//                                processed, so even POST is safe to resend.
+//   500/502/503/504/408,
+//   timeouts, resets and other
+//   network errors             → idempotent methods only (GET, HEAD, PUT, PATCH, DELETE): backoff (503
+//                                honours Retry-After). POST is never resent: Coupa may have applied it.
+//   DNS "no such host"         → never (a wrong host does not fix itself).
+//   anything else (4xx, aborts,
+//   errors of our own)         → never: fail fast.
+//
+// A 401 is not handled here: the client refreshes the token once and resends (see client.ts).
+import { HTTPError, TimeoutError, type RetryOptions } from 'ky';
+import type { NormalizedRetryOptions } from './options';
+import { readRetryAfter, type RetryAfter } from './retry-timing';
+
+/** A failed attempt, reduced to what the policy and the error mapping need. */
+export type Failure =
+  | { readonly kind: 'status'; readonly status: number; readonly retryAfter: RetryAfter }
+  | { readonly kind: 'timeout' }
+  | { readonly kind: 'network'; readonly code?: string; readonly notSent: boolean }
+  | { readonly kind: 'aborted' }
+  | { readonly kind: 'other' };
+
+/** What to do about a failure: give up, back off, or wait as the response asked. */
+export type RetryDecision = 'fail' | 'backoff' | 'retry-after';
+
+const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
+/** Connection failures that happen before the request is written: it never reached Coupa. */
+const NOT_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * Classifies whatever a fetch attempt threw: ky's HTTPError/TimeoutError, undici's
+ * `TypeError('fetch failed')` (with a `cause.code`), an abort, or anything else.
+ */
+export function classifyFailure(error: unknown, now: number = Date.now()): Failure {
+  if (error instanceof HTTPError) {
+    return { kind: 'status', status: error.response.status, retryAfter: readRetryAfter(error.response.headers, now) };
+  }
+  if (error instanceof TimeoutError) return { kind: 'timeout' };
+  if (!(error instanceof Error)) return { kind: 'other' };
+  if (error.name === 'AbortError') return { kind: 'aborted' };
+  const code = networkCode(error);
+  if (code !== undefined || (error.name === 'TypeError' && /fetch failed|network|socket/i.test(error.message))) {
+    return code === undefined ? { kind: 'network', notSent: false } : { kind: 'network', code, notSent: NOT_SENT_CODES.has(code) };
+  }
+  return { kind: 'other' };
+}
+
+/** The error code of a network failure (`ECONNRESET`, `UND_ERR_SOCKET`…), looking through `cause`. */
+export function networkCode(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e instanceof Object && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
+  }
+  return undefined;
+}
+
+/** Is it safe to resend this method after an unknown outcome? PATCH counts: Coupa treats it as PUT. */
+export function isIdempotent(method: string): boolean {
+  return IDEMPOTENT.has(method.toUpperCase());
+}
+
+/**
+ * The retry policy as one function (limits are counted by the caller).
+ *
+ * @param failure - the classified failure of the last attempt.
+ * @param idempotent - may the request be resent when its outcome is unknown?
+ * @param maxRetryAfterMs - longest `Retry-After` worth sleeping; a longer one fails at once.
+ * @example
+ * decideRetry({ kind: 'timeout' }, { idempotent: false, maxRetryAfterMs: 60_000 }) // → 'fail'
+ */
+export function decideRetry(failure: Failure, policy: { readonly idempotent: boolean; readonly maxRetryAfterMs: number }): RetryDecision {
+  switch (failure.kind) {
+    case 'status': {
+      const { status, retryAfter } = failure;
+      if (status !== 429 && !(RETRYABLE_STATUS.has(status) && policy.idempotent)) return 'fail';
+      if (retryAfter.kind === 'wait' && (status === 429 || status === 503)) {
+        return retryAfter.ms <= policy.maxRetryAfterMs ? 'retry-after' : 'fail';
+      }
+      return 'backoff';
+    }
+    case 'timeout':
+      return policy.idempotent ? 'backoff' : 'fail';
+    case 'network':
+      if (failure.code === 'ENOTFOUND') return 'fail';
+      return policy.idempotent ? 'backoff' : 'fail';
+    default:
+      return 'fail';
+  }
+}
+
+/** Backoff before retry `n` (1-based), before jitter: base·2^(n-1), capped. */
+export function backoffDelayMs(retryCount: number, options: NormalizedRetryOptions): number {
+  return Math.min(options.backoffLimitMs, options.backoffBaseMs * 2 ** (retryCount - 1));
+}
+
+/** Per-request retry bookkeeping shared with the hooks (for `onRetry` and error messages). */
+export interface RetryState {
+  /** The last decision's wait, in ms, and whether it came from Retry-After. */
+  delayMs: number;
+  retryAfter: boolean;
+}
+
+/**
+ * ky retry options that apply {@link decideRetry} to one request. ky keeps the loop, the limit, the
+ * sleep and the Retry-After arithmetic; we decide what is retried and record the wait.
+ *
+ * How ky 1.14.3 uses them (Ky.#calculateRetryDelay): the limit is checked first, then `methods` (all
+ * are listed: our decision covers methods), then `shouldRetry`: `false` fails, `true` sleeps
+ * `delay(n)` through `jitter` (then `backoffLimit`), `undefined` falls through to ky's own status and
+ * Retry-After handling, which we use only when the header holds a valid wait within the cap.
+ */
+export function kyRetryOptions(
+  options: NormalizedRetryOptions,
+  request: { readonly idempotent: boolean; readonly signal?: AbortSignal },
+  state: RetryState,
+): RetryOptions {
+  return {
+    limit: options.limit,
+    methods: ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'],
+    statusCodes: [408, 429, 500, 502, 503, 504],
+    afterStatusCodes: [429, 503],
+    maxRetryAfter: options.maxRetryAfterMs,
+    backoffLimit: Number.POSITIVE_INFINITY, // capped in `delay`, before jitter
+    retryOnTimeout: true,
+    delay: (retryCount) => backoffDelayMs(retryCount, options),
+    jitter: (delayMs) => {
+      // "Equal jitter": keeps at least half the backoff, so a 429 never turns into an instant retry.
+      const jittered = options.jitter ? delayMs / 2 + Math.random() * (delayMs / 2) : delayMs;
+      state.delayMs = jittered;
+      state.retryAfter = false;
+      return jittered;
+    },
+    shouldRetry: ({ error }) => {
+      if (request.signal?.aborted) return false;
+      const failure = classifyFailure(error);
+      const decision = decideRetry(failure, { idempotent: request.idempotent, maxRetryAfterMs: options.maxRetryAfterMs });
+      if (decision === 'fail') return false;
+      if (decision === 'backoff') return true;
+      // Let ky sleep the Retry-After itself (it reads the same header the same way).
+      state.delayMs = failure.kind === 'status' && failure.retryAfter.kind === 'wait' ? failure.retryAfter.ms : 0;
+      state.retryAfter = true;
+      return undefined;
+    },
+  };
+}

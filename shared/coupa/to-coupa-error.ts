@@ -1,0 +1,274 @@
+// Maps a failed Coupa call to the error family. The one place that decides names and wording.
+import { HTTPError } from 'ky';
+import { parseErrorBody } from './error-body';
+import {
+  CoupaConflictError,
+  CoupaError,
+  CoupaForbiddenError,
+  CoupaNotFoundError,
+  CoupaRateLimitedError,
+  CoupaTransientError,
+  CoupaUnauthorizedError,
+  CoupaValidationError,
+  isCoupaError,
+  type CoupaErrorDetails,
+} from './errors';
+import { redactSecrets } from './redact';
+import { classifyFailure, isIdempotent, type Failure } from './retry';
+import { readRetryAfter } from './retry-timing';
+
+/** An HTTP error answer: status, and the body text (or parsed JSON) when it was read. */
+export interface HttpFailure {
+  readonly status: number;
+  readonly body?: unknown;
+  readonly headers?: Headers;
+}
+
+/** Where the failure happened; `path` must already be redacted (see `reportedPath`). */
+export interface ErrorContext {
+  readonly method: string;
+  readonly path: string;
+  /** HTTP attempts made, retries included. */
+  readonly attempts?: number;
+  /** The per-attempt timeout, for timeout messages. */
+  readonly timeoutMs?: number;
+  /** `token` for the OAuth token endpoint, whose errors follow RFC 6749. @default 'api' */
+  readonly endpoint?: 'api' | 'token';
+  /** The grant a token request used, to word `invalid_grant` helpfully. */
+  readonly grantType?: 'client_credentials' | 'authorization_code' | 'refresh_token';
+  /** Scopes a token request asked for (not secret), to word `invalid_scope`. */
+  readonly scopes?: readonly string[];
+  /** Secret values to scrub from anything Coupa's body echoes back. */
+  readonly secrets?: readonly (string | undefined)[];
+}
+
+/**
+ * Maps a failed call to the matching {@link CoupaError}: an {@link HttpFailure} (status + body),
+ * ky's `HTTPError` (status only; use {@link readHttpFailure} first to include Coupa's messages),
+ * ky's `TimeoutError`, a network error, or anything else. Coupa errors pass through unchanged.
+ *
+ * @example
+ * toCoupaError({ status: 400, body: '{"errors":{"supplier":["Name can\'t be blank"]}}' },
+ *   { method: 'PUT', path: '/api/suppliers/12' }).message
+ * // → "Coupa rejected PUT /api/suppliers/12: Name can't be blank (HTTP 400)"
+ */
+export function toCoupaError(failure: unknown, context: ErrorContext): CoupaError {
+  if (isCoupaError(failure)) return failure;
+  if (isHttpFailure(failure)) return fromStatus(failure, context);
+  if (failure instanceof HTTPError) {
+    return fromStatus({ status: failure.response.status, headers: failure.response.headers }, context);
+  }
+  return fromFailure(classifyFailure(failure), failure, context);
+}
+
+/**
+ * Reads the body of ky's `HTTPError` (at most 64 KiB) so {@link toCoupaError} can quote Coupa's messages.
+ * Never throws: an unreadable body is simply left out.
+ */
+export async function readHttpFailure(error: HTTPError): Promise<HttpFailure> {
+  let body: string | undefined;
+  try {
+    body = (await error.response.text()).slice(0, 65_536);
+  } catch {
+    body = undefined;
+  }
+  return { status: error.response.status, headers: error.response.headers, ...(body === undefined ? {} : { body }) };
+}
+
+function isHttpFailure(value: unknown): value is HttpFailure {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !(value instanceof Error) &&
+    typeof (value as { status?: unknown }).status === 'number'
+  );
+}
+
+function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
+  const { status } = failure;
+  const parsed = parseErrorBody(failure.body);
+  const coupaMessages = parsed.messages.map((m) => redactSecrets(m, context.secrets ?? []));
+  const retryAfter = failure.headers ? readRetryAfter(failure.headers) : undefined;
+  const details: CoupaErrorDetails = {
+    status,
+    method: context.method,
+    path: context.path,
+    coupaMessages,
+    ...(context.attempts === undefined ? {} : { attempts: context.attempts }),
+    ...(retryAfter?.kind === 'wait' ? { retryAfterMs: retryAfter.ms } : {}),
+  };
+  const said = coupaMessages.length > 0 ? `: ${coupaMessages.join('; ')}` : '';
+  const where = `${context.method} ${shorten(context.path)}`;
+
+  if (context.endpoint === 'token' && status >= 400 && status < 500 && status !== 429) {
+    return fromOAuthError(parsed.oauthError, status, said, details, context);
+  }
+  if (status === 401) {
+    return new CoupaUnauthorizedError(
+      `Coupa refused the access token for ${where}${said} (HTTP 401), also after fetching a new token: check that the OAuth client is active and its credentials are current`,
+      details,
+    );
+  }
+  if (status === 403) {
+    return new CoupaForbiddenError(
+      `Coupa denied ${where}${said} (HTTP 403): the OAuth client lacks a scope or permission this call needs; grant it under Setup > Integrations > OAuth2/OpenID Connect Clients`,
+      details,
+    );
+  }
+  if (status === 404) {
+    return new CoupaNotFoundError(`Coupa found nothing at ${where}${said} (HTTP 404): check the object and the id`, details);
+  }
+  if (status === 409) {
+    return new CoupaConflictError(`Coupa reported a conflict for ${where}${said} (HTTP 409): reload the record and try again`, details);
+  }
+  if (status === 429) {
+    const wait = details.retryAfterMs === undefined ? '' : `; Coupa asked to wait ${seconds(details.retryAfterMs)}`;
+    return new CoupaRateLimitedError(`Coupa rate-limited ${where}${said} (HTTP 429)${attemptsText(context)}${wait}`, details);
+  }
+  if (status >= 500 || status === 408) {
+    return new CoupaTransientError(
+      `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}${unknownOutcome(context, 'this is usually temporary; try again later')}`,
+      details,
+    );
+  }
+  if (status >= 400) {
+    const why = said === '' ? ' without saying why: check the request against the object\'s fields' : '';
+    return new CoupaValidationError(`Coupa rejected ${where}${said} (HTTP ${status})${why}`, details);
+  }
+  // A 1xx/2xx/3xx reaching here means a response we could not use (e.g. a redirect to a login page).
+  return new CoupaTransientError(`Coupa answered ${where} with an unexpected HTTP ${status}${said}`, details);
+}
+
+function fromOAuthError(
+  code: string | undefined,
+  status: number,
+  said: string,
+  details: CoupaErrorDetails,
+  context: ErrorContext,
+): CoupaError {
+  const tag = `(${code ?? `HTTP ${status}`})`;
+  const scopes = (context.scopes ?? []).join(' ');
+  switch (code ?? (status === 401 ? 'invalid_client' : status === 403 ? 'access_denied' : 'invalid_request')) {
+    case 'invalid_client':
+      return new CoupaUnauthorizedError(
+        `Coupa's token endpoint rejected the OAuth client ${tag}${said}: check the client id and secret, and that the client is active`,
+        details,
+      );
+    case 'invalid_grant':
+      return new CoupaUnauthorizedError(`${grantProblem(context.grantType)} ${tag}${said}`, details);
+    case 'unauthorized_client':
+    case 'access_denied':
+      return new CoupaForbiddenError(
+        `Coupa's token endpoint refused the ${context.grantType ?? 'requested'} grant ${tag}${said}: enable that grant type on the OAuth client`,
+        details,
+      );
+    case 'invalid_scope':
+      return new CoupaValidationError(
+        `Coupa refused the requested scopes ${tag}${said}: ${scopes || '(none)'}; grant them to the OAuth client or request fewer`,
+        details,
+      );
+    default:
+      return new CoupaValidationError(`Coupa's token endpoint rejected the token request ${tag}${said}`, details);
+  }
+}
+
+function grantProblem(grantType: ErrorContext['grantType']): string {
+  switch (grantType) {
+    case 'refresh_token':
+      return 'Coupa rejected the refresh token: it expired (they last 90 days), was revoked or was already used; authorise the OAuth client again to get a new one';
+    case 'authorization_code':
+      return 'Coupa rejected the authorization code: it expired or was already used, or the redirect URI differs from the one used to authorise';
+    default:
+      return 'Coupa rejected the client credentials grant: check that the OAuth client allows it';
+  }
+}
+
+function fromFailure(failure: Failure, error: unknown, context: ErrorContext): CoupaError {
+  const where = `${context.method} ${shorten(context.path)}`;
+  const base: CoupaErrorDetails = {
+    method: context.method,
+    path: context.path,
+    ...(context.attempts === undefined ? {} : { attempts: context.attempts }),
+  };
+  switch (failure.kind) {
+    case 'timeout': {
+      // No `cause`: ky's TimeoutError holds the Request, whose headers carry the bearer token.
+      const within = context.timeoutMs === undefined ? '' : ` within ${context.timeoutMs} ms`;
+      return new CoupaTransientError(
+        `Coupa did not answer ${where}${within}${attemptsText(context)}${unknownOutcome(context, 'try again later')}`,
+        base,
+      );
+    }
+    case 'network': {
+      const what = describeNetworkCode(failure.code);
+      const next = failure.notSent
+        ? failure.code === 'ENOTFOUND'
+          ? '; check the host setting'
+          : '; the request never reached Coupa, try again later'
+        : unknownOutcome(context, 'try again later');
+      return new CoupaTransientError(`${where} failed: ${what}${attemptsText(context)}${next}`, { ...base, cause: error });
+    }
+    case 'aborted':
+      return new CoupaTransientError(`${where} was aborted before Coupa answered`, { ...base, cause: error });
+    default: {
+      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+      return new CoupaTransientError(
+        `${where} failed: ${redactSecrets(text, context.secrets ?? []).slice(0, 300)}`,
+        { ...base, cause: error },
+      );
+    }
+  }
+}
+
+function describeNetworkCode(code: string | undefined): string {
+  switch (code) {
+    case 'ECONNRESET':
+      return 'the connection was reset (ECONNRESET)';
+    case 'UND_ERR_SOCKET':
+    case 'UND_ERR_CLOSED':
+      return `the connection closed unexpectedly (${code})`;
+    case 'ECONNREFUSED':
+      return 'the connection was refused (ECONNREFUSED)';
+    case 'ENOTFOUND':
+      return 'the host name does not resolve (ENOTFOUND)';
+    case 'EAI_AGAIN':
+      return 'the DNS lookup failed temporarily (EAI_AGAIN)';
+    case 'ETIMEDOUT':
+    case 'UND_ERR_CONNECT_TIMEOUT':
+      return `the connection timed out (${code})`;
+    case undefined:
+      return 'a network error';
+    default:
+      return `a network error (${code})`;
+  }
+}
+
+// Why a POST is not resent, in words a person can act on.
+function unknownOutcome(context: ErrorContext, otherwise: string): string {
+  if (context.endpoint === 'token' || isIdempotent(context.method)) return `; ${otherwise}`;
+  return `; the outcome is unknown (Coupa may have applied the ${context.method}), so it was not retried: check Coupa before sending it again`;
+}
+
+function attemptsText(context: ErrorContext): string {
+  return context.attempts !== undefined && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+}
+
+function seconds(ms: number): string {
+  return ms % 1000 === 0 ? `${ms / 1000} s` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+function shorten(path: string): string {
+  return path.length > 300 ? `${path.slice(0, 299)}…` : path;
+}
+
+/**
+ * What a failed transport call should throw: the mapped {@link CoupaError} for HTTP errors
+ * (body read for Coupa's messages), timeouts and network errors; anything else (the caller's own
+ * abort, an error from a token provider) passes through unchanged.
+ * @internal
+ */
+export async function mapCallError(error: unknown, context: ErrorContext): Promise<unknown> {
+  if (error instanceof HTTPError) return toCoupaError(await readHttpFailure(error), context);
+  const kind = classifyFailure(error).kind;
+  return kind === 'timeout' || kind === 'network' ? toCoupaError(error, context) : error;
+}

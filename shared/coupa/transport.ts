@@ -1,0 +1,135 @@
+// One HTTP exchange with Coupa through ky: retries by our policy, per-attempt hooks (auth header,
+// metrics, retry reports). Shared by the API client and the OAuth token requests. Throws ky's raw
+// errors; callers map them with `toCoupaError` (they know what the request meant).
+import ky, { HTTPError, type KyInstance } from 'ky';
+import type { NormalizedHttpOptions } from './options';
+import { reportedPath } from './redact';
+import { classifyFailure, kyRetryOptions, networkCode, type RetryState } from './retry';
+import type { FetchLike, HttpMethod } from './types';
+
+/** One request, as the transport needs it. */
+export interface TransportCall {
+  readonly method: HttpMethod;
+  /** Relative to the transport's prefix URL (no leading slash), or absolute without one. */
+  readonly url: string;
+  /** Encoded query string without `?`. */
+  readonly searchParams?: string;
+  /** JSON body (sets `Content-Type: application/json`). */
+  readonly json?: unknown;
+  /** Form body (sets `Content-Type: application/x-www-form-urlencoded`). */
+  readonly form?: URLSearchParams;
+  readonly signal?: AbortSignal;
+  /** May the request be resent when its outcome is unknown (timeouts, resets, 5xx)? */
+  readonly idempotent: boolean;
+  /** Runs before every attempt, e.g. to set `Authorization` from the current token. */
+  readonly beforeAttempt?: (request: Request) => Promise<void> | void;
+}
+
+/** What one call went through; filled in while it runs. */
+export interface CallState {
+  attempts: number;
+}
+
+export class Transport {
+  readonly #ky: KyInstance;
+  readonly #options: NormalizedHttpOptions;
+
+  constructor(options: NormalizedHttpOptions, prefixUrl?: string) {
+    this.#options = options;
+    this.#ky = ky.create({
+      ...(prefixUrl === undefined ? {} : { prefixUrl }),
+      timeout: options.timeoutMs,
+      throwHttpErrors: true,
+      headers: { Accept: 'application/json', 'User-Agent': options.userAgent },
+    });
+  }
+
+  /** The per-attempt timeout, for messages. */
+  get timeoutMs(): number {
+    return this.#options.timeoutMs;
+  }
+
+  /**
+   * Sends the request, retrying as `retry.ts` decides. Resolves with a 2xx response whose body is
+   * unread; rejects with ky's HTTPError/TimeoutError, a network error, or whatever `beforeAttempt` threw.
+   */
+  async send(call: TransportCall, state: CallState): Promise<Response> {
+    const options = this.#options;
+    const retryState: RetryState = { delayMs: 0, retryAfter: false };
+    const onRequest = options.onRequest;
+    const baseFetch = options.fetch;
+    // Wrapping fetch sees every real attempt, including the ones that never get an answer.
+    const fetch: FetchLike = async (input, init) => {
+      const started = performance.now();
+      // ky always passes a Request; the other forms are handled for completeness.
+      const method = input instanceof Request ? input.method : (init?.method ?? 'GET');
+      const url = input instanceof Request ? input.url : String(input);
+      const report = (outcome: { status: number } | { error: string }) =>
+        safely(() =>
+          onRequest?.({
+            method,
+            path: reportedPath(url),
+            ...outcome,
+            durationMs: Math.round(performance.now() - started),
+          }),
+        );
+      try {
+        const response = await baseFetch(input, init);
+        report({ status: response.status });
+        return response;
+      } catch (error) {
+        report({ error: error instanceof Error ? error.name : 'Error' });
+        throw error;
+      }
+    };
+    return this.#ky(call.url, {
+      method: call.method,
+      ...(call.searchParams ? { searchParams: call.searchParams } : {}),
+      ...(call.json === undefined ? {} : { json: call.json }),
+      ...(call.form === undefined ? {} : { body: call.form }),
+      ...(call.signal ? { signal: call.signal } : {}),
+      fetch,
+      retry: kyRetryOptions(options.retry, { idempotent: call.idempotent, ...(call.signal ? { signal: call.signal } : {}) }, retryState),
+      hooks: {
+        beforeRequest: [
+          async (request) => {
+            state.attempts += 1;
+            await call.beforeAttempt?.(request);
+          },
+        ],
+        beforeRetry: [
+          ({ request, error, retryCount }) => {
+            if (error instanceof HTTPError) {
+              // ky leaves failed responses unread; release their sockets.
+              void error.response.body?.cancel().catch(() => undefined);
+            }
+            const failure = classifyFailure(error);
+            if (failure.kind !== 'status' && failure.kind !== 'timeout' && failure.kind !== 'network') return;
+            const code = failure.kind === 'network' ? networkCode(error) : undefined;
+            safely(() =>
+              options.onRetry?.({
+                method: request.method,
+                path: reportedPath(request.url),
+                attempt: retryCount + 1,
+                reason: failure.kind as 'status' | 'timeout' | 'network',
+                ...(failure.kind === 'status' ? { status: failure.status } : {}),
+                ...(code ? { code } : {}),
+                delayMs: Math.round(retryState.delayMs),
+                retryAfter: retryState.retryAfter,
+              }),
+            );
+          },
+        ],
+      },
+    });
+  }
+}
+
+// Observability hooks must never break a request.
+function safely(action: () => void): void {
+  try {
+    action();
+  } catch {
+    // ignored on purpose
+  }
+}
