@@ -127,7 +127,7 @@ function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
   }
   if (status >= 500 || status === 408) {
     return new CoupaTransientError(
-      `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}${unknownOutcome(context, 'this is usually temporary; try again later')}`,
+      `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}${unknownOutcome(context, 'usually temporary, try again later')}`,
       details,
     );
   }

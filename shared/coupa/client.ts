@@ -1,0 +1,257 @@
+// The Coupa REST client: ky underneath (transport.ts), a bearer token from a TokenProvider on every
+// attempt, one forced token refresh on 401, retries by retry.ts, errors by to-coupa-error.ts.
+import { HTTPError } from 'ky';
+import { OAuthTokenProvider } from './auth/OAuthTokenProvider';
+import type { TokenProvider } from './auth/types';
+import { CoupaConfigurationError, CoupaTransientError, CoupaValidationError, isCoupaNotFoundError } from './errors';
+import { resolveHost, type CoupaHost } from './host';
+import { normalizeHttpOptions, type CoupaClientOptions, type NormalizedHttpOptions } from './options';
+import { idSegment, normalizeResourcePath } from './path';
+import { buildQuery, type CoupaQuery, type FieldSpec, type ReturnObject } from './query';
+import { reportedPath } from './redact';
+import { isIdempotent } from './retry';
+import { mapCallError, toCoupaError, type ErrorContext } from './to-coupa-error';
+import { Transport, type CallState, type TransportCall } from './transport';
+import type { CoupaRecord, HttpMethod } from './types';
+
+/** Options of one request. */
+export interface CoupaRequestOptions {
+  /** Conditions and parameters; see {@link buildQuery}. */
+  readonly query?: CoupaQuery;
+  /** JSON body (dashed keys, as Coupa documents them). */
+  readonly json?: unknown;
+  /** `return_object`: GET takes limited/shallow; POST/PUT also none (empty answer). */
+  readonly returnObject?: ReturnObject;
+  /** `fields=[…]`: which attributes Coupa returns. */
+  readonly fields?: FieldSpec | string;
+  readonly signal?: AbortSignal;
+}
+
+/** Options of reads. */
+export type CoupaReadOptions = Omit<CoupaRequestOptions, 'json' | 'query'> & { readonly query?: CoupaQuery };
+
+/** Options of writes (the body is a separate argument). */
+export type CoupaWriteOptions = Omit<CoupaRequestOptions, 'json'>;
+
+/** Options of special actions. */
+export interface CoupaActionOptions extends CoupaRequestOptions {
+  /** Most Coupa actions are PUT; a few (e.g. `create_alert`) are POST. @default 'PUT' */
+  readonly method?: HttpMethod;
+}
+
+const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+/**
+ * A client for Coupa's REST API (`{host}/api/…`), JSON in and out.
+ *
+ * @example
+ * const coupa = new CoupaClient({ host: 'acme', credentials: { clientId, clientSecret, scopes: ['core.invoice.read'] } });
+ * const invoices = await coupa.list('invoices', { status: { in: ['approved', 'voided'] }, limit: 50 });
+ */
+export class CoupaClient {
+  /** The resolved instance URLs. */
+  readonly host: CoupaHost;
+  /** Where the client gets its bearer tokens. */
+  readonly tokenProvider: TokenProvider;
+  readonly #http: NormalizedHttpOptions;
+  readonly #transport: Transport;
+
+  /** @throws {CoupaConfigurationError} for an unusable host or options. */
+  constructor(options: CoupaClientOptions) {
+    if (typeof options !== 'object' || options === null) throw new CoupaConfigurationError('Coupa client options are required');
+    this.host = resolveHost(options.host);
+    this.#http = normalizeHttpOptions(options);
+    if ((options.tokenProvider === undefined) === (options.credentials === undefined)) {
+      throw new CoupaConfigurationError('Give the Coupa client exactly one of tokenProvider and credentials');
+    }
+    if (options.tokenProvider) {
+      if (typeof options.tokenProvider.getToken !== 'function') {
+        throw new CoupaConfigurationError('tokenProvider must have a getToken() method');
+      }
+      this.tokenProvider = options.tokenProvider;
+    } else {
+      const { onRefreshTokenRotated, refreshSkewMs, scopes, ...credentials } = options.credentials!;
+      this.tokenProvider = new OAuthTokenProvider(
+        {
+          host: options.host,
+          grantType: credentials.grantType ?? 'client_credentials',
+          clientId: credentials.clientId,
+          clientSecret: credentials.clientSecret,
+          ...(scopes ? { scopes: [...scopes] } : {}),
+          ...(credentials.refreshToken ? { refreshToken: credentials.refreshToken } : {}),
+        },
+        {
+          ...this.#http,
+          ...(onRefreshTokenRotated ? { onRefreshTokenRotated } : {}),
+          ...(refreshSkewMs === undefined ? {} : { refreshSkewMs }),
+        },
+      );
+    }
+    this.#transport = new Transport(this.#http, this.host.apiUrl);
+  }
+
+  /**
+   * Sends one request to `/api/{path}` and returns the parsed JSON (`undefined` for an empty body,
+   * e.g. with `return_object=none`).
+   *
+   * @param path - resource path below /api: `invoices`, `suppliers/12/addresses`, `/api/invoices/5/submit`.
+   * @throws {CoupaError} subclasses: `Coupa.Validation` (bad input, 400/422/other 4xx), `Coupa.NotFound`,
+   *   `Coupa.Unauthorized` (401 after one refresh), `Coupa.Forbidden`, `Coupa.Conflict`,
+   *   `Coupa.RateLimited`, `Coupa.Transient`. A caller's abort is rethrown as is.
+   */
+  async request<T = unknown>(method: HttpMethod, path: string, options: CoupaRequestOptions = {}): Promise<T | undefined> {
+    const verb = typeof method === 'string' ? method.toUpperCase() : '';
+    if (!METHODS.has(verb)) throw new CoupaValidationError(`Unsupported HTTP method ${JSON.stringify(String(method))} for Coupa`);
+    const resource = normalizeResourcePath(path);
+    if (verb === 'GET' && options.returnObject === 'none') {
+      throw new CoupaValidationError('return_object=none is for writes; GET takes limited or shallow');
+    }
+    const search = buildQuery({
+      ...options.query,
+      ...(options.returnObject ? { return_object: options.returnObject } : {}),
+      ...(options.fields ? { fields: options.fields } : {}),
+    });
+    const context: ErrorContext = {
+      method: verb,
+      path: reportedPath(new URL(resource + (search ? `?${search}` : ''), this.host.apiUrl)),
+      timeoutMs: this.#http.timeoutMs,
+    };
+    let usedToken: string | undefined;
+    const call: TransportCall = {
+      method: verb as HttpMethod,
+      url: resource,
+      ...(search ? { searchParams: search } : {}),
+      ...(options.json === undefined ? {} : { json: options.json }),
+      ...(options.signal ? { signal: options.signal } : {}),
+      idempotent: isIdempotent(verb),
+      beforeAttempt: async (request) => {
+        // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
+        usedToken = await this.tokenProvider.getToken();
+        request.headers.set('Authorization', `Bearer ${usedToken}`);
+      },
+    };
+    const state: CallState = { attempts: 0 };
+    let response: Response;
+    try {
+      response = await this.#transport.send(call, state);
+    } catch (error) {
+      if (!(error instanceof HTTPError && error.response.status === 401)) {
+        throw await mapCallError(error, { ...context, attempts: state.attempts });
+      }
+      // Coupa rejects a bad token before doing anything, so resending (even a POST) is safe. Once.
+      void error.response.body?.cancel().catch(() => undefined);
+      await this.tokenProvider.getToken({ forceRefresh: true, ...(usedToken ? { rejectedToken: usedToken } : {}) });
+      try {
+        response = await this.#transport.send(call, state);
+      } catch (second) {
+        throw await mapCallError(second, { ...context, attempts: state.attempts });
+      }
+    }
+    return parseBody<T>(response, { ...context, attempts: state.attempts });
+  }
+
+  /**
+   * One page of records: `GET /api/{path}?{query}`. Coupa returns at most 50 per request; see
+   * {@link paginate} for more.
+   */
+  async list<T = CoupaRecord>(path: string, query: CoupaQuery = {}, options: CoupaReadOptions = {}): Promise<T[]> {
+    let body: unknown;
+    try {
+      body = await this.request<unknown>('GET', path, { ...options, query: { ...options.query, ...query } });
+    } catch (error) {
+      // Coupa's XML API answers an empty search with 404 "No results match…"; if JSON ever does, it means [].
+      if (isCoupaNotFoundError(error) && error.coupaMessages.some((m) => /no results match/i.test(m))) return [];
+      throw error;
+    }
+    if (body === undefined) return [];
+    if (!Array.isArray(body)) {
+      throw new CoupaTransientError(`Coupa answered GET ${shortPath(path)} with a JSON ${typeof body} where a list of records was expected`, {
+        method: 'GET',
+        path: `/api/${normalizeResourcePath(path)}`,
+      });
+    }
+    return body as T[];
+  }
+
+  /** One record: `GET /api/{path}/{id}`. */
+  async get<T = CoupaRecord>(path: string, id: number | string, options: CoupaReadOptions = {}): Promise<T> {
+    const resource = `${normalizeResourcePath(path)}/${idSegment(id)}`;
+    const body = await this.request<T>('GET', resource, options);
+    if (body === undefined) {
+      throw new CoupaTransientError(`Coupa answered GET /api/${resource} with an empty body`, { method: 'GET', path: `/api/${resource}` });
+    }
+    return body;
+  }
+
+  /** Creates a record: `POST /api/{path}`. Never retried except on 429 and one 401 refresh. */
+  async create<T = CoupaRecord>(path: string, data: unknown, options: CoupaWriteOptions = {}): Promise<T | undefined> {
+    requireBody(data, 'create');
+    return this.request<T>('POST', path, { ...options, json: data });
+  }
+
+  /**
+   * Updates a record: `PUT /api/{path}/{id}` with only the fields to change. `data` may be
+   * `undefined` for body-less updates such as `?exported=true`.
+   */
+  async update<T = CoupaRecord>(path: string, id: number | string, data: unknown, options: CoupaWriteOptions = {}): Promise<T | undefined> {
+    if (data !== undefined) requireBody(data, 'update');
+    const resource = `${normalizeResourcePath(path)}/${idSegment(id)}`;
+    return this.request<T>('PUT', resource, { ...options, ...(data === undefined ? {} : { json: data }) });
+  }
+
+  /**
+   * A special action: `PUT /api/{path}/{id}/{action}` (e.g. `invoices`, 5, `submit`), or on the
+   * collection when `id` is null: `POST /api/requisitions/submit_for_approval` with `method: 'POST'`.
+   */
+  async action<T = CoupaRecord>(
+    path: string,
+    id: number | string | null | undefined,
+    action: string,
+    options: CoupaActionOptions = {},
+  ): Promise<T | undefined> {
+    const { method = 'PUT', ...rest } = options;
+    const base = normalizeResourcePath(path);
+    const resource = normalizeResourcePath(`${id === null || id === undefined ? base : `${base}/${idSegment(id)}`}/${action}`);
+    return this.request<T>(method, resource, rest);
+  }
+
+  /** Deletes a record: `DELETE /api/{path}/{id}` (only some Coupa resources allow it). */
+  async delete<T = CoupaRecord>(path: string, id: number | string, options: CoupaWriteOptions = {}): Promise<T | undefined> {
+    return this.request<T>('DELETE', `${normalizeResourcePath(path)}/${idSegment(id)}`, options);
+  }
+}
+
+/** Same as `new CoupaClient(options)`. */
+export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
+  return new CoupaClient(options);
+}
+
+async function parseBody<T>(response: Response, context: ErrorContext): Promise<T | undefined> {
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The answer broke off mid-body: for a write, Coupa has probably applied it.
+    throw toCoupaError(error, context);
+  }
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    const type = response.headers.get('content-type') ?? 'no content type';
+    throw new CoupaTransientError(
+      `Coupa answered ${context.method} ${shortPath(context.path)} with HTTP ${response.status} but the body is not JSON (${type}); a proxy or maintenance page may be in the way`,
+      { status: response.status, method: context.method, path: context.path, ...(context.attempts ? { attempts: context.attempts } : {}) },
+    );
+  }
+}
+
+function requireBody(data: unknown, what: string): void {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) {
+    throw new CoupaValidationError(`The ${what} body must be a JSON object with the record's fields (one record per request)`);
+  }
+}
+
+function shortPath(path: string): string {
+  return path.length > 200 ? `${path.slice(0, 199)}…` : path;
+}
