@@ -1,6 +1,6 @@
 // The Coupa client's TokenProvider backed by the token secret: an in-memory cache that lives across
 // warm invocations, single-flight loads, and one refresh per rejected token (401).
-import type { TokenProvider } from '../coupa/auth';
+import type { GetTokenOptions, TokenProvider } from '../coupa/auth';
 import type { GrantType } from './credentials';
 import { refreshStoredToken, type RefreshDeps, type RefreshInput } from './refresh-stored-token';
 import type { StoredToken } from './stored-token';
@@ -36,13 +36,16 @@ export class StoredTokenProvider implements TokenProvider {
     this.#marginMs = options.expiryMarginMs ?? 5 * 60_000;
   }
 
-  /** A bearer token; `forceRefresh` after a 401 replaces the token just handed out. */
-  async getToken(opts: { forceRefresh?: boolean } = {}): Promise<string> {
+  /**
+   * A bearer token. `forceRefresh` after a 401 replaces the rejected token (`rejectedToken`, else the
+   * one last handed out) unless the secret already holds a different, valid one.
+   */
+  async getToken(opts: GetTokenOptions = {}): Promise<string> {
     const now = (this.deps.now ?? Date.now)();
     const cached = this.#cached;
     if (!opts.forceRefresh && cached && cached.expiresAt - now > this.#marginMs) return cached.accessToken;
 
-    const rejected = opts.forceRefresh ? cached?.accessToken : undefined;
+    const rejected = opts.forceRefresh ? (opts.rejectedToken ?? cached?.accessToken) : undefined;
     if (opts.forceRefresh) this.#cached = undefined;
     // Join a load already in flight; its token will do unless it is the one just rejected.
     if (this.#inflight) {
@@ -57,8 +60,8 @@ export class StoredTokenProvider implements TokenProvider {
     return (await this.#inflight).accessToken;
   }
 
-  /** Forgets the cached token (e.g. for tests or after a credentials change). */
-  clear(): void {
+  /** Forgets the cached token (e.g. after a credentials change). */
+  invalidate(): void {
     this.#cached = undefined;
   }
 

@@ -1,5 +1,6 @@
 // The credentials secret: its shape, parsed once at the edge. Error messages name fields, never values.
 import { z } from 'zod';
+import { resolveHost } from '../coupa/host';
 import { InvalidCredentialsError } from './errors';
 
 /** Value the deployed credentials secret starts with; the user replaces it (see README). */
@@ -30,16 +31,13 @@ const schema = z.object({
 
 // Our own wording per field: zod's messages are not guaranteed to leave the input out.
 const expected: Record<string, string> = {
-  host: 'host must be the instance URL, e.g. https://acme.coupahost.com',
+  host: 'host must be the instance URL (https://acme.coupahost.com), host name or instance name; plain http:// only for loopback hosts',
   grantType: 'grantType must be client_credentials or authorization_code',
   clientId: 'clientId must be a non-empty string',
   clientSecret: 'clientSecret must be a non-empty string',
   scopes: 'scopes must be an array of strings or a space-separated string',
   refreshToken: 'refreshToken must be a non-empty string',
 };
-
-const isLoopback = (hostname: string) =>
-  hostname === 'localhost' || hostname === '[::1]' || /^127(\.\d{1,3}){3}$/.test(hostname);
 
 /**
  * Validates the credentials secret's JSON. `defaultHost` (the stack's configured host) is used when
@@ -67,14 +65,14 @@ export function parseCredentials(secretId: string, raw: unknown, defaultHost?: s
   }
   const host = c.host ?? defaultHost;
   if (!host) problems.push('missing host');
-  else if (!validHost(host)) problems.push(`${expected.host}; plain http:// only for loopback hosts`);
+  else if (!validHost(host)) problems.push(expected.host!);
   if (c.grantType === 'authorization_code' && !c.refreshToken) {
     problems.push('missing refreshToken (required for grantType authorization_code)');
   }
   if (problems.length > 0 || !host) throw new InvalidCredentialsError(secretId, problems);
   const scopes = typeof c.scopes === 'string' ? c.scopes.split(/\s+/).filter(Boolean) : c.scopes;
   return {
-    host: host.replace(/\/+$/, ''),
+    host,
     grantType: c.grantType,
     clientId: c.clientId,
     clientSecret: c.clientSecret,
@@ -83,12 +81,12 @@ export function parseCredentials(secretId: string, raw: unknown, defaultHost?: s
   };
 }
 
+// The Coupa client's own host rules; its message (which quotes the host) is replaced by ours.
 function validHost(host: string): boolean {
-  let url: URL;
   try {
-    url = new URL(host);
+    resolveHost(host);
+    return true;
   } catch {
     return false;
   }
-  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopback(url.hostname));
 }
