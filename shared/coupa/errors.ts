@@ -33,12 +33,13 @@ export interface CoupaErrorDetails {
 /** Base of every error the Coupa client throws. Match subclasses by `name` (see the type guards). */
 export abstract class CoupaError extends Error {
   abstract override readonly name: CoupaErrorName;
-  readonly status?: number;
-  readonly method?: string;
-  readonly path?: string;
+  // `declare`: optional fields stay absent (not `undefined`) unless known.
+  declare readonly status?: number;
+  declare readonly method?: string;
+  declare readonly path?: string;
   readonly coupaMessages: string[];
-  readonly retryAfterMs?: number;
-  readonly attempts?: number;
+  declare readonly retryAfterMs?: number;
+  declare readonly attempts?: number;
 
   constructor(message: string, details: CoupaErrorDetails = {}) {
     super(message, details.cause === undefined ? undefined : { cause: details.cause });

@@ -98,7 +98,7 @@ const LOOKALIKES: Readonly<Record<string, Operator>> = {
   lt_eq: 'lt_or_eq',
 };
 /** ISO-8601 date-time with a zone: the strings we normalise to UTC instants. */
-const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
+const ISO_WITH_ZONE = /^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?\s?(?:Z|[+-]\d{2}(?::?\d{2})?)$/i;
 
 /**
  * Encodes a query as Coupa reads it, without the leading `?`. Parameters keep the object's order.

@@ -48,10 +48,12 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
     return { kind: 'status', status: error.response.status, retryAfter: readRetryAfter(error.response.headers, now) };
   }
   if (error instanceof TimeoutError) return { kind: 'timeout' };
-  if (!(error instanceof Error)) return { kind: 'other' };
-  if (error.name === 'AbortError') return { kind: 'aborted' };
+  // Duck-typed: DOMException and undici's errors may come from another realm (e.g. jest's vm).
+  if (typeof error !== 'object' || error === null) return { kind: 'other' };
+  const { name, message } = error as { name?: unknown; message?: unknown };
+  if (name === 'AbortError') return { kind: 'aborted' };
   const code = networkCode(error);
-  if (code !== undefined || (error.name === 'TypeError' && /fetch failed|network|socket/i.test(error.message))) {
+  if (code !== undefined || (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|socket|terminated/i.test(message))) {
     return code === undefined ? { kind: 'network', notSent: false } : { kind: 'network', code, notSent: NOT_SENT_CODES.has(code) };
   }
   return { kind: 'other' };
@@ -61,7 +63,8 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
 export function networkCode(error: unknown): string | undefined {
   for (let e: unknown = error, depth = 0; e instanceof Object && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string' && /^[A-Z][A-Z0-9_]+$/.test(code)) return code;
+    // System (ECONNRESET, EAI_AGAIN) and undici (UND_ERR_SOCKET) codes only, not Node's ERR_* bugs.
+    if (typeof code === 'string' && /^(?:E[A-Z]+|EAI_[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;
   }
   return undefined;
 }
