@@ -1,0 +1,192 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApiHandler } from './api';
+import { OAuthError, OAuthServer } from './auth';
+import { createClock } from './clock';
+import { Control, type SimulatorControl } from './control';
+import { handleControl } from './control-http';
+import { Database } from './database';
+import { ApiError } from './errors';
+import { FaultQueue, type Fault } from './faults';
+import { basicCredentials, readBody, sendJson, sleep } from './http-io';
+import { ModelRegistry } from './model';
+import { resolveOptions, type SimulatorOptions } from './options';
+import { RateLimiter } from './rate-limiter';
+import { RecordService } from './record-service';
+import { Renderer } from './render';
+import { queryRecord, redactBody, redactHeaders, RequestLog, type RequestLogEntry } from './request-log';
+import { Router } from './routes';
+import { TimeZoneRenderer } from './time-zone';
+import { WriteApplier } from './writes';
+
+/**
+ * The HTTP front: `/oauth2/*` (tokens), `/api/*` (the Core API, behind faults, latency, the rate limit
+ * and bearer auth, in that order) and `/__sim/*` (control). Everything else is 404.
+ */
+
+export interface Simulator {
+  /** `http://127.0.0.1:PORT`; the API is at `${baseUrl}/api`, tokens at `${baseUrl}/oauth2/token`. */
+  readonly baseUrl: string;
+  readonly control: SimulatorControl;
+  close(): Promise<void>;
+}
+
+export async function startSimulator(input: SimulatorOptions = {}): Promise<Simulator> {
+  const options = resolveOptions(input);
+  const clock = createClock(options.now);
+  const db = new Database(options.seed, options.records, clock, new ModelRegistry());
+  const renderer = new Renderer(db);
+  const writer = new WriteApplier(db);
+  const records = new RecordService(db, writer);
+  const oauth = new OAuthServer(options, clock);
+  const rateLimiter = new RateLimiter(options.rateLimit, clock);
+  const faults = new FaultQueue();
+  const log = new RequestLog();
+  const settings = { latencyMs: options.latencyMs, enforceScopes: options.enforceScopes };
+  const control = new Control({ db, renderer, records, clock, log, faults, oauth, rateLimiter, settings });
+  const api = new ApiHandler(db, renderer, writer, records, new Router(db.models), new TimeZoneRenderer(options.timeZone), settings, control);
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const path = url.pathname;
+    const bodyText = await readBody(req);
+    if (path === '/__sim' || path.startsWith('/__sim/')) {
+      const result = await handleControl(control, method, path, parseJsonOr(bodyText, undefined));
+      return sendJson(res, result.status, result.body);
+    }
+    const params = url.searchParams;
+    const entry = log.add({
+      method,
+      path,
+      rawQuery: url.search.slice(1),
+      query: queryRecord(params),
+      headers: redactHeaders(req.headers),
+      ...(bodyText ? { body: redactBody(parseBody(bodyText, req.headers['content-type'])) } : {}),
+      status: 0,
+      timeMs: clock.now(),
+    });
+    const respond = (status: number, body: unknown, headers?: Record<string, string>) => {
+      entry.status = status;
+      sendJson(res, status, body, headers);
+    };
+
+    const fault = faults.take(method, path);
+    if (fault) {
+      entry.fault = fault.kind;
+      if (fault.kind === 'reset') return void req.socket.resetAndDestroy();
+      if (fault.kind === 'status') return respond(fault.status, faultBody(fault), fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) });
+      await sleep(fault.ms);
+      if (res.destroyed) return;
+    }
+
+    if (path === '/oauth2/token' || path === '/oauth2/access_tokens') {
+      if (method !== 'POST') return respond(405, { error: 'invalid_request', error_description: 'Use POST' }, { Allow: 'POST' });
+      try {
+        const fields = { ...Object.fromEntries(params), ...formFields(bodyText, req.headers['content-type']) };
+        return respond(200, oauth.token(fields, basicCredentials(req.headers.authorization)), { 'Cache-Control': 'no-store' });
+      } catch (e) {
+        return respondOAuthError(e, respond);
+      }
+    }
+    if (path === '/oauth2/authorizations/new' && method === 'GET') {
+      try {
+        const code = oauth.authorize(params);
+        const redirect = params.get('redirect_uri');
+        if (!redirect) return respond(200, { code });
+        const target = new URL(redirect);
+        target.searchParams.set('code', code);
+        if (params.get('state')) target.searchParams.set('state', params.get('state')!);
+        return respond(302, undefined, { Location: target.toString() });
+      } catch (e) {
+        return respondOAuthError(e, respond);
+      }
+    }
+    if (path !== '/api' && !path.startsWith('/api/')) return respond(404, { errors: { base: [`No route matches [${method}] "${path}"`] } });
+
+    await sleep(settings.latencyMs);
+    if (res.destroyed) return;
+    const apiPath = path.slice('/api'.length) || '/';
+    const objectKey = api.objectKeyOf(apiPath);
+    if (objectKey) entry.objectKey = objectKey;
+    const client = oauth.clientOf(req.headers.authorization) ?? `anonymous:${req.socket.remoteAddress ?? ''}`;
+    if (!rateLimiter.tryTake(client)) {
+      const headers: Record<string, string> = options.rateLimitRetryAfter ? { 'Retry-After': String(rateLimiter.secondsUntilToken(client)) } : {};
+      return respond(429, { errors: { base: ['Rate limit exceeded: too many requests, slow down'] } }, headers);
+    }
+    try {
+      const token = oauth.authenticate(req.headers.authorization);
+      db.commitDue();
+      const body = bodyText ? parseJsonOr(bodyText, INVALID_JSON) : undefined;
+      if (body === INVALID_JSON) throw new ApiError(400, objectKey ? db.model(objectKey).catalog.model : 'base', ['The request body is not valid JSON']);
+      const result = await api.handle({ method, path: apiPath, params, body, token });
+      return respond(result.status, result.body, result.headers ? { ...result.headers } : {});
+    } catch (e) {
+      if (e instanceof ApiError) return respond(e.status, e.body, { ...e.headers });
+      if (e instanceof OAuthError) {
+        return respond(e.status, { error: e.error, error_description: e.description }, { 'WWW-Authenticate': `Bearer realm="Coupa", error="${e.error}", error_description="${e.description}"` });
+      }
+      return respond(500, { errors: { base: [`Simulator error: ${(e as Error).message}`] } });
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((e: unknown) => {
+      if (!res.headersSent) sendJson(res, 500, { errors: { base: [`Simulator error: ${(e as Error).message}`] } });
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseUrl: `http://127.0.0.1:${port}`,
+    control,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+const INVALID_JSON = Symbol('invalid JSON');
+
+function parseJsonOr<T>(text: string, fallback: T): unknown {
+  if (text.trim() === '') return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return fallback;
+  }
+}
+
+function parseBody(text: string, contentType: string | undefined): unknown {
+  if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
+  const parsed = parseJsonOr(text, INVALID_JSON);
+  return parsed === INVALID_JSON ? text : parsed;
+}
+
+/** Token requests are form-encoded; JSON is accepted too. */
+function formFields(text: string, contentType: string | undefined): Record<string, string> {
+  if (!text) return {};
+  if (contentType?.includes('application/json')) {
+    const parsed = parseJsonOr(text, {});
+    return parsed && typeof parsed === 'object' ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])) : {};
+  }
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
+function respondOAuthError(e: unknown, respond: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
+  if (e instanceof OAuthError) return respond(e.status, { error: e.error, error_description: e.description });
+  return respond(500, { error: 'server_error', error_description: (e as Error).message });
+}
+
+function faultBody(fault: Extract<Fault, { kind: 'status' }>): unknown {
+  if (fault.body !== undefined) return fault.body;
+  const message = fault.status === 429 ? 'Rate limit exceeded: too many requests, slow down' : `Injected fault: HTTP ${fault.status}`;
+  return { errors: { base: [message] } };
+}
+
+export type { RequestLogEntry };
