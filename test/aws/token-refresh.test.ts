@@ -121,7 +121,7 @@ describe('token-refresh handler', () => {
     expect(output).toContain('stored new access token'); // the logger is really captured
 
     // The stored token works against the API.
-    const res = await fetch(`${sim.baseUrl}/api/users?limit=1`, {
+    const res = await fetch(`${sim.baseUrl}/api/invoices?limit=1`, {
       headers: { Authorization: `Bearer ${stored.accessToken}`, Accept: 'application/json' },
     });
     expect(res.status).toBe(200);
@@ -239,18 +239,18 @@ describe('StoredTokenProvider with the Coupa client', () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
     const tokens = new StoredTokenProvider({ secrets: store, requestToken }, { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn });
     const client = createCoupaClient({ host: sim.baseUrl, tokenProvider: tokens, retry: { limit: 0 } });
-    await client.list('users', { limit: 1 });
+    await client.list('invoices', { limit: 1 });
     const before = await readJson(tokenArn);
 
     sim.control.revokeTokens();
     sim.control.resetRequestLog();
-    const users = await client.list('users', { limit: 1 });
+    const invoices = await client.list('invoices', { limit: 1 });
 
-    expect(Array.isArray(users)).toBe(true);
+    expect(Array.isArray(invoices)).toBe(true);
     expect(sim.control.requests.map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
-      'GET /api/users 401',
+      'GET /api/invoices 401',
       'POST /oauth2/token 200',
-      'GET /api/users 200',
+      'GET /api/invoices 200',
     ]);
     expect((await readJson(tokenArn)).accessToken).not.toBe(before.accessToken);
   });
