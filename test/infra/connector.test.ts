@@ -187,6 +187,6 @@ describe('cdk-nag AwsSolutions', () => {
     const app = noBundling();
     new secretsmanager.Secret(new Stack(app, 'Bad'), 'Plain');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
-    expect(() => app.synth()).toThrow(/Validation failed/);
+    expect(() => app.synth()).toThrow(/AwsSolutions-SMG4/);
   });
 });
