@@ -51,6 +51,8 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
   // Duck-typed: DOMException and undici's errors may come from another realm (e.g. jest's vm).
   if (typeof error !== 'object' || error === null) return { kind: 'other' };
   const { name, message } = error as { name?: unknown; message?: unknown };
+  // ky wraps throws that fail `instanceof Error` (errors from another realm) in a NonError.
+  if (name === 'NonError' && 'value' in error) return classifyFailure((error as { value: unknown }).value, now);
   if (name === 'AbortError') return { kind: 'aborted' };
   const code = networkCode(error);
   if (code !== undefined || (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|socket|terminated/i.test(message))) {
@@ -61,7 +63,8 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
 
 /** The error code of a network failure (`ECONNRESET`, `UND_ERR_SOCKET`…), looking through `cause`. */
 export function networkCode(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e instanceof Object && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+  // `typeof`, not `instanceof Object`: the error may come from another realm.
+  for (let e: unknown = error, depth = 0; typeof e === 'object' && e !== null && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
     const code = (e as { code?: unknown }).code;
     // System (ECONNRESET, EAI_AGAIN) and undici (UND_ERR_SOCKET) codes only, not Node's ERR_* bugs.
     if (typeof code === 'string' && /^(?:E[A-Z]+|EAI_[A-Z]+|UND_ERR_[A-Z_]+)$/.test(code)) return code;

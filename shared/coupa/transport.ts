@@ -4,7 +4,7 @@
 import ky, { HTTPError, type KyInstance } from 'ky';
 import type { NormalizedHttpOptions } from './options';
 import { reportedPath } from './redact';
-import { classifyFailure, kyRetryOptions, networkCode, type RetryState } from './retry';
+import { classifyFailure, kyRetryOptions, type RetryState } from './retry';
 import type { FetchLike, HttpMethod } from './types';
 
 /** One request, as the transport needs it. */
@@ -105,7 +105,7 @@ export class Transport {
             }
             const failure = classifyFailure(error);
             if (failure.kind !== 'status' && failure.kind !== 'timeout' && failure.kind !== 'network') return;
-            const code = failure.kind === 'network' ? networkCode(error) : undefined;
+            const code = failure.kind === 'network' ? failure.code : undefined;
             safely(() =>
               options.onRetry?.({
                 method: request.method,
