@@ -120,6 +120,8 @@ export class Database implements GeneratorWorld {
     if (name === 'created-at') return isoUtc(state.createdAtMs);
     if (name === 'updated-at') return isoUtc(state.updatedAtMs);
     if (state.data) return state.data[name];
+    const cached = this.generated.get(`${key}:${state.id}`);
+    if (cached) return cached[name];
     const prop = this.model(key).schema.properties.get(name);
     if (!prop || isMetaProperty(name)) return undefined;
     return this.generator.property(this.seedOf(key, state), prop);

@@ -17,6 +17,12 @@ import * as words from './word-lists';
 
 export type Data = Record<string, unknown>;
 
+interface Person {
+  readonly first: string;
+  readonly last: string;
+  readonly login: string;
+}
+
 /** The immutable facts a generated record hangs on. */
 export interface RecordSeed {
   readonly key: string;
@@ -88,7 +94,7 @@ export class RecordGenerator {
     if (derived !== undefined) return derived;
     if (name === 'status' && model.overrides.statuses) return rng.pick(model.overrides.statuses);
     if (name === 'line-num' && rec.ordinal !== undefined) return prop.kind === 'integer' ? rec.ordinal : String(rec.ordinal);
-    return scalarValue(rng, rec, model, prop, required, this.person(rec));
+    return scalarValue(rng, rec, model, prop, required, () => this.person(rec));
   }
 
   /** Values that follow from others, so the record stays consistent. */
@@ -123,7 +129,7 @@ export class RecordGenerator {
   }
 
   /** First and last name of the person a record is (users) or names (contacts). */
-  person(rec: Pick<RecordSeed, 'key' | 'id'>): { first: string; last: string; login: string } {
+  person(rec: Pick<RecordSeed, 'key' | 'id'>): Person {
     const rng = this.rng(rec.key, rec.id, '#person');
     const first = rng.pick(words.FIRST_NAMES);
     const last = rng.pick(words.LAST_NAMES);
@@ -164,7 +170,7 @@ export class RecordGenerator {
       if (prop.name === 'line-num') line[prop.name] = prop.type === 'scalar' && prop.kind === 'integer' ? index : String(index);
       else if (prop.type === 'ref') line[prop.name] = this.reference(rng, lineRec, prop.name, prop.definition, schema.required.includes(prop.name));
       else if (prop.type === 'array') line[prop.name] = [];
-      else if (prop.type === 'scalar') line[prop.name] = scalarValue(rng, lineRec, undefined, prop, false, this.person(lineRec));
+      else if (prop.type === 'scalar') line[prop.name] = scalarValue(rng, lineRec, undefined, prop, false, () => this.person(lineRec));
     }
     return line;
   }
@@ -211,7 +217,7 @@ function scalarValue(
   model: ObjectModel | undefined,
   prop: ScalarProperty,
   required: boolean,
-  person: { first: string; last: string; login: string },
+  person: () => Person,
 ): unknown {
   const { name } = prop;
   if (prop.enum?.length) return rng.pick(prop.enum);
@@ -256,7 +262,7 @@ function stringValue(
   model: ObjectModel | undefined,
   name: string,
   required: boolean,
-  person: { first: string; last: string; login: string },
+  person: () => Person,
 ): string | null {
   const prefix = model?.overrides.numberPrefix ?? initials(rec.key);
   const padded = String(rec.id).padStart(6, '0');
@@ -264,8 +270,8 @@ function stringValue(
   if (name === 'name' || name === 'display-name') return nameFor(rng, rec, model, person);
   if (name === 'title') return `${rng.pick(words.EXPENSE_TITLES)} ${rec.id}`;
   if (name === 'email' || name.endsWith('-email')) return `${name.replace(/-?email$/, '') || 'ap'}-${rec.id}@example.com`;
-  if (name === 'firstname') return person.first;
-  if (name === 'lastname') return person.last;
+  if (name === 'firstname') return person().first;
+  if (name === 'lastname') return person().last;
   if (name === 'number' || name.endsWith('-number')) return `${prefix}-${padded}`;
   if (name === 'code' || name.endsWith('-code') || name.endsWith('-num') || name === 'external-src-ref' || name === 'external-ref-num')
     return `${initials(name)}-${rec.id}`;
@@ -284,7 +290,7 @@ function stringValue(
   return `${name.replace(/-/g, ' ')} ${rec.id}`;
 }
 
-function nameFor(rng: Rng, rec: RecordSeed, model: ObjectModel | undefined, person: { first: string; last: string }): string {
+function nameFor(rng: Rng, rec: RecordSeed, model: ObjectModel | undefined, person: () => Person): string {
   switch (model?.overrides.nameStyle) {
     case 'company':
       return `${rng.pick(words.COMPANY_WORDS)} ${rng.pick(words.COMPANY_SUFFIXES)} ${rec.id}`;
@@ -303,7 +309,7 @@ function nameFor(rng: Rng, rec: RecordSeed, model: ObjectModel | undefined, pers
     case 'place':
       return `${rng.pick(['HQ', 'Warehouse', 'Branch', 'Plant'])} ${rec.id}`;
     default:
-      return model ? `${model.catalog.title} ${rec.id}` : `${person.first} ${person.last}`;
+      return model ? `${model.catalog.title} ${rec.id}` : `${person().first} ${person().last}`;
   }
 }
 

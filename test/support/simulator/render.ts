@@ -108,6 +108,7 @@ export class Renderer {
     if (resolved.kind === 'pool') return { ...resolved.entity };
     const { key, state } = resolved;
     const targetSchema = this.db.model(key).schema;
+    const data = this.db.dataOf(key, state); // whole and cached: associations point at few records
     const out: Data = {};
     for (const field of this.summaryFields(definition, key)) {
       if (isMetaProperty(field)) {
@@ -115,7 +116,7 @@ export class Renderer {
         continue;
       }
       const prop = targetSchema.properties.get(field);
-      const value = this.db.attribute(key, state, field);
+      const value = data[field];
       if (prop?.type === 'ref') {
         const inner = this.db.resolvePointer(prop.definition, value);
         out[field] = inner ? this.identity(inner) : null;
@@ -131,10 +132,11 @@ export class Renderer {
       return { id, ...(code !== undefined ? { code } : {}), ...(name !== undefined ? { name } : {}) };
     }
     const { key, state } = resolved;
+    const data = this.db.dataOf(key, state);
     const out: Data = { id: state.id };
     for (const field of naturalKeyFields(this.db, key)) {
       const prop = this.db.model(key).schema.properties.get(field);
-      const value = this.db.attribute(key, state, field);
+      const value = field === 'id' ? state.id : data[field];
       if (prop?.type === 'ref') {
         const inner = this.db.resolvePointer(prop.definition, value);
         out[field] = inner ? this.identity(inner) : null;

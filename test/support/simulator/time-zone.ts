@@ -41,7 +41,7 @@ export class TimeZoneRenderer {
   /** `epochMs` as `YYYY-MM-DDTHH:MM:SS±HH:MM` in the zone (whole seconds). */
   render(epochMs: number): string {
     const offset = this.offsetMinutes(epochMs);
-    const local = new Date(Math.floor(epochMs / 1000) * 1000 + offset * 60000).toISOString().slice(0, 19);
+    const local = civilTime(Math.floor(epochMs / 1000) + offset * 60);
     const sign = offset < 0 ? '-' : '+';
     const abs = Math.abs(offset);
     return `${local}${sign}${pad(Math.floor(abs / 60))}:${pad(abs % 60)}`;
@@ -56,7 +56,25 @@ export class TimeZoneRenderer {
   }
 }
 
-const pad = (n: number): string => String(n).padStart(2, '0');
+const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
+
+/** `YYYY-MM-DDTHH:MM:SS` of a count of seconds since the epoch (Hinnant's civil-from-days; hot path, no Date). */
+function civilTime(seconds: number): string {
+  const days = Math.floor(seconds / 86400);
+  const rest = seconds - days * 86400;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hh = Math.floor(rest / 3600);
+  const mm = Math.floor((rest % 3600) / 60);
+  return `${year}-${pad(month)}-${pad(day)}T${pad(hh)}:${pad(mm)}:${pad(rest % 60)}`;
+}
 
 /** `epochMs` as `2026-11-27T08:00:00Z` (whole seconds): the canonical, zone-free form. */
 export const isoUtc = (epochMs: number): string => new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
