@@ -51,17 +51,20 @@ export class WriteApplier {
   /** Validates `body` against the object and applies it onto `data` (a private copy, changed in place). */
   apply(model: ObjectModel, data: Data, body: Data, options: { creating: boolean; parentId?: number }): WritePlan {
     const errors: string[] = [];
+    const invalid = new Set<string>();
     const children: ChildPlan[] = [];
     for (const [name, value] of Object.entries(body)) {
       if (isMetaProperty(name) || name.startsWith('_')) continue;
       const prop = model.schema.properties.get(name);
       if (!prop || prop.readOnly) continue; // Coupa ignores what it does not let you write
+      const before = errors.length;
       const childKey = model.ownedArrays.get(name);
       if (childKey) children.push(...this.childPlans(model, childKey, name, value, options.parentId, errors));
       else this.applyProperty(data, prop, value, errors);
+      if (errors.length > before) invalid.add(name);
     }
     const required = options.creating ? model.required : model.required.filter((f) => f in body);
-    for (const field of required) if (isBlank(data[field])) errors.push(`${humanize(field)} can't be blank`);
+    for (const field of required) if (!invalid.has(field) && isBlank(data[field])) errors.push(`${humanize(field)} can't be blank`);
     if (errors.length) throw new ApiError(400, model.catalog.model, errors);
     return { data, children };
   }
