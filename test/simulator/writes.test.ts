@@ -62,7 +62,7 @@ describe('simulator writes', () => {
   });
 
   it('updates partially with 200, bumps updated-at, merges custom fields, accepts underscored keys', async () => {
-    const before = sim.control.get('invoices', 3)!;
+    const before = sim.control.get('invoices', 3) as Row;
     const reply = await api.put<Row>('/invoices/3', { comments: 'checked', custom_fields: { cf_integration_status: 'synced' } });
     expect(reply.status).toBe(200);
     expect(reply.body.comments).toBe('checked');
