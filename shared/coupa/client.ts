@@ -126,7 +126,12 @@ export class CoupaClient {
       idempotent: isIdempotent(verb),
       beforeAttempt: async (request) => {
         // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
-        usedToken = await this.tokenProvider.getToken();
+        try {
+          usedToken = await this.tokenProvider.getToken();
+        } catch (error) {
+          // Not a Coupa API failure: keep it out of the API retry loop and the API error mapping.
+          throw new TokenProviderFailure(error);
+        }
         request.headers.set('Authorization', `Bearer ${usedToken}`);
       },
     };
@@ -135,6 +140,7 @@ export class CoupaClient {
     try {
       response = await this.#transport.send(call, state);
     } catch (error) {
+      if (error instanceof TokenProviderFailure) throw error.original;
       if (!(error instanceof HTTPError && error.response.status === 401)) {
         throw await mapCallError(error, { ...context, attempts: state.attempts });
       }
@@ -144,6 +150,7 @@ export class CoupaClient {
       try {
         response = await this.#transport.send(call, state);
       } catch (second) {
+        if (second instanceof TokenProviderFailure) throw second.original;
         throw await mapCallError(second, { ...context, attempts: state.attempts });
       }
     }
@@ -224,6 +231,14 @@ export class CoupaClient {
 /** Same as `new CoupaClient(options)`. */
 export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
   return new CoupaClient(options);
+}
+
+/** Carries a token provider's error through ky untouched (thrown as is by `request`). */
+class TokenProviderFailure extends Error {
+  override readonly name = 'TokenProviderFailure';
+  constructor(readonly original: unknown) {
+    super('the token provider failed');
+  }
 }
 
 async function parseBody<T>(response: Response, context: ErrorContext): Promise<T | undefined> {

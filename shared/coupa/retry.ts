@@ -54,6 +54,8 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
   // ky wraps throws that fail `instanceof Error` (errors from another realm) in a NonError.
   if (name === 'NonError' && 'value' in error) return classifyFailure((error as { value: unknown }).value, now);
   if (name === 'AbortError') return { kind: 'aborted' };
+  // Our own errors (e.g. from a token request) were already retried where they happened.
+  if (typeof name === 'string' && name.startsWith('Coupa.')) return { kind: 'other' };
   const code = networkCode(error);
   if (code !== undefined || (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|socket|terminated/i.test(message))) {
     return code === undefined ? { kind: 'network', notSent: false } : { kind: 'network', code, notSent: NOT_SENT_CODES.has(code) };

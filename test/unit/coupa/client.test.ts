@@ -75,3 +75,23 @@ describe('CoupaClient observability hooks', () => {
     expect(bodies[0]).toBe('{"name":"Acme"}');
   });
 });
+
+describe('CoupaClient and its token provider', () => {
+  it('passes token provider errors through unchanged and does not retry them', async () => {
+    class SecretsDown extends Error {
+      override name = 'Tokens.SecretNotFound';
+      code = 'ECONNRESET'; // looks like a network error; still not Coupa's
+    }
+    let calls = 0;
+    const failing: TokenProvider = {
+      getToken: async () => {
+        calls++;
+        throw new SecretsDown('secret gone');
+      },
+    };
+    const client = new CoupaClient({ host: 'acme', tokenProvider: failing, fetch: neverCalled, retry: { backoffBaseMs: 1 } });
+    const error = await client.list('invoices').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(SecretsDown);
+    expect(calls).toBe(1);
+  });
+});

@@ -120,6 +120,9 @@ describe('classifyFailure of foreign errors', () => {
   it('does not mistake programming errors with codes for network failures', () => {
     expect(classifyFailure(Object.assign(new TypeError('bad arg'), { code: 'ERR_INVALID_ARG_TYPE' }))).toEqual({ kind: 'other' });
     expect(classifyFailure(Object.assign(new Error('x'), { code: 'ResourceNotFoundException' }))).toEqual({ kind: 'other' });
+    // A Coupa error (say, from the token endpoint) was retried where it happened: never again here.
+    const fromToken = Object.assign(new Error('x'), { name: 'Coupa.Transient', cause: { code: 'ECONNRESET' } });
+    expect(classifyFailure(fromToken)).toEqual({ kind: 'other' });
     // ky wraps errors from another realm (jest's vm, here) in a NonError holding the original.
     const wrapped = Object.assign(new Error('fetch failed'), { name: 'NonError', value: Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }) });
     expect(classifyFailure(wrapped)).toEqual({ kind: 'network', code: 'ECONNRESET', notSent: false });
