@@ -1,0 +1,3 @@
+export { FileCheckpointStore } from './FileCheckpointStore';
+export { JsonLinesPublisher } from './JsonLinesPublisher';
+export { FilePayloadStore } from './FilePayloadStore';
