@@ -107,7 +107,7 @@ describe('429 Too Many Requests', () => {
   it('rides out the simulator rate limit (25/s, burst 20) by backing off', async () => {
     h.sim.control.setRateLimit({ perSecond: 25, burst: 20 });
     try {
-      const client = h.client({ retry: { limit: 10, backoffBaseMs: 50, jitter: true } });
+      const client = h.client({ retry: { limit: 10, backoffBaseMs: 50, backoffLimitMs: 400, jitter: true } });
       const records = await Promise.all(Array.from({ length: 30 }, (_, i) => client.get('suppliers', (i % 30) + 1)));
       expect(records).toHaveLength(30);
       const statuses = apiCalls(h.sim).map(([, s]) => s);
@@ -156,10 +156,10 @@ describe('5xx, resets and timeouts', () => {
   });
 
   it('retries a GET that timed out', async () => {
-    const client = h.client({ timeoutMs: 150 });
+    const client = h.client({ timeoutMs: 500 });
     await client.list('suppliers', { limit: 1 });
     h.sim.control.resetRequestLog();
-    h.sim.control.injectFaults([{ kind: 'delay', ms: 1000, method: 'GET' }]);
+    h.sim.control.injectFaults([{ kind: 'delay', ms: 2000, method: 'GET' }]);
 
     expect(await client.list('suppliers', { limit: 1 })).toHaveLength(1);
     expect(h.sim.control.requests.map((r) => [r.method, r.fault ?? null])).toEqual([
@@ -185,16 +185,16 @@ describe('POST is never resent after an unknown outcome', () => {
   const newSupplier = () => ({ name: `Unknown outcome ${Date.now()}-${Math.random()}` });
 
   it('fails at once on a timeout, saying the outcome is unknown', async () => {
-    const client = h.client({ timeoutMs: 150 });
+    const client = h.client({ timeoutMs: 500 });
     await client.list('suppliers', { limit: 1 });
     h.sim.control.resetRequestLog();
-    h.sim.control.injectFaults([{ kind: 'delay', ms: 1000, method: 'POST' }]);
+    h.sim.control.injectFaults([{ kind: 'delay', ms: 2000, method: 'POST' }]);
 
     const error = await client.create('suppliers', newSupplier()).catch((e: Error) => e);
 
     expect(error).toMatchObject({ name: 'Coupa.Transient', method: 'POST', path: '/api/suppliers', attempts: 1 });
     expect((error as Error).message).toBe(
-      'Coupa did not answer POST /api/suppliers within 150 ms; the outcome is unknown (Coupa may have applied the POST), so it was not retried: check Coupa before sending it again',
+      'Coupa did not answer POST /api/suppliers within 500 ms; the outcome is unknown (Coupa may have applied the POST), so it was not retried: check Coupa before sending it again',
     );
     expect(h.sim.control.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(h.retries).toEqual([]);
