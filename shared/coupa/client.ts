@@ -25,6 +25,11 @@ export interface CoupaRequestOptions {
   /** `fields=[…]`: which attributes Coupa returns. */
   readonly fields?: FieldSpec | string;
   readonly signal?: AbortSignal;
+  /**
+   * Called with Coupa's successful response after its body was read, for headers such as `Date`
+   * (the poller estimates Coupa's clock from it). Do not read the body; errors it throws propagate.
+   */
+  readonly onResponse?: (response: Response) => void;
 }
 
 /** Options of reads. */
@@ -154,7 +159,7 @@ export class CoupaClient {
         throw await mapCallError(second, { ...context, attempts: state.attempts });
       }
     }
-    return parseBody<T>(response, { ...context, attempts: state.attempts });
+    return parseBody<T>(response, { ...context, attempts: state.attempts }, options.onResponse);
   }
 
   /**
@@ -241,7 +246,7 @@ class TokenProviderFailure extends Error {
   }
 }
 
-async function parseBody<T>(response: Response, context: ErrorContext): Promise<T | undefined> {
+async function parseBody<T>(response: Response, context: ErrorContext, onResponse?: (response: Response) => void): Promise<T | undefined> {
   let text: string;
   try {
     text = await response.text();
@@ -249,6 +254,7 @@ async function parseBody<T>(response: Response, context: ErrorContext): Promise<
     // The answer broke off mid-body: for a write, Coupa has probably applied it.
     throw toCoupaError(error, context);
   }
+  onResponse?.(response);
   if (text.trim() === '') return undefined;
   try {
     return JSON.parse(text) as T;

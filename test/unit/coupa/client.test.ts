@@ -56,6 +56,15 @@ describe('CoupaClient observability hooks', () => {
     await expect(client.list('invoices')).resolves.toEqual([]);
   });
 
+  it('hands the successful response to onResponse, for headers such as Date', async () => {
+    const fetch: FetchLike = async () => new Response('[{"id":1}]', { status: 200, headers: { Date: 'Fri, 27 Nov 2026 08:00:00 GMT' } });
+    const client = new CoupaClient({ host: 'acme', tokenProvider: tokens, fetch });
+    let date: string | null = null;
+    const records = await client.list('invoices', {}, { onResponse: (response) => (date = response.headers.get('date')) });
+    expect(records).toEqual([{ id: 1 }]);
+    expect(date).toBe('Fri, 27 Nov 2026 08:00:00 GMT');
+  });
+
   it('sends JSON headers, the user agent and the bearer token', async () => {
     const seen: Request[] = [];
     const bodies: string[] = [];
