@@ -60,6 +60,14 @@ describe('simulator knobs', () => {
     expect(sim.control.requests.map((r) => r.fault ?? null)).toEqual(['status', 'status', null, 'status', null]);
   });
 
+  it('can answer a fault with a gateway page instead of JSON', async () => {
+    sim.control.injectFaults([{ kind: 'status', status: 502, body: '<html><body>Bad Gateway</body></html>' }]);
+    const reply = await fetch(`${sim.baseUrl}/api/invoices`, { headers: { authorization: `Bearer ${token}` } });
+    expect(reply.status).toBe(502);
+    expect(reply.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await reply.text()).toContain('Bad Gateway');
+  });
+
   it('resets connections without a response', async () => {
     sim.control.injectFaults([{ kind: 'reset' }]);
     await expect(fetch(`${sim.baseUrl}/api/invoices`, { headers: { authorization: `Bearer ${token}` } })).rejects.toThrow();

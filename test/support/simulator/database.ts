@@ -40,7 +40,7 @@ export class Database implements GeneratorWorld {
   visibilityLagMs = 0;
   private readonly stores = new Map<string, ObjectStore>();
   private readonly counts = new Map<string, number>();
-  private readonly generated = new LruCache<string, Data>(4000);
+  private readonly generated = new LruCache<string, Data>(2000);
 
   constructor(
     private readonly seed: number,

@@ -2,7 +2,7 @@ import type { ModelRegistry, ObjectModel } from './model';
 import { loadOpenApi } from '../openapi';
 import type { ReferencePools } from './pools';
 import { hashString, mix, Rng } from './random';
-import { CUSTOM_FIELDS, definitionSchema, isMetaProperty, type DefinitionSchema, type PropertySpec, type ScalarProperty } from './schema';
+import { definitionSchema, isMetaProperty, type DefinitionSchema, type PropertySpec, type ScalarProperty } from './schema';
 import { isoUtc } from './time-zone';
 import * as words from './word-lists';
 
@@ -322,4 +322,3 @@ const initials = (text: string): string =>
 
 const clip = (value: string | null, max?: number): string | null => (value !== null && max !== undefined ? value.slice(0, max) : value);
 
-export { CUSTOM_FIELDS };

@@ -19,6 +19,13 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   res.end(text);
 }
 
+/** A non-JSON body, e.g. the HTML page a gateway answers a 502 with. */
+export function sendText(res: ServerResponse, status: number, text: string, headers: Readonly<Record<string, string>> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': 'text/html; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
 /** `Authorization: Basic base64(id:secret)` → the pair. */
 export function basicCredentials(header: string | undefined): { id: string; secret: string } | undefined {
   const match = /^Basic\s+(\S+)\s*$/i.exec(header ?? '');

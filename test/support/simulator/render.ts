@@ -2,7 +2,7 @@ import { loadOpenApi } from '../openapi';
 import type { Database, ResolvedRef } from './database';
 import type { FieldSelection } from './fields';
 import type { Data } from './generator';
-import { CUSTOM_FIELDS, definitionSchema, isMetaProperty, type DefinitionSchema, type PropertySpec } from './schema';
+import { definitionSchema, isMetaProperty, type DefinitionSchema, type PropertySpec } from './schema';
 import type { RecordState } from './store';
 import { isoUtc } from './time-zone';
 
@@ -215,4 +215,3 @@ function pick(source: Readonly<Record<string, unknown>>, keys: readonly string[]
   return out;
 }
 
-export { CUSTOM_FIELDS };

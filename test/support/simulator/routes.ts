@@ -43,7 +43,12 @@ export class Router {
 
   /** The route for an API path (without `/api`), or undefined. */
   match(path: string): RouteMatch | undefined {
-    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    let parts: string[];
+    try {
+      parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    } catch {
+      return undefined; // malformed %-escapes: no such route
+    }
     for (const route of this.routes) {
       if (parts.length < route.segments.length) continue;
       let parentId: number | undefined;

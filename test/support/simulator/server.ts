@@ -7,8 +7,8 @@ import { Control, type SimulatorControl } from './control';
 import { handleControl } from './control-http';
 import { Database } from './database';
 import { ApiError } from './errors';
-import { FaultQueue, type Fault } from './faults';
-import { basicCredentials, readBody, sendJson, sleep } from './http-io';
+import { FaultQueue } from './faults';
+import { basicCredentials, readBody, sendJson, sendText, sleep } from './http-io';
 import { ModelRegistry } from './model';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { RateLimiter } from './rate-limiter';
@@ -75,7 +75,12 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     if (fault) {
       entry.fault = fault.kind;
       if (fault.kind === 'reset') return void req.socket.resetAndDestroy();
-      if (fault.kind === 'status') return respond(fault.status, faultBody(fault), fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) });
+      if (fault.kind === 'status') {
+        const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
+        if (fault.body === undefined) return respond(fault.status, faultBody(fault.status), headers);
+        entry.status = fault.status; // a gateway page, not JSON
+        return sendText(res, fault.status, fault.body, headers);
+      }
       await sleep(fault.ms);
       if (res.destroyed) return;
     }
@@ -183,9 +188,8 @@ function respondOAuthError(e: unknown, respond: (status: number, body: unknown, 
   return respond(500, { error: 'server_error', error_description: (e as Error).message });
 }
 
-function faultBody(fault: Extract<Fault, { kind: 'status' }>): unknown {
-  if (fault.body !== undefined) return fault.body;
-  const message = fault.status === 429 ? 'Rate limit exceeded: too many requests, slow down' : `Injected fault: HTTP ${fault.status}`;
+function faultBody(status: number): unknown {
+  const message = status === 429 ? 'Rate limit exceeded: too many requests, slow down' : `Injected fault: HTTP ${status}`;
   return { errors: { base: [message] } };
 }
 

@@ -5,7 +5,6 @@ import { loadOpenApi } from '../openapi';
 import { dashKeys, humanize } from './names';
 import type { ObjectModel } from './model';
 import { definitionSchema, isMetaProperty, type PropertySpec, type ScalarProperty } from './schema';
-import type { RecordState } from './store';
 import { isoUtc, parseInstant } from './time-zone';
 
 /**
@@ -254,4 +253,3 @@ function nextLineNum(lines: readonly unknown[]): number {
 const isObject = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isBlank = (v: unknown): boolean => v === undefined || v === null || v === '';
 
-export type { RecordState };
