@@ -60,6 +60,11 @@ describe('simulator knobs', () => {
     expect(sim.control.requests.map((r) => r.fault ?? null)).toEqual(['status', 'status', null, 'status', null]);
   });
 
+  it('sends the simulator clock as the Date header', async () => {
+    sim.control.clock.set(Date.UTC(2030, 0, 2, 3, 4, 5));
+    expect((await api.get('/departments?limit=1')).headers.get('date')).toBe('Wed, 02 Jan 2030 03:04:05 GMT');
+  });
+
   it('can answer a fault with a gateway page instead of JSON', async () => {
     sim.control.injectFaults([{ kind: 'status', status: 502, body: '<html><body>Bad Gateway</body></html>' }]);
     const reply = await fetch(`${sim.baseUrl}/api/invoices`, { headers: { authorization: `Bearer ${token}` } });

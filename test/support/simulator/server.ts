@@ -47,6 +47,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   const api = new ApiHandler(db, renderer, writer, records, new Router(db.models), new TimeZoneRenderer(options.timeZone), settings, control);
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Coupa's clock as clients see it (pollers read `Date`): the simulator clock, not the host's.
+    res.setHeader('Date', new Date(clock.now()).toUTCString());
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
