@@ -4,3 +4,4 @@ export * from './ports';
 export * from './run-poll';
 export * from './event-entries';
 export { versionOf } from './versions';
+export { CoupaRecordSource, type RecordSourceOptions } from './CoupaRecordSource';
