@@ -178,6 +178,9 @@ describe('simulator writes', () => {
     expect((await api.put<Row>(`/purchase_orders/${po.id}/reopen`)).body.status).toBe('issued');
     expect((await api.put<Row>(`/purchase_orders/${po.id}/cancel`)).body.status).toBe('cancelled');
 
+    const other = (sim.control.list('purchase_orders') as Row[]).find((p) => p.status === 'issued' && p.id !== po.id)!;
+    expect((await api.put<Row>(`/purchase_orders/${other.id}`, { _close: true })).body.status).toBe('closed');
+
     const draft = await api.post<Row>('/invoices', { invoice_number: 'SIM-200', invoice_date: '2026-11-02', supplier: { id: 1 } });
     expect((await api.put<Row>(`/invoices/${draft.body.id}/submit`)).body.status).toBe('pending_approval');
     expect((await api.put<Row>(`/invoices/${draft.body.id}/void`)).body.status).toBe('voided');
@@ -195,6 +198,17 @@ describe('simulator writes', () => {
     expect(reply).toMatchObject({ status: 201, body: { 'document-id': invoice.id, resolved: false } });
     expect(sim.control.get('invoices', invoice.id)!.exported).toBe(true);
     expect((await api.put<Row>(`/integration_history_records/${reply.body.id}/resolve`)).body.resolved).toBe(true);
+  });
+
+  it('takes an association by its -id attribute (integration errors name their run by integration-run-id)', async () => {
+    const created = await api.post<Row>('/integration_errors/create_alert', { 'integration-run-id': 2, 'contact-alert-type': 'Functional', status: 'Error' });
+    expect(created).toMatchObject({ status: 201, body: { 'integration-run-id': 2, 'integration-run': { id: 2 } } });
+    expect(await api.post('/integration_errors', { 'integration-run-id': 999, 'contact-alert-type': 'Functional' })).toMatchObject({
+      status: 400,
+      body: { errors: { integration_error: ['Integration run is invalid'] } },
+    });
+    const row = sim.control.get('accounts', 1) as Row;
+    expect(row['account-type-id']).toBe(row['account-type'].id);
   });
 
   it('deletes where the spec allows it', async () => {

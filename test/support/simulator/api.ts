@@ -96,6 +96,9 @@ export class ApiHandler {
         if (req.params.has('exported') && model.catalog.exportFlag) {
           return this.respond(model, this.records.markExported(model, state.id, req.params.get('exported') !== 'false'), req.params, 200);
         }
+        const body = this.writer.normalizeBody(model, req.body);
+        const flag = Object.entries(model.overrides.flags ?? {}).find(([name]) => body[name] === true || body[name] === 'true');
+        if (flag) return this.memberAction(model, state, flag[1], req);
         return this.respond(model, this.records.update(model, state.id, req.body), req.params, 200);
       }
       case 'member-action':

@@ -123,8 +123,13 @@ export class RecordGenerator {
       case 'segment-2':
       case 'segment-3':
         return model.key === 'accounts' ? String(this.rng(rec.key, rec.id, name).int(1, 9) * 100 + (rec.id % 100)) : undefined;
-      default:
-        return undefined;
+      default: {
+        // `account-type-id` follows `account-type`: both name the same record.
+        const assoc = name.endsWith('-id') ? model.schema.properties.get(name.slice(0, -3)) : undefined;
+        if (assoc?.type !== 'ref') return undefined;
+        const pointer = this.property(rec, assoc) as { id?: number } | null;
+        return pointer?.id ?? null;
+      }
     }
   }
 

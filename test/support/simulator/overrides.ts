@@ -42,6 +42,8 @@ export interface ObjectOverrides {
   /** Prefix for generated document numbers (`INV-000042`). */
   readonly numberPrefix?: string;
   readonly actions?: Readonly<Record<string, ActionRule>>;
+  /** Body flags of a PUT that run an action (`{"_cancel": true}` on an order runs `cancel`). */
+  readonly flags?: Readonly<Record<string, string>>;
 }
 
 const stamp = (field: string) => (ctx: ActionContext) => ({ [field]: ctx.nowIso });
@@ -125,6 +127,7 @@ export const OVERRIDES: Readonly<Record<string, ObjectOverrides>> = {
   purchase_orders: {
     required: ['supplier'],
     numberPrefix: 'PO',
+    flags: { _cancel: 'cancel', _close: 'close' },
     statuses: ['issued', 'issued', 'issued', 'issued', 'draft', 'buyer_hold', 'closed', 'cancelled', 'supplier_hold'],
     actions: {
       issue: { from: PO_HOLDS, to: 'issued' },

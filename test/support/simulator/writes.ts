@@ -62,10 +62,31 @@ export class WriteApplier {
       else this.applyProperty(data, prop, value, errors);
       if (errors.length > before) invalid.add(name);
     }
+    this.syncAssociationIds(model, data, body, errors, invalid);
     const required = options.creating ? model.required : model.required.filter((f) => f in body);
     for (const field of required) if (!invalid.has(field) && isBlank(data[field])) errors.push(`${humanize(field)} can't be blank`);
     if (errors.length) throw new ApiError(400, model.catalog.model, errors);
     return { data, children };
+  }
+
+  /** `integration-run-id: 5` in a body names the association `integration-run`; a set association updates its `-id`. */
+  private syncAssociationIds(model: ObjectModel, data: Data, body: Data, errors: string[], invalid: Set<string>): void {
+    for (const prop of model.schema.properties.values()) {
+      if (prop.type !== 'ref' || prop.readOnly) continue;
+      const idName = `${prop.name}-id`;
+      if (model.schema.properties.get(idName)?.type !== 'scalar') continue;
+      if (idName in body && !(prop.name in body)) {
+        const given = body[idName];
+        const pointer = given === null ? null : this.resolveReference(prop.definition, { id: given });
+        if (pointer === undefined) {
+          errors.push(`${humanize(prop.name)} is invalid`);
+          invalid.add(prop.name);
+          continue;
+        }
+        data[prop.name] = pointer;
+      }
+      if (idName in body || prop.name in body) data[idName] = (data[prop.name] as { id?: number } | null)?.id ?? null;
+    }
   }
 
   private applyProperty(data: Data, prop: PropertySpec, value: unknown, errors: string[]): void {
