@@ -11,6 +11,11 @@ Commands:
   simulator [--port N] [--records N] [--latency-ms N] [--client-id ID] [--client-secret S]
             [--seed N] [--time-zone ZONE] [--no-rate-limit]
                                    start the Coupa simulator; first stdout line is its base URL
+  poll --object KEY --host URL --state-dir DIR --out FILE|- [--since ISO] [--lag-seconds N]
+       [--return-type default|shallow|limited] [--instance NAME] [--source S] [--fields JSON]
+       [--filter JSON] [--max-seconds N] [--quiet]
+                                   one poll run, exactly what one scheduled invocation does; appends
+                                   each PutEvents entry as one JSON line; cursor state kept in DIR
   help                             this text
 
 Credentials for commands that call Coupa come from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET

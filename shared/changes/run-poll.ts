@@ -19,6 +19,15 @@ export interface PollDeps {
   /** Local clock, epoch ms. */
   readonly now: () => number;
   readonly log?: PollLogger;
+  /** Called after every page, for progress output on long backfills. */
+  readonly onPage?: (progress: PollProgress) => void;
+}
+
+export interface PollProgress {
+  readonly published: number;
+  readonly requests: number;
+  /** The cursor's watermark: every change before it is published. */
+  readonly watermark: string;
 }
 
 export interface PollInput {
@@ -117,6 +126,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
         await save();
         sinceSave = 0;
       }
+      deps.onPage?.({ published, requests, watermark: new Date(cursor.watermarkMs).toISOString() });
       if (!outcome.more) break;
     }
     await save();

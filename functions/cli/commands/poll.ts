@@ -1,0 +1,102 @@
+import { randomUUID } from 'node:crypto';
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { FileCheckpointStore, FilePayloadStore, JsonLinesPublisher } from '../../../shared/adapters/file';
+import { getObject } from '../../../shared/catalog';
+import { CoupaRecordSource, runPoll } from '../../../shared/changes';
+import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
+import type { ReturnType } from '../../../shared/events';
+import { credentialsFromEnv, instanceOf } from '../credentials';
+import type { CliIo } from '../io';
+import { intFlag, UsageError } from '../usage';
+
+const RETURN_TYPES: readonly ReturnType[] = ['default', 'shallow', 'limited'];
+
+/**
+ * One poll run, exactly what one scheduled invocation does, with files in place of DynamoDB,
+ * EventBridge and S3: cursor state in --state-dir, one PutEvents entry per line in --out.
+ */
+export async function pollCommand(args: string[], io: CliIo): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    strict: true,
+    options: {
+      object: { type: 'string' },
+      host: { type: 'string' },
+      'state-dir': { type: 'string' },
+      out: { type: 'string' },
+      since: { type: 'string' },
+      'lag-seconds': { type: 'string' },
+      'return-type': { type: 'string' },
+      instance: { type: 'string' },
+      source: { type: 'string' },
+      fields: { type: 'string' },
+      filter: { type: 'string' },
+      'max-seconds': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+  });
+  const required = (name: 'object' | 'host' | 'state-dir' | 'out') => {
+    const value = values[name];
+    if (!value) throw new UsageError(`--${name} is required`);
+    return value;
+  };
+  const object = getObject(required('object'));
+  if (!object.capabilities.trigger) throw new UsageError(`${object.key} cannot be polled for changes (no trigger capability); see \`objects\``);
+  const returnType = (values['return-type'] ?? 'default') as ReturnType;
+  if (!RETURN_TYPES.includes(returnType)) throw new UsageError(`--return-type must be one of ${RETURN_TYPES.join(', ')}`);
+  const sinceMs = values.since === undefined ? undefined : Date.parse(values.since);
+  if (sinceMs !== undefined && (Number.isNaN(sinceMs) || !/[zZ]|[+-]\d\d:?\d\d$/.test(values.since!))) {
+    throw new UsageError(`--since must be an ISO-8601 instant with a zone, e.g. 2026-11-27T08:00:00Z; got "${values.since}"`);
+  }
+  const lagSeconds = intFlag('lag-seconds', values['lag-seconds'], { max: 86_400 }) ?? 120;
+  const maxSeconds = intFlag('max-seconds', values['max-seconds'], { min: 1 });
+  const fields = parseJson<FieldSpec>('fields', values.fields, Array.isArray);
+  const filters = parseJson<CoupaQuery>('filter', values.filter, (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+
+  const client = new CoupaClient({ host: required('host'), credentials: credentialsFromEnv([object]) });
+  const instance = values.instance ?? instanceOf(client.host.hostname, client.host.instance);
+  const stateDir = required('state-dir');
+  await mkdir(stateDir, { recursive: true });
+  const out = required('out');
+  const started = Date.now();
+  const result = await runPoll(
+    {
+      records: new CoupaRecordSource(client, { object, returnType, ...(fields ? { fields } : {}), ...(filters ? { filters } : {}) }),
+      checkpoints: new FileCheckpointStore(stateDir),
+      publisher: new JsonLinesPublisher(out === '-' ? process.stdout : out),
+      payloads: new FilePayloadStore(path.join(stateDir, 'payloads')),
+      now: Date.now,
+      ...(values.quiet ? {} : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
+    },
+    {
+      object,
+      instance,
+      lagSeconds,
+      returnType,
+      runId: randomUUID(),
+      ...(values.source ? { source: values.source } : {}),
+      ...(sinceMs === undefined ? {} : { sinceMs }),
+      ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
+    },
+  );
+  io.err(
+    `${object.key}: published ${result.published} events (${result.claimChecked} claim-checked, ${result.deadLettered} dead-lettered) ` +
+      `in ${result.requests} Coupa requests and ${result.checkpointWrites} checkpoint writes, ${Date.now() - started} ms; ` +
+      `${result.stoppedBy === 'deadline' ? 'stopped at --max-seconds, run again to continue' : 'caught up'}; changes before ${new Date(result.cursor.watermarkMs).toISOString()} are published.`,
+  );
+  return 0;
+}
+
+function parseJson<T>(flag: string, text: string | undefined, ok: (value: unknown) => boolean): T | undefined {
+  if (text === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw new UsageError(`--${flag} must be JSON, got ${text}`);
+  }
+  if (!ok(value)) throw new UsageError(`--${flag} has the wrong shape: ${text}`);
+  return value as T;
+}
