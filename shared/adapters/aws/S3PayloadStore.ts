@@ -41,6 +41,8 @@ export class S3PayloadStore implements PayloadStore {
         Key: fullKey,
         Body: bytes,
         ContentType: 'application/json',
+        // Our own digest (we need it for the DataRef anyway); S3 rejects the upload if the body differs.
+        ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: digest.toString('base64'),
       }),
     );
