@@ -79,7 +79,7 @@ export class RecordGenerator {
       case 'custom-fields':
         return this.customFields(rng, rec);
       case 'ref':
-        return this.reference(rng, rec, prop.name, prop.definition, model.required.includes(prop.name));
+        return this.reference(rng, rec, prop.name, prop.definition, model.required.includes(prop.name) || !!model.overrides.filled?.includes(prop.name));
       case 'array':
         return this.array(rng, rec, prop.name, prop.definition);
       case 'scalar':
@@ -89,10 +89,12 @@ export class RecordGenerator {
 
   private scalar(rng: Rng, rec: RecordSeed, model: ObjectModel, prop: ScalarProperty): unknown {
     const name = prop.name;
-    const required = model.required.includes(name) || model.schema.required.includes(name);
+    const required = model.required.includes(name) || model.schema.required.includes(name) || !!model.overrides.filled?.includes(name);
     const derived = this.derived(rec, model, name);
     if (derived !== undefined) return derived;
     if (name === 'status' && model.overrides.statuses) return rng.pick(model.overrides.statuses);
+    const values = model.overrides.values?.[name];
+    if (values) return rng.pick(values);
     if (name === 'line-num' && rec.ordinal !== undefined) return prop.kind === 'integer' ? rec.ordinal : String(rec.ordinal);
     return scalarValue(rng, rec, model, prop, required, () => this.person(rec));
   }

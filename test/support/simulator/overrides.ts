@@ -34,6 +34,10 @@ export interface ObjectOverrides {
   readonly required?: readonly string[];
   /** Values for generated `status`, repeated to weight them. */
   readonly statuses?: readonly string[];
+  /** Values for other generated attributes. */
+  readonly values?: Readonly<Record<string, readonly unknown[]>>;
+  /** Attributes generated records always have (never null), besides the required ones. */
+  readonly filled?: readonly string[];
   /** Old-style custom fields shown as top-level keys ("API Global Namespace"). */
   readonly legacyCustomFields?: readonly string[];
   /** Since R31 Supplier Information leaves null fields out of payloads. */
@@ -104,6 +108,14 @@ export const OVERRIDES: Readonly<Record<string, ObjectOverrides>> = {
   users: { required: ['login', 'email', 'firstname', 'lastname'], numberPrefix: 'EMP' },
   approvals: {
     statuses: ['pending', 'pending', 'approved', 'approved', 'rejected'],
+    filled: ['approver'],
+    values: {
+      'approvable-type': ['RequisitionHeader', 'RequisitionHeader', 'InvoiceHeader', 'ExpenseReport', 'OrderHeader'],
+      'approvable-id': [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+      'approver-type': ['User'],
+      position: [1, 2, 3],
+      type: ['ApprovalChainApproval', 'ManualApproval'],
+    },
     actions: {
       approve: { from: ['pending', 'on_hold'], to: 'approved', effect: (ctx) => ({ 'approval-date': ctx.nowIso, ...reasonNote(ctx) }) },
       reject: { from: ['pending', 'on_hold'], to: 'rejected', effect: (ctx) => ({ 'approval-date': ctx.nowIso, ...reasonNote(ctx) }) },

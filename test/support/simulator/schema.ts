@@ -78,6 +78,8 @@ function compile(name: string, extra: readonly ScalarProperty[], withCustomField
 function compileProperty(name: string, schema: Schema): PropertySpec {
   const readOnly = schema.readOnly === true;
   if (schema.$ref) return { type: 'ref', name, definition: refName(schema.$ref), readOnly };
+  // Polymorphic associations are untyped in the files ("Approver. Can be one of multiple objects: User, ApprovalGroup"): show the user.
+  if (!schema.type && /objects?: User\b/.test(schema.description ?? '')) return { type: 'ref', name, definition: 'UserSimple', readOnly };
   if (schema.type === 'array') {
     const itemRef = schema.items?.$ref;
     if (itemRef) return { type: 'array', name, definition: refName(itemRef), readOnly };
