@@ -15,7 +15,10 @@ interface StoredFile {
  * version rules as the DynamoDB store.
  */
 export class FileCheckpointStore implements CheckpointStore {
-  constructor(private readonly dir: string) {}
+  constructor(
+    private readonly dir: string,
+    private readonly lockWaitMs = 2000,
+  ) {}
 
   async acquire(key: string, owner: string, leaseUntilMs: number, nowMs: number): Promise<Checkpoint | undefined> {
     return this.locked(key, async (file) => {
@@ -68,15 +71,31 @@ export class FileCheckpointStore implements CheckpointStore {
   private async locked<T>(key: string, body: (file: StoredFile) => Promise<T>): Promise<T> {
     await mkdir(this.dir, { recursive: true });
     const lock = `${this.fileOf(key)}.lock`;
-    const handle = await open(lock, 'wx').catch((error: NodeJS.ErrnoException) => {
-      if (error.code === 'EEXIST') throw new CheckpointConflictError(`Checkpoint ${key} is locked by another process (${lock}); remove the file if no poll is running`);
-      throw error;
-    });
+    const handle = await this.takeLock(lock, key);
     try {
       return await body(await this.read(key));
     } finally {
       await handle.close();
       await rm(lock, { force: true });
+    }
+  }
+
+  /**
+   * The lock is held only for one read-check-write (milliseconds), so a busy lock is waited for; one
+   * still held after `lockWaitMs` was left by a crashed process.
+   */
+  private async takeLock(lock: string, key: string) {
+    const deadline = Date.now() + this.lockWaitMs;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await open(lock, 'wx');
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+        if (Date.now() >= deadline) {
+          throw new CheckpointConflictError(`Checkpoint ${key} stayed locked (${lock}); if no poll is running, a crashed one left it: remove the file`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt)));
+      }
     }
   }
 }
