@@ -1,7 +1,6 @@
 import type { AccessToken } from './auth';
 import type { Database } from './database';
 import { ApiError, badRequest, notFound } from './errors';
-import type { Data } from './generator';
 import { ListRunner } from './list-runner';
 import type { ObjectModel } from './model';
 import type { ActionContext } from './overrides';
@@ -187,4 +186,3 @@ export class ApiHandler {
   }
 }
 
-export type { Data };

@@ -79,7 +79,7 @@ export class RecordGenerator {
       case 'custom-fields':
         return this.customFields(rng, rec);
       case 'ref':
-        return this.reference(rng, rec, prop.name, prop.definition, model.required.includes(prop.name) || !!model.overrides.filled?.includes(prop.name));
+        return this.reference(rng, prop.name, prop.definition, model.required.includes(prop.name) || !!model.overrides.filled?.includes(prop.name));
       case 'array':
         return this.array(rng, rec, prop.name, prop.definition);
       case 'scalar':
@@ -144,7 +144,7 @@ export class RecordGenerator {
     return { first, last, login };
   }
 
-  private reference(rng: Rng, rec: RecordSeed, name: string, definition: string, required: boolean): unknown {
+  private reference(rng: Rng, name: string, definition: string, required: boolean): unknown {
     const targetKey = this.world.models.catalogKeyOf(definition);
     if (targetKey) {
       const count = this.world.initialCount(targetKey);
@@ -175,7 +175,7 @@ export class RecordGenerator {
       if (isMetaProperty(prop.name)) continue;
       const rng = this.rng(lineRec.key, id, prop.name);
       if (prop.name === 'line-num') line[prop.name] = prop.type === 'scalar' && prop.kind === 'integer' ? index : String(index);
-      else if (prop.type === 'ref') line[prop.name] = this.reference(rng, lineRec, prop.name, prop.definition, schema.required.includes(prop.name));
+      else if (prop.type === 'ref') line[prop.name] = this.reference(rng, prop.name, prop.definition, schema.required.includes(prop.name));
       else if (prop.type === 'array') line[prop.name] = [];
       else if (prop.type === 'scalar') line[prop.name] = scalarValue(rng, lineRec, undefined, prop, false, () => this.person(lineRec));
     }

@@ -1,6 +1,7 @@
 import type { Database } from './database';
 import { FilterCompiler, normalizeValue, type Predicate } from './filter';
 import type { Condition, ListQuery } from './query';
+import type { RouteScope } from './routes';
 import { parseInstant } from './time-zone';
 import { compareStates, type RecordState } from './store';
 
@@ -11,11 +12,6 @@ import { compareStates, type RecordState } from './store';
  * index with early exit; other orders scan and sort.
  */
 
-export interface ListScope {
-  readonly parentKey: string;
-  readonly parentId: number;
-}
-
 export class ListRunner {
   private readonly filters: FilterCompiler;
 
@@ -23,7 +19,7 @@ export class ListRunner {
     this.filters = new FilterCompiler(db);
   }
 
-  run(key: string, query: ListQuery, scope?: ListScope): RecordState[] {
+  run(key: string, query: ListQuery, scope?: RouteScope): RecordState[] {
     const matches = this.filters.compile(key, query.conditions);
     const wanted = query.offset + query.limit;
     const store = this.db.store(key);
@@ -44,7 +40,10 @@ export class ListRunner {
       const index = store.sortedByUpdatedAt;
       const from = range.min === undefined ? 0 : store.lowerBound(range.min, range.minStrict);
       const to = range.max === undefined ? index.length : store.lowerBound(range.max, !range.maxStrict);
-      return page(this.sorted(key, index.slice(from, to).filter(matches), query));
+      const size = to - from;
+      // A wide range in id order: walking ids until the page is full beats sorting the range.
+      const idWalkCost = (wanted * index.length) / Math.max(1, size);
+      if (query.orderBy !== 'id' || idWalkCost >= size) return page(this.sorted(key, index.slice(from, to).filter(matches), query));
     }
     if (query.orderBy === 'id') return page(take(store.byId(query.dir), matches, wanted));
     return page(this.sorted(key, take(store.byId('asc'), matches, Infinity), query));

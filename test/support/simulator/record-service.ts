@@ -1,6 +1,7 @@
 import type { Database } from './database';
 import type { Data } from './generator';
 import type { ObjectModel } from './model';
+import type { RouteScope } from './routes';
 import type { RecordState } from './store';
 import { isoUtc } from './time-zone';
 import { API_USER_ID, type ChildPlan, type WriteApplier } from './writes';
@@ -19,7 +20,7 @@ export interface WriteOptions {
 
 export interface CreateOptions extends WriteOptions {
   /** The parent a nested path names: `/suppliers/3/supplier_sites`. */
-  readonly scope?: { readonly parentKey: string; readonly parentId: number };
+  readonly scope?: RouteScope;
   /** Status for collection actions that create (`create_as_cart` → `cart`). */
   readonly status?: string;
 }
