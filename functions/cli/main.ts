@@ -8,6 +8,7 @@ const commands: Record<string, () => Promise<Command>> = {
   // require, not import(): the package bin runs under tsx's CommonJS hook, which import() bypasses.
   objects: async () => (require('./commands/objects') as typeof import('./commands/objects')).objectsCommand,
   poll: async () => (require('./commands/poll') as typeof import('./commands/poll')).pollCommand,
+  start: async () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
   simulator: async () => (require('./commands/simulator') as typeof import('./commands/simulator')).simulatorCommand,
 };
 

@@ -16,6 +16,11 @@ Commands:
        [--filter JSON] [--max-seconds N] [--quiet]
                                    one poll run, exactly what one scheduled invocation does; appends
                                    each PutEvents entry as one JSON line; cursor state kept in DIR
+  start [--host URL] [--objects a,b,c] [--interval-seconds N] [--lag-seconds N] [--out FILE]
+        [--state-dir DIR] [--duration-seconds N] [--records N]
+                                   the local main job (npm start): pollers on a short interval, one line
+                                   per event, full events in FILE; without --host on the built-in
+                                   simulator, which keeps editing records
   help                             this text
 
 Credentials for commands that call Coupa come from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET

@@ -1,14 +1,11 @@
-import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { FileCheckpointStore, FilePayloadStore, JsonLinesPublisher } from '../../../shared/adapters/file';
 import { getObject } from '../../../shared/catalog';
-import { CoupaRecordSource, runPoll } from '../../../shared/changes';
 import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
 import type { ReturnType } from '../../../shared/events';
 import { credentialsFromEnv, instanceOf } from '../credentials';
 import type { CliIo } from '../io';
+import { localPoll } from '../local-poller';
 import { intFlag, UsageError } from '../usage';
 
 const RETURN_TYPES: readonly ReturnType[] = ['default', 'shallow', 'limited'];
@@ -61,26 +58,21 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   await mkdir(stateDir, { recursive: true });
   const out = required('out');
   const started = Date.now();
-  const result = await runPoll(
-    {
-      records: new CoupaRecordSource(client, { object, returnType, ...(fields ? { fields } : {}), ...(filters ? { filters } : {}) }),
-      checkpoints: new FileCheckpointStore(stateDir),
-      publisher: new JsonLinesPublisher(out === '-' ? process.stdout : out),
-      payloads: new FilePayloadStore(path.join(stateDir, 'payloads')),
-      now: Date.now,
-      ...(values.quiet ? {} : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
-    },
-    {
-      object,
-      instance,
-      lagSeconds,
-      returnType,
-      runId: randomUUID(),
-      ...(values.source ? { source: values.source } : {}),
-      ...(sinceMs === undefined ? {} : { sinceMs }),
-      ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
-    },
-  );
+  const result = await localPoll({
+    client,
+    object,
+    instance,
+    stateDir,
+    out,
+    lagSeconds,
+    returnType,
+    ...(values.source ? { source: values.source } : {}),
+    ...(sinceMs === undefined ? {} : { sinceMs }),
+    ...(fields ? { fields } : {}),
+    ...(filters ? { filters } : {}),
+    ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
+    ...(values.quiet ? {} : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
+  });
   io.err(
     `${object.key}: published ${result.published} events (${result.claimChecked} claim-checked, ${result.deadLettered} dead-lettered) ` +
       `in ${result.requests} Coupa requests and ${result.checkpointWrites} checkpoint writes, ${Date.now() - started} ms; ` +
