@@ -94,7 +94,7 @@ describe('SqsDeadLetterSink (moto)', () => {
     const sink = new SqsDeadLetterSink({ client: sqs, queueUrl });
     const send = jest.spyOn(sqs, 'send');
     await sink.send(Array.from({ length: 4 }, (_, i) => failure(i, 'x'.repeat(100_000))));
-    const batches = send.mock.calls.map(([c]) => c).filter((c): c is SendMessageBatchCommand => c instanceof SendMessageBatchCommand);
+    const batches = send.mock.calls.map(([c]) => c as unknown).filter((c): c is SendMessageBatchCommand => c instanceof SendMessageBatchCommand);
     send.mockRestore();
     expect(batches.map((b) => b.input.Entries!.length)).toEqual([2, 2]);
     expect(await drain(queueUrl)).toHaveLength(4);

@@ -1,0 +1,14 @@
+// The AWS adapters of the core's ports. Only this folder imports @aws-sdk/*; each adapter takes an
+// injected client and only translates.
+export { DynamoCheckpointStore, type DynamoCheckpointStoreOptions } from './DynamoCheckpointStore';
+export {
+  EventBridgePublisher,
+  PublishIncompleteError,
+  putEventsEntryBytes,
+  EVENTBRIDGE_MAX_REQUEST_BYTES,
+  RETRYABLE_ERROR_CODES,
+  type EventBridgePublisherOptions,
+} from './EventBridgePublisher';
+export { SqsDeadLetterSink, SQS_DEFAULT_MAX_MESSAGE_BYTES, type SqsDeadLetterSinkOptions, type DeadLetterMessage } from './SqsDeadLetterSink';
+export { S3PayloadStore, type S3PayloadStoreOptions } from './S3PayloadStore';
+export { SecretsManagerSecretStore } from './SecretsManagerSecretStore';
