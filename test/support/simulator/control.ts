@@ -150,7 +150,7 @@ export class Control implements SimulatorControl, ApiHooks {
 
   list(objectKey: string): Data[] {
     const store = this.deps.db.store(objectKey);
-    return [...store.heads()].sort((a, b) => a.id - b.id).map((s) => this.canonical(objectKey, s));
+    return store.heads().map((s) => this.canonical(objectKey, s));
   }
 
   get(objectKey: string, id: number): Data | undefined {

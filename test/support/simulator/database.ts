@@ -27,6 +27,8 @@ export interface SaveOptions {
 }
 
 const DAY_S = 86_400;
+/** Shared by every record without parents (most of them): saves an object per record at 100k. */
+const NO_LINKS: Readonly<Record<string, number>> = Object.freeze({});
 
 export type ResolvedRef =
   | { readonly kind: 'record'; readonly key: string; readonly state: RecordState }
@@ -41,6 +43,7 @@ export class Database implements GeneratorWorld {
   private readonly stores = new Map<string, ObjectStore>();
   private readonly counts = new Map<string, number>();
   private readonly generated = new LruCache<string, Data>(2000);
+  private readonly keyHashes = new Map<string, number>();
 
   constructor(
     private readonly seed: number,
@@ -137,7 +140,7 @@ export class Database implements GeneratorWorld {
     const store = this.store(key);
     const at = toWholeSecond(options.at ?? this.clock.now());
     const id = store.allocateId();
-    const state: RecordState = { id, version: 1, createdAtMs: at, updatedAtMs: at, tie: this.tie(key, id, 1), data, links: options.links ?? {}, deleted: false };
+    const state: RecordState = { id, version: 1, createdAtMs: at, updatedAtMs: at, tie: this.tie(key, id, 1), data, links: options.links ?? NO_LINKS, deleted: false };
     this.write(key, state, options.visibleAfterMs);
     return state;
   }
@@ -170,7 +173,9 @@ export class Database implements GeneratorWorld {
   }
 
   private tie(key: string, id: number, version: number): number {
-    return mix(this.seed, hashString(key), id, version);
+    let keyHash = this.keyHashes.get(key);
+    if (keyHash === undefined) this.keyHashes.set(key, (keyHash = hashString(key)));
+    return mix(this.seed, keyHash, id, version);
   }
 
   /**
@@ -213,7 +218,8 @@ export class Database implements GeneratorWorld {
     return states;
   }
 
-  private initialLinks(model: ObjectModel, id: number): Record<string, number> {
+  private initialLinks(model: ObjectModel, id: number): Readonly<Record<string, number>> {
+    if (model.parents.length === 0) return NO_LINKS;
     const links: Record<string, number> = {};
     for (const relation of model.parents) {
       const parents = this.initialCount(relation.parentKey);

@@ -51,10 +51,13 @@ export const compareStates = (a: RecordState, b: RecordState): number =>
 
 export class ObjectStore {
   private readonly visible = new Map<number, RecordState>();
-  private readonly head = new Map<number, RecordState>();
+  /** Latest written versions not visible yet (deleted ones included); other heads are the visible versions. */
+  private readonly unseenHeads = new Map<number, RecordState>();
   private index: RecordState[] = [];
   /** Versions waiting for their visibility time, in write order. */
   private pending: StoredVersion[] = [];
+  /** The generated records are the first versions; kept as they are to save memory at 100k records. */
+  private readonly initial: readonly RecordState[];
   private readonly versions: StoredVersion[] = [];
   private readonly children = new Map<string, Map<number, Set<number>>>();
   private idOrderDirty = false;
@@ -65,11 +68,10 @@ export class ObjectStore {
     readonly key: string,
     initial: readonly RecordState[],
   ) {
+    this.initial = initial;
     for (const s of initial) {
       this.visible.set(s.id, s);
-      this.head.set(s.id, s);
       this.linkChildren(s, true);
-      this.versions.push({ state: s, storedAtMs: s.updatedAtMs, visibleAtMs: s.updatedAtMs });
       this.maxVisibleId = Math.max(this.maxVisibleId, s.id);
     }
     this.index = [...initial].sort(compareStates);
@@ -91,11 +93,16 @@ export class ObjectStore {
 
   /** The latest version written, visible or not (what the next write builds on). */
   getHead(id: number): RecordState | undefined {
-    return this.head.get(id);
+    const unseen = this.unseenHeads.get(id);
+    if (unseen) return unseen.deleted ? undefined : unseen;
+    return this.visible.get(id);
   }
 
-  heads(): IterableIterator<RecordState> {
-    return this.head.values();
+  /** The latest written version of every record, by id. */
+  heads(): RecordState[] {
+    const out = [...this.visible.values()].filter((s) => !this.unseenHeads.has(s.id));
+    for (const s of this.unseenHeads.values()) if (!s.deleted) out.push(s);
+    return out.sort((a, b) => a.id - b.id);
   }
 
   /** Visible records by id. */
@@ -132,10 +139,13 @@ export class ObjectStore {
   write(state: RecordState, storedAtMs: number, visibleAtMs: number): void {
     const stored = { state, storedAtMs, visibleAtMs };
     this.versions.push(stored);
-    if (state.deleted) this.head.delete(state.id);
-    else this.head.set(state.id, state);
-    if (visibleAtMs <= storedAtMs) this.makeVisible(state);
-    else this.pending.push(stored);
+    if (visibleAtMs <= storedAtMs) {
+      this.unseenHeads.delete(state.id);
+      this.makeVisible(state);
+    } else {
+      this.unseenHeads.set(state.id, state);
+      this.pending.push(stored);
+    }
   }
 
   /** Makes every pending version whose time has come visible; call before serving a request. */
@@ -144,11 +154,15 @@ export class ObjectStore {
     const due = this.pending.filter((p) => p.visibleAtMs <= nowMs).sort((a, b) => a.visibleAtMs - b.visibleAtMs);
     if (due.length === 0) return;
     this.pending = this.pending.filter((p) => p.visibleAtMs > nowMs);
-    for (const p of due) this.makeVisible(p.state);
+    for (const p of due) {
+      if (this.unseenHeads.get(p.state.id) === p.state) this.unseenHeads.delete(p.state.id);
+      this.makeVisible(p.state);
+    }
   }
 
   history(): RecordVersion[] {
-    return this.versions.map(({ state, storedAtMs, visibleAtMs }) => ({
+    const initial = this.initial.map((state) => ({ state, storedAtMs: state.updatedAtMs, visibleAtMs: state.updatedAtMs }));
+    return [...initial, ...this.versions].map(({ state, storedAtMs, visibleAtMs }) => ({
       object: this.key,
       id: state.id,
       version: state.version,
