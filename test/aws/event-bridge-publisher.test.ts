@@ -24,6 +24,9 @@ import type { DeadLetter, DeadLetterSink } from '../../shared/changes/dead-lette
 import type { CoupaEventEntry } from '../../shared/events';
 import { eventBridgeClient, s3Client, sqsClient, uniqueName } from '../support/moto/clients';
 
+// moto delivers each matched event to SQS in ~0.1 s, so 25 events take seconds: room for a loaded machine.
+jest.setTimeout(60_000);
+
 const sqs = sqsClient();
 const noSleep = async () => undefined;
 const TIME = Date.UTC(2026, 10, 27, 8);
