@@ -178,6 +178,14 @@ describe('simulator knobs', () => {
     expect(ids((await api.get<Row[]>('/users?' + since)).body).sort()).toEqual([2, 3]);
   });
 
+  it('keeps a record created with lag out of reads (404) until it is visible', async () => {
+    const created = sim.control.create('departments', { name: 'Lagging' }, { visibleAfterMs: 1_000 });
+    expect((await api.get(`/departments/${created.id}`)).status).toBe(404);
+    expect(sim.control.get('departments', created.id)).toMatchObject({ name: 'Lagging' });
+    sim.control.clock.advance(1_000);
+    expect((await api.get<Row>(`/departments/${created.id}`)).body.name).toBe('Lagging');
+  });
+
   it('stamps a mass update with one second for every record', async () => {
     const at = T0 + 3_600_000 + 500;
     sim.control.touch('items', [1, 2, 3, 4, 5, 6, 7, 8], { at });
