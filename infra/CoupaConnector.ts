@@ -1,18 +1,63 @@
-// The CoupaConnector construct: everything one Coupa instance needs in the customer's account.
-// This first part holds the event bus, the two token secrets and the scheduled token refresh;
-// pollers and action functions attach to the public properties below.
+// The CoupaConnector construct: everything one Coupa instance needs in the customer's account:
+// the event bus, the two token secrets and the scheduled token refresh; one poller per configured
+// Coupa object with the resources they share (checkpoint table, claim-check bucket, dead-letter
+// queue). Action functions attach to the public properties below.
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
+import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import type { CoupaQuery, FieldSpec } from '../shared/coupa';
+import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
 import { HandlerFunction } from './HandlerFunction';
+import { Poller } from './Poller';
+import { createCheckpointTable, createDeadLetterQueue, createPayloadBucket } from './poller-storage';
 import { validateConnectorProps } from './validate-props';
+import { validatePollers } from './validate-pollers';
+
+/** One Coupa object to turn into events (see shared/catalog for the keys; `objects` in the CLI). */
+export interface PollerConfig {
+  /** Catalog key, e.g. `invoices`, `purchase_orders`. Must be trigger-capable. */
+  readonly object: string;
+  /**
+   * Time between runs: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60 minutes, or 2, 3, 4, 6, 8, 12 or 24
+   * hours. Pollers are staggered by minute (see infra/poller-schedule.ts).
+   * @default Duration.minutes(5)
+   */
+  readonly schedule?: Duration;
+  /** How late a saved change may become visible to Coupa's queries (commit lag, clock skew). @default 120 */
+  readonly lagSeconds?: number;
+  /**
+   * Where the first run starts (ISO 8601 instant with a zone): changes since then are published as a
+   * backfill, spread over as many runs as it takes. Ignored once a cursor is stored.
+   * @default - the first run's time: only later changes are published
+   */
+  readonly since?: string;
+  /** @default 'default' */
+  readonly returnType?: ReturnType;
+  /** Coupa `fields=[…]` to fetch (id, created-at and updated-at are always added). Not with `limited`. @default - all */
+  readonly fields?: FieldSpec;
+  /**
+   * Extra Coupa conditions ANDed to every request, e.g. `{ status: { in: ['approved'] } }`. May not touch
+   * the parameters the poller pages on (updated_at, id, order_by, dir, limit, offset, fields, return_object).
+   * @default - none
+   */
+  readonly filters?: CoupaQuery;
+  /** @default 512 */
+  readonly memorySize?: number;
+  /** From 1 to 15 minutes, at most `schedule`; a run stops max(30 s, 20%) before it. @default the lesser of 5 minutes and `schedule` */
+  readonly timeout?: Duration;
+  /** Events larger than this go to the payload bucket as a claim check. @default 204800 (200 KiB) */
+  readonly inlineLimitBytes?: number;
+}
 
 export interface CoupaConnectorProps {
   /** Instance name: lowercase letters, digits, dashes. Events use the source `coupa.<instance>`. */
@@ -53,6 +98,32 @@ export interface CoupaConnectorProps {
   readonly tokenMinValidity?: Duration;
   /** Retention of the functions' log groups. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** Coupa objects to turn into events, one poller each. @default - none */
+  readonly pollers?: readonly PollerConfig[];
+  /**
+   * Give every poller a reserved concurrency of 1, so that even a manual invoke cannot run beside a
+   * scheduled one (the checkpoint lease already prevents overlapping work). Accounts with the minimum
+   * concurrency quota cannot reserve any and fail to deploy with this on.
+   * @default false
+   */
+  readonly reservePollerConcurrency?: boolean;
+  /**
+   * What happens to the checkpoint table when it leaves the stack. Losing it restarts every poller at
+   * its `since` (or at the next run's time: changes in between are never published).
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly checkpointTableRemovalPolicy?: RemovalPolicy;
+  /** How long claim-checked payloads stay in the payload bucket (whole days). @default Duration.days(30) */
+  readonly payloadRetention?: Duration;
+  /** Key prefix for everything the pollers store in the payload bucket. @default - none */
+  readonly payloadPrefix?: string;
+  /** @default RemovalPolicy.RETAIN - consumers may still hold references to its objects */
+  readonly payloadBucketRemovalPolicy?: RemovalPolicy;
+  /**
+   * A bucket for the payload bucket's S3 server access logs (e.g. the organisation's central log bucket).
+   * @default - no access logs; CloudTrail data events can audit the bucket instead
+   */
+  readonly payloadAccessLogsBucket?: s3.IBucket;
 }
 
 export class CoupaConnector extends Construct {
@@ -73,10 +144,25 @@ export class CoupaConnector extends Construct {
   readonly tokenRefreshAlarm: cloudwatch.Alarm;
   /** Environment that lets a handler build a StoredTokenProvider (functions/lib/tokens.ts). */
   readonly tokenEnvironment: Readonly<Record<string, string>>;
+  /** Pollers' cursors and leases: partition key `pk` (string), on demand, point-in-time recovery. */
+  readonly checkpointTable: dynamodb.TableV2;
+  /** Claim checks: records too large to travel inline, and oversized dead letters. */
+  readonly payloadBucket: s3.Bucket;
+  /** Entries the bus refused for good, with the reason (body `{reason, message, entry}`). */
+  readonly deadLetterQueue: sqs.Queue;
+  /** In ALARM while the dead-letter queue holds messages. */
+  readonly deadLetterAlarm: cloudwatch.Alarm;
+  /** The poller function of each configured object, by catalog key. */
+  readonly pollers: Readonly<Record<string, lambda.IFunction>>;
+  /** The schedule rule of each poller, by catalog key. */
+  readonly pollerSchedules: Readonly<Record<string, events.Rule>>;
+  /** Per poller: in ALARM when its events trail Coupa by more than a few runs, by catalog key. */
+  readonly pollerAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
 
   constructor(scope: Construct, id: string, props: CoupaConnectorProps) {
     super(scope, id);
     const resolved = validateConnectorProps(props);
+    const pollerConfigs = validatePollers(props.pollers);
     this.instance = props.instance;
     this.host = props.host;
     this.grantType = resolved.grantType;
@@ -123,6 +209,39 @@ export class CoupaConnector extends Construct {
       comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
+
+    this.checkpointTable = createCheckpointTable(this, props.checkpointTableRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.payloadBucket = createPayloadBucket(this, {
+      retention: resolved.payloadRetention,
+      removalPolicy: props.payloadBucketRemovalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.payloadAccessLogsBucket ? { accessLogsBucket: props.payloadAccessLogsBucket } : {}),
+    });
+    const dlq = createDeadLetterQueue(this, props.instance);
+    this.deadLetterQueue = dlq.queue;
+    this.deadLetterAlarm = dlq.alarm;
+
+    const pollers: Record<string, lambda.IFunction> = {};
+    const schedules: Record<string, events.Rule> = {};
+    const alarms: Record<string, cloudwatch.Alarm> = {};
+    pollerConfigs.forEach((poller, index) => {
+      const p = new Poller(this, `Poller-${poller.object.key}`, {
+        connector: this,
+        poller,
+        index,
+        checkpointTable: this.checkpointTable,
+        payloadBucket: this.payloadBucket,
+        payloadPrefix: props.payloadPrefix ?? '',
+        deadLetterQueue: this.deadLetterQueue,
+        reserveConcurrency: props.reservePollerConcurrency ?? false,
+        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      });
+      pollers[poller.object.key] = p.function;
+      schedules[poller.object.key] = p.schedule;
+      alarms[poller.object.key] = p.behindAlarm;
+    });
+    this.pollers = pollers;
+    this.pollerSchedules = schedules;
+    this.pollerAlarms = alarms;
   }
 
   /**

@@ -1,8 +1,8 @@
 // The example stack: one CoupaConnector configured from infra/config.ts, plus outputs a person needs.
 import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
-import type { ConnectorConfig } from './config';
-import { CoupaConnector } from './CoupaConnector';
+import type { ConnectorConfig, PollObjectConfig } from './config';
+import { CoupaConnector, type PollerConfig } from './CoupaConnector';
 
 export interface ExampleStackProps extends StackProps {
   readonly connector: ConnectorConfig;
@@ -20,6 +20,9 @@ export class ExampleStack extends Stack {
       grantType: c.grantType,
       tokenRefreshInterval: Duration.hours(c.tokenRefreshIntervalHours),
       tokenMinValidity: Duration.hours(c.tokenMinValidityHours),
+      pollers: c.objects.map(pollerConfigOf),
+      payloadRetention: Duration.days(c.payloadRetentionDays),
+      reservePollerConcurrency: c.reservePollerConcurrency,
     });
     new CfnOutput(this, 'CredentialsSecretArn', {
       value: this.connector.credentialsSecret.secretArn,
@@ -27,5 +30,26 @@ export class ExampleStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.connector.eventBus.eventBusName });
     new CfnOutput(this, 'TokenRefreshFunctionName', { value: this.connector.tokenRefreshFunction.functionName });
+    new CfnOutput(this, 'CheckpointTableName', { value: this.connector.checkpointTable.tableName });
+    new CfnOutput(this, 'PayloadBucketName', { value: this.connector.payloadBucket.bucketName });
+    new CfnOutput(this, 'DeadLetterQueueUrl', {
+      value: this.connector.deadLetterQueue.queueUrl,
+      description: 'Events EventBridge refused, with the reason; the DeadLetterAlarm fires while any wait here',
+    });
   }
+}
+
+/** config.ts's plain numbers as the construct's PollerConfig. */
+export function pollerConfigOf(o: PollObjectConfig): PollerConfig {
+  return {
+    object: o.object,
+    ...(o.scheduleMinutes === undefined ? {} : { schedule: Duration.minutes(o.scheduleMinutes) }),
+    ...(o.timeoutMinutes === undefined ? {} : { timeout: Duration.minutes(o.timeoutMinutes) }),
+    ...(o.lagSeconds === undefined ? {} : { lagSeconds: o.lagSeconds }),
+    ...(o.since === undefined ? {} : { since: o.since }),
+    ...(o.returnType === undefined ? {} : { returnType: o.returnType }),
+    ...(o.fields === undefined ? {} : { fields: o.fields }),
+    ...(o.filters === undefined ? {} : { filters: o.filters }),
+    ...(o.memorySize === undefined ? {} : { memorySize: o.memorySize }),
+  };
 }

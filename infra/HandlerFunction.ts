@@ -22,6 +22,8 @@ export interface HandlerFunctionProps {
   readonly memorySize?: number;
   /** @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
+  /** @default - no reserved concurrency (the account's unreserved pool) */
+  readonly reservedConcurrentExecutions?: number;
 }
 
 export class HandlerFunction extends Construct {
@@ -51,6 +53,7 @@ export class HandlerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 256,
       timeout: props.timeout ?? Duration.seconds(30),
+      ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       logGroup: this.logGroup,
       environment: {

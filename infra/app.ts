@@ -8,7 +8,7 @@ import { ExampleStack } from './ExampleStack';
 const app = new App();
 new ExampleStack(app, config.stackName, {
   connector: config,
-  description: `Coupa connector for ${config.instance}: token refresh, event bus, secrets`,
+  description: `Coupa connector for ${config.instance}: pollers for ${config.objects.map((o) => o.object).join(', ')}; token refresh, event bus, secrets`,
 });
 if (process.env.CDK_NAG === '1') {
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));

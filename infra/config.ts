@@ -1,18 +1,32 @@
 // The example app's configuration, in one place. Edit this file (or copy the stack into your own
 // CDK app) and run `cdk deploy`. Secrets never go here: after the first deploy, store the OAuth
 // client's id and secret in the credentials secret the stack outputs.
+import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { GrantType } from '../shared/tokens/credentials';
 
-/** One Coupa object to poll (used once pollers exist; see shared/catalog for the keys). */
+/**
+ * One Coupa object to turn into events: one poller function on its own schedule. Keys are catalog keys
+ * (`npm run --silent cli -- objects` lists them); bad values fail `cdk synth` with the reason.
+ */
 export interface PollObjectConfig {
   /** Catalog key = API resource, e.g. `invoices`, `purchase_orders`. */
   readonly object: string;
-  /** Minutes between poll runs. @default 5 */
+  /** Minutes between poll runs: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, or whole hours dividing a day (60, 120, …, 1440). @default 5 */
   readonly scheduleMinutes?: number;
   /** How late a change may become visible to queries (design.md hazard 3). @default 120 */
   readonly lagSeconds?: number;
+  /** First run publishes the changes since this ISO instant (a backfill over as many runs as it takes). @default - first run's time */
+  readonly since?: string;
   /** @default 'default' */
   readonly returnType?: 'default' | 'shallow' | 'limited';
+  /** Coupa `fields` to fetch, e.g. `['id', 'status', { supplier: ['name'] }]`. @default - all */
+  readonly fields?: FieldSpec;
+  /** Extra Coupa conditions, e.g. `{ status: { in: ['approved'] } }` (not on updated_at/id/order_by). @default - none */
+  readonly filters?: CoupaQuery;
+  /** Lambda memory (MB). @default 512 */
+  readonly memorySize?: number;
+  /** Lambda timeout in minutes (1–15, at most scheduleMinutes). @default the lesser of 5 and scheduleMinutes */
+  readonly timeoutMinutes?: number;
 }
 
 export interface ConnectorConfig {
@@ -27,8 +41,12 @@ export interface ConnectorConfig {
   /** Token refresh cadence; the defaults suit Coupa's 24 h tokens. */
   readonly tokenRefreshIntervalHours: number;
   readonly tokenMinValidityHours: number;
-  /** Objects to turn into events. Pollers arrive in a later change; until then this is unused. */
+  /** Objects to turn into events, one poller each, staggered by minute in this order. */
   readonly objects: readonly PollObjectConfig[];
+  /** Days claim-checked payloads stay in the payload bucket. */
+  readonly payloadRetentionDays: number;
+  /** Reserve a concurrency of 1 per poller (needs unreserved concurrency quota to spare). */
+  readonly reservePollerConcurrency: boolean;
 }
 
 export const config: ConnectorConfig = {
@@ -43,4 +61,6 @@ export const config: ConnectorConfig = {
     { object: 'purchase_orders', lagSeconds: 300 },
     { object: 'suppliers', scheduleMinutes: 15 },
   ],
+  payloadRetentionDays: 30,
+  reservePollerConcurrency: false,
 };

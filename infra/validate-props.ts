@@ -8,6 +8,7 @@ export interface ResolvedConnectorProps {
   readonly grantType: GrantType;
   readonly tokenRefreshInterval: Duration;
   readonly tokenMinValidity: Duration;
+  readonly payloadRetention: Duration;
 }
 
 const TOKEN_LIFETIME_HOURS = 24; // Coupa: expires_in = 86399 s
@@ -46,5 +47,13 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
   if (tokenMinValidity.toHours({ integral: false }) >= TOKEN_LIFETIME_HOURS) {
     throw new Error(`CoupaConnector: tokenMinValidity must stay under Coupa's ${TOKEN_LIFETIME_HOURS} h token lifetime`);
   }
-  return { grantType, tokenRefreshInterval, tokenMinValidity };
+  const payloadRetention = props.payloadRetention ?? Duration.days(30);
+  const retentionDays = payloadRetention.toDays({ integral: false });
+  if (!Number.isInteger(retentionDays) || retentionDays < 1) {
+    throw new Error(`CoupaConnector: payloadRetention must be a whole number of days, at least 1 (got ${payloadRetention.toHumanString()})`);
+  }
+  if (props.payloadPrefix !== undefined && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(props.payloadPrefix.endsWith('/') || props.payloadPrefix === '' ? props.payloadPrefix : `${props.payloadPrefix}/`)) {
+    throw new Error(`CoupaConnector: payloadPrefix must be path segments of letters, digits, '.', '_' and '-', e.g. "coupa/" (got "${props.payloadPrefix}")`);
+  }
+  return { grantType, tokenRefreshInterval, tokenMinValidity, payloadRetention };
 }

@@ -1,0 +1,93 @@
+// What a poller may be configured with, checked the same way at synth time (infra/validate-pollers.ts)
+// and at cold start (poller-config.ts). Pure: the catalog and plain values, no environment, no AWS.
+import { catalog, findObject, type CatalogObject } from '../../shared/catalog';
+
+export const RETURN_TYPES = ['default', 'shallow', 'limited'] as const;
+export type PollReturnType = (typeof RETURN_TYPES)[number];
+
+/** Default tolerated visibility lag (design.md hazard 3). */
+export const DEFAULT_LAG_SECONDS = 120;
+/** Upper bound for `lagSeconds`: a day. Beyond that, events would trail Coupa by more than a day. */
+export const MAX_LAG_SECONDS = 86_400;
+/** EventBridge refuses entries over 256 KB; the inline limit may not go beyond it. */
+export const MAX_INLINE_LIMIT_BYTES = 256 * 1024;
+export const MIN_INLINE_LIMIT_BYTES = 1024;
+
+/**
+ * Query parameters the poller owns (CoupaRecordSource pages on them): a filter setting one would break
+ * its paging, so it is refused before any request leaves.
+ */
+export const RESERVED_FILTER_KEYS = ['updated_at', 'id', 'limit', 'offset', 'order_by', 'dir', 'return_object', 'fields'] as const;
+
+/** Catalog keys a poller can follow: trigger-capable and listable without a parent id. */
+export const pollableObjectKeys = (): string[] => catalog.filter((o) => pollProblem(o) === undefined).map((o) => o.key);
+
+function pollProblem(object: CatalogObject): string | undefined {
+  if (!object.capabilities.trigger) return `Coupa offers no change trigger for ${object.key}`;
+  if (object.parentParam) {
+    return (
+      `Coupa serves ${object.key} only under a parent (${object.path}), so one poller cannot list its changes; ` +
+      `poll ${object.parentParam.parent} instead (its records embed them)`
+    );
+  }
+  return undefined;
+}
+
+/** The catalog entry for a pollable object; throws naming the valid keys otherwise. */
+export function pollableObject(key: string): CatalogObject {
+  const object = findObject(key);
+  if (!object) throw new Error(`unknown Coupa object "${key}". Pollable objects: ${pollableObjectKeys().join(', ')}`);
+  const problem = pollProblem(object);
+  if (problem) throw new Error(`${problem}. Pollable objects: ${pollableObjectKeys().join(', ')}`);
+  return object;
+}
+
+/** Problems with extra Coupa conditions (`{"status": {"in": ["approved"]}}`), as sentences; empty when fine. */
+export function filterProblems(filters: unknown): string[] {
+  if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
+    return ['filters must be an object of Coupa conditions, e.g. {"status":{"in":["approved"]}}'];
+  }
+  const reserved = Object.keys(filters).filter((key) => {
+    const base = key.split('[')[0]!.trim().toLowerCase().replace(/-/g, '_');
+    return (RESERVED_FILTER_KEYS as readonly string[]).includes(base);
+  });
+  return reserved.length > 0
+    ? [`filters may not set ${reserved.join(', ')}: the poller pages on ${RESERVED_FILTER_KEYS.join(', ')} itself`]
+    : [];
+}
+
+/** Problems with `fields` (Coupa's `fields=[…]` spec), as sentences; empty when fine. */
+export function fieldsProblems(fields: unknown, returnType: PollReturnType): string[] {
+  if (!Array.isArray(fields) || fields.length === 0) return ['fields must be a non-empty array of attribute names (or {association: [...]} objects)'];
+  const bad = fields.filter((f) => !(typeof f === 'string' && f.trim() !== '') && !(typeof f === 'object' && f !== null && !Array.isArray(f)));
+  if (bad.length > 0) return ['fields entries must be attribute names or {association: [...]} objects'];
+  if (returnType === 'limited') return ['fields cannot be combined with returnType "limited" (limited events carry only id, created-at and updated-at)'];
+  return [];
+}
+
+/** Parses an ISO 8601 instant with a zone (`2026-11-01T00:00:00Z`, `…+01:00`) to epoch ms, or undefined. */
+export function parseInstant(value: string): number | undefined {
+  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/i.test(value.trim())) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** A payload prefix as S3PayloadStore applies it: empty, or ending in `/`. */
+export const normalizePayloadPrefix = (prefix = ''): string => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
+
+/**
+ * The S3 key prefixes one poller writes under (the construct grants s3:PutObject on exactly these):
+ * claim checks at `<prefix><instance>/<object>/…` (shared/changes/event-entries.ts) and oversized dead
+ * letters at `<prefix>dead-letters/…` (SqsDeadLetterSink).
+ */
+export const payloadKeyPrefixes = (prefix: string | undefined, instance: string, objectKey: string): string[] => {
+  const p = normalizePayloadPrefix(prefix);
+  return [`${p}${instance}/${objectKey}/`, `${p}dead-letters/`];
+};
+
+/** CloudWatch namespace and metric names of the poller's embedded-metric log lines. */
+export const POLL_METRICS = {
+  namespace: 'CoupaConnector',
+  /** Seconds between the end of a run and its cursor's watermark: how far behind Coupa the events are. */
+  watermarkAge: 'WatermarkAgeSeconds',
+} as const;
