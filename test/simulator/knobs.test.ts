@@ -179,7 +179,7 @@ describe('simulator knobs', () => {
   });
 
   it('keeps a record created with lag out of reads (404) until it is visible', async () => {
-    const created = sim.control.create('departments', { name: 'Lagging' }, { visibleAfterMs: 1_000 });
+    const created = sim.control.create('departments', { name: 'Lagging' }, { visibleAfterMs: 1_000 }) as Row;
     expect((await api.get(`/departments/${created.id}`)).status).toBe(404);
     expect(sim.control.get('departments', created.id)).toMatchObject({ name: 'Lagging' });
     sim.control.clock.advance(1_000);
