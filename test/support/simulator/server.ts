@@ -2,13 +2,14 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { ApiHandler } from './api';
 import { OAuthError, OAuthServer } from './auth';
+import { handleOAuth, isOAuthPath } from './oauth-http';
 import { createClock } from './clock';
 import { Control, type SimulatorControl } from './control';
 import { handleControl } from './control-http';
 import { Database } from './database';
 import { ApiError } from './errors';
 import { FaultQueue } from './faults';
-import { basicCredentials, readBody, sendJson, sendText, sleep } from './http-io';
+import { readBody, sendJson, sendText, sleep } from './http-io';
 import { ModelRegistry } from './model';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { RateLimiter } from './rate-limiter';
@@ -87,27 +88,9 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       if (res.destroyed) return;
     }
 
-    if (path === '/oauth2/token' || path === '/oauth2/access_tokens') {
-      if (method !== 'POST') return respond(405, { error: 'invalid_request', error_description: 'Use POST' }, { Allow: 'POST' });
-      try {
-        const fields = { ...Object.fromEntries(params), ...formFields(bodyText, req.headers['content-type']) };
-        return respond(200, oauth.token(fields, basicCredentials(req.headers.authorization)), { 'Cache-Control': 'no-store' });
-      } catch (e) {
-        return respondOAuthError(e, respond);
-      }
-    }
-    if (path === '/oauth2/authorizations/new' && method === 'GET') {
-      try {
-        const code = oauth.authorize(params);
-        const redirect = params.get('redirect_uri');
-        if (!redirect) return respond(200, { code });
-        const target = new URL(redirect);
-        target.searchParams.set('code', code);
-        if (params.get('state')) target.searchParams.set('state', params.get('state')!);
-        return respond(302, undefined, { Location: target.toString() });
-      } catch (e) {
-        return respondOAuthError(e, respond);
-      }
+    if (isOAuthPath(path)) {
+      const answer = handleOAuth(oauth, method, path, params, bodyText, req.headers);
+      return respond(answer.status, answer.body, answer.headers);
     }
     if (path !== '/api' && !path.startsWith('/api/')) return respond(404, { errors: { base: [`No route matches [${method}] "${path}"`] } });
 
@@ -173,21 +156,6 @@ function parseBody(text: string, contentType: string | undefined): unknown {
   if (contentType?.includes('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(text));
   const parsed = parseJsonOr(text, INVALID_JSON);
   return parsed === INVALID_JSON ? text : parsed;
-}
-
-/** Token requests are form-encoded; JSON is accepted too. */
-function formFields(text: string, contentType: string | undefined): Record<string, string> {
-  if (!text) return {};
-  if (contentType?.includes('application/json')) {
-    const parsed = parseJsonOr(text, {});
-    return parsed && typeof parsed === 'object' ? Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)])) : {};
-  }
-  return Object.fromEntries(new URLSearchParams(text));
-}
-
-function respondOAuthError(e: unknown, respond: (status: number, body: unknown, headers?: Record<string, string>) => void): void {
-  if (e instanceof OAuthError) return respond(e.status, { error: e.error, error_description: e.description });
-  return respond(500, { error: 'server_error', error_description: (e as Error).message });
 }
 
 function faultBody(status: number): unknown {
