@@ -1,16 +1,20 @@
 // CoupaConnector and the example stack, synthesized without bundling (no esbuild in unit tests).
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { App, Duration, Stack, Validations } from 'aws-cdk-lib';
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { pollerConfigFromEnv } from '../../functions/lib/poller-config';
 import { config } from '../../infra/config';
-import { CoupaConnector, type CoupaConnectorProps } from '../../infra/CoupaConnector';
+import { CoupaConnector, type CoupaConnectorProps, type PollerConfig } from '../../infra/CoupaConnector';
 import { ExampleStack } from '../../infra/ExampleStack';
+import { POLLER_ACTIONS } from '../../infra/Poller';
+import { scheduleProblem, staggeredSchedule } from '../../infra/poller-schedule';
 
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 
@@ -18,6 +22,15 @@ type Statement = { Action: string | string[]; Resource: unknown; Effect: string 
 function statements(template: Template): Statement[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
     (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+  );
+}
+/** Statements of each IAM policy, by the policy's logical id. */
+function policyStatements(template: Template): Record<string, Statement[]> {
+  return Object.fromEntries(
+    Object.entries(template.findResources('AWS::IAM::Policy')).map(([id, p]) => [
+      id,
+      (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
+    ]),
   );
 }
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
@@ -77,18 +90,21 @@ describe('example stack (client_credentials, defaults)', () => {
     });
   });
 
-  test('IAM: no wildcard actions; secrets actions scoped to the two secrets; credentials read-only', () => {
+  test('IAM: no wildcard actions; every role reads the credentials and reads/writes the token, nothing more on secrets', () => {
     const all = statements(template);
     expect(all.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
-    const secretStatements = all.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
-    expect(secretStatements).toHaveLength(2);
-    const byResource = Object.fromEntries(
-      secretStatements.map((s) => [(s.Resource as { Ref: string }).Ref, actionsOf(s).sort()]),
-    );
-    expect(byResource).toEqual({
-      [tokenId]: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-      [credentialsId]: ['secretsmanager:GetSecretValue'],
-    });
+    const policies = policyStatements(template);
+    expect(Object.keys(policies)).toHaveLength(1 + config.objects.length); // token refresh + one per poller
+    for (const policy of Object.values(policies)) {
+      const secretStatements = policy.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
+      const byResource = Object.fromEntries(
+        secretStatements.map((s) => [(s.Resource as { Ref: string }).Ref, actionsOf(s).sort()]),
+      );
+      expect(byResource).toEqual({
+        [tokenId]: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+        [credentialsId]: ['secretsmanager:GetSecretValue'],
+      });
+    }
   });
 
   test('credentials secret is retained, token secret is not; the template holds placeholders only', () => {
@@ -175,10 +191,378 @@ describe('options', () => {
   });
 });
 
+// --- pollers -----------------------------------------------------------------------------------------
+
+type Cfn = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+const onlyId = (template: Template, type: string) => {
+  const ids = Object.keys(template.findResources(type));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
+/** Poller functions by their OBJECT. */
+const pollerFunctions = (template: Template): Record<string, [string, Cfn]> =>
+  Object.fromEntries(
+    Object.entries(template.findResources('AWS::Lambda::Function') as Record<string, Cfn>)
+      .filter(([, r]) => r.Properties.Environment?.Variables?.OBJECT)
+      .map(([id, r]) => [r.Properties.Environment.Variables.OBJECT as string, [id, r]]),
+  );
+/** The statements of the policy attached to a function's role. */
+const statementsOfFunction = (template: Template, fn: Cfn): Statement[] => {
+  const roleId = fn.Properties.Role['Fn::GetAtt'][0];
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Cfn>).filter((p) =>
+    (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]!.Properties.PolicyDocument.Statement;
+};
+/** Rules by the logical id of the function they target. */
+const rulesByTarget = (template: Template): Record<string, Cfn> =>
+  Object.fromEntries(
+    Object.values(template.findResources('AWS::Events::Rule') as Record<string, Cfn>).map((r) => [r.Properties.Targets[0].Arn['Fn::GetAtt'][0], r]),
+  );
+const normalize = (list: Statement[]) => list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
+const objectArn = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, key]] });
+
+describe('pollers of the example stack', () => {
+  let template: Template;
+  let ids: Record<'bus' | 'table' | 'bucket' | 'queue' | 'credentials' | 'token', string>;
+  let functions: Record<string, [string, Cfn]>;
+  beforeAll(() => {
+    template = Template.fromStack(new ExampleStack(noBundling(), 'Example', { connector: config }));
+    ids = {
+      bus: onlyId(template, 'AWS::Events::EventBus'),
+      table: onlyId(template, 'AWS::DynamoDB::GlobalTable'),
+      bucket: onlyId(template, 'AWS::S3::Bucket'),
+      queue: onlyId(template, 'AWS::SQS::Queue'),
+      credentials: logicalId(template, 'AWS::SecretsManager::Secret', /credentials/),
+      token: logicalId(template, 'AWS::SecretsManager::Secret', /access token/),
+    };
+    functions = pollerFunctions(template);
+  });
+
+  test('one function per configured object, with exactly the poller environment', () => {
+    expect(Object.keys(functions).sort()).toEqual(config.objects.map((o) => o.object).sort());
+    template.resourceCountIs('AWS::Lambda::Function', config.objects.length + 1);
+    for (const o of config.objects) {
+      const [, fn] = functions[o.object]!;
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Architectures: ['arm64'], Timeout: 300, MemorySize: 512 });
+      expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
+      expect(fn.Properties.Environment.Variables).toEqual({
+        NODE_OPTIONS: '--enable-source-maps',
+        POWERTOOLS_LOG_LEVEL: 'INFO',
+        POWERTOOLS_SERVICE_NAME: 'coupa-poller',
+        CREDENTIALS_SECRET_ARN: { Ref: ids.credentials },
+        TOKEN_SECRET_ARN: { Ref: ids.token },
+        COUPA_GRANT_TYPE: 'client_credentials',
+        COUPA_HOST: config.host,
+        OBJECT: o.object,
+        INSTANCE: config.instance,
+        EVENT_SOURCE: `coupa.${config.instance}`,
+        EVENT_BUS_NAME: { Ref: ids.bus },
+        CHECKPOINT_TABLE: { Ref: ids.table },
+        PAYLOAD_BUCKET: { Ref: ids.bucket },
+        DEAD_LETTER_QUEUE_URL: { Ref: ids.queue },
+        LAG_SECONDS: String(o.lagSeconds ?? 120),
+        RETURN_TYPE: 'default',
+      });
+    }
+  });
+
+  test('the environment the construct writes is one the handler accepts', () => {
+    for (const o of config.objects) {
+      const vars = functions[o.object]![1].Properties.Environment.Variables as Record<string, unknown>;
+      const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
+      env.DEAD_LETTER_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq';
+      const parsed = pollerConfigFromEnv(env);
+      expect({ object: parsed.object.key, source: parsed.source, lagSeconds: parsed.lagSeconds }).toEqual({ object: o.object, source: 'coupa.acme', lagSeconds: o.lagSeconds ?? 120 });
+    }
+  });
+
+  test('schedules: cron rules staggered by minute, no retries into the next run', () => {
+    const rules = rulesByTarget(template);
+    const expressions = Object.fromEntries(config.objects.map((o) => [o.object, rules[functions[o.object]![0]]!.Properties.ScheduleExpression]));
+    expect(expressions).toEqual({ invoices: 'cron(0/5 * * * ? *)', purchase_orders: 'cron(1/5 * * * ? *)', suppliers: 'cron(2/15 * * * ? *)' });
+    const offsets = Object.values(expressions).map((e) => Number(/^cron\((\d+)/.exec(e)![1]));
+    expect(new Set(offsets).size).toBe(offsets.length);
+    for (const o of config.objects) {
+      const [fnId] = functions[o.object]!;
+      expect(rules[fnId]!.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+    }
+  });
+
+  test('IAM: each poller role holds exactly its statements, scoped to exact ARNs and its own key prefixes', () => {
+    for (const o of config.objects) {
+      const [, fn] = functions[o.object]!;
+      const expected: Statement[] = [
+        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] } },
+        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: ids.token } },
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.credentials } },
+        { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] } },
+        { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [ids.bus, 'Arn'] } },
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] } },
+        { Effect: 'Allow', Action: 's3:PutObject', Resource: [objectArn(ids.bucket, `/acme/${o.object}/*`), objectArn(ids.bucket, '/dead-letters/*')] },
+      ];
+      expect(normalize(statementsOfFunction(template, fn))).toEqual(normalize(expected));
+    }
+    const everything = statements(template);
+    expect(everything.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
+    expect(everything.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')))).toEqual([]);
+  });
+
+  test('IAM: every AWS call the poller adapters make is granted', () => {
+    const adapters: Record<string, string> = {
+      DynamoCheckpointStore: 'dynamodb',
+      EventBridgePublisher: 'events',
+      S3PayloadStore: 's3',
+      SqsDeadLetterSink: 'sqs',
+      SecretsManagerSecretStore: 'secretsmanager',
+    };
+    const iamActionOf: Record<string, string> = { SendMessageBatch: 'SendMessage' }; // authorized by sqs:SendMessage
+    const deps = readFileSync(path.join(__dirname, '../../functions/lib/poller-deps.ts'), 'utf8');
+    const granted = new Set(statementsOfFunction(template, functions.invoices![1]).flatMap(actionsOf));
+    for (const [adapter, service] of Object.entries(adapters)) {
+      expect(deps).toContain(`shared/adapters/aws/${adapter}'`);
+      const source = readFileSync(path.join(__dirname, `../../shared/adapters/aws/${adapter}.ts`), 'utf8');
+      const commands = [...source.matchAll(/\b([A-Z]\w+)Command\b/g)].map((m) => m[1]!);
+      expect(commands.length).toBeGreaterThan(0);
+      for (const command of commands) expect(granted).toContain(`${service}:${iamActionOf[command] ?? command}`);
+    }
+    expect(Object.values(POLLER_ACTIONS).flat().every((a) => granted.has(a))).toBe(true);
+  });
+
+  test('checkpoint table: pk string, on demand, point-in-time recovery, retained', () => {
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+        AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+      DeletionPolicy: 'Retain',
+    });
+  });
+
+  test('payload bucket: encrypted, private, TLS only, expiring after 30 days, retained', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
+      }),
+      DeletionPolicy: 'Retain',
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: ids.bucket },
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  test('dead-letter queue: encrypted, TLS only, 14 days, alarm while messages are visible', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: ids.queue }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [ids.queue, 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  test('a falling-behind alarm per poller on the watermark age it reports', () => {
+    for (const [object, minutes, lag] of [['invoices', 5, 120], ['purchase_orders', 5, 300], ['suppliers', 15, 120]] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'CoupaConnector',
+        MetricName: 'WatermarkAgeSeconds',
+        Dimensions: [{ Name: 'Instance', Value: 'acme' }, { Name: 'Object', Value: object }],
+        Period: minutes * 60,
+        EvaluationPeriods: 3,
+        Threshold: lag + minutes * 60 + Math.min(minutes, 5) * 60,
+        TreatMissingData: 'breaching',
+      });
+    }
+  });
+
+  test('outputs name the table, bucket and dead-letter queue', () => {
+    template.hasOutput('CheckpointTableName', { Value: { Ref: ids.table } });
+    template.hasOutput('PayloadBucketName', { Value: { Ref: ids.bucket } });
+    template.hasOutput('DeadLetterQueueUrl', { Value: { Ref: ids.queue } });
+  });
+});
+
+const everyOption = (stack: Stack): CoupaConnectorProps => ({
+  instance: 'acme',
+  existingEventBus: events.EventBus.fromEventBusName(stack, 'Bus', 'shared-bus'),
+  payloadPrefix: 'coupa',
+  payloadRetention: Duration.days(7),
+  payloadBucketRemovalPolicy: RemovalPolicy.DESTROY,
+  checkpointTableRemovalPolicy: RemovalPolicy.DESTROY,
+  payloadAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'central-logs'),
+  reservePollerConcurrency: true,
+  pollers: [
+    {
+      object: 'invoices',
+      schedule: Duration.hours(2),
+      timeout: Duration.minutes(15),
+      memorySize: 1024,
+      lagSeconds: 30,
+      since: '2026-11-01T01:00:00+01:00',
+      returnType: 'shallow',
+      fields: ['id', 'status', { supplier: ['name'] }],
+      filters: { status: { in: ['approved'] } },
+      inlineLimitBytes: 100_000,
+    },
+    { object: 'purchase-orders', schedule: Duration.minutes(1) },
+    { object: 'users', returnType: 'limited' },
+  ],
+});
+
+describe('poller options', () => {
+  let template: Template;
+  let connector: CoupaConnector;
+  let functions: Record<string, [string, Cfn]>;
+  beforeAll(() => {
+    const stack = new Stack(noBundling(), 'S');
+    connector = new CoupaConnector(stack, 'C', everyOption(stack));
+    template = Template.fromStack(stack);
+    functions = pollerFunctions(template);
+  });
+
+  test('pollers are exposed by catalog key (dashed keys normalized)', () => {
+    expect(Object.keys(connector.pollers)).toEqual(['invoices', 'purchase_orders', 'users']);
+    expect(Object.keys(connector.pollerSchedules)).toEqual(['invoices', 'purchase_orders', 'users']);
+    expect(Object.keys(connector.pollerAlarms)).toEqual(['invoices', 'purchase_orders', 'users']);
+  });
+
+  test('per-poller settings reach the function and its environment', () => {
+    const invoices = functions.invoices![1].Properties;
+    expect(invoices).toMatchObject({ Timeout: 900, MemorySize: 1024, ReservedConcurrentExecutions: 1 });
+    expect(invoices.Environment.Variables).toMatchObject({
+      LAG_SECONDS: '30',
+      SINCE: '2026-11-01T00:00:00.000Z',
+      RETURN_TYPE: 'shallow',
+      FIELDS: '["id","status",{"supplier":["name"]}]',
+      FILTERS: '{"status":{"in":["approved"]}}',
+      INLINE_LIMIT_BYTES: '100000',
+      PAYLOAD_PREFIX: 'coupa',
+      EVENT_BUS_NAME: 'shared-bus',
+    });
+    expect(functions.purchase_orders![1].Properties).toMatchObject({ Timeout: 60, MemorySize: 512 });
+    expect(functions.users![1].Properties.Environment.Variables.RETURN_TYPE).toBe('limited');
+  });
+
+  test('hour and minute schedules keep their stagger', () => {
+    const rules = rulesByTarget(template);
+    const expression = (object: string) => rules[functions[object]![0]]!.Properties.ScheduleExpression;
+    expect([expression('invoices'), expression('purchase_orders'), expression('users')]).toEqual([
+      'cron(0 0/2 * * ? *)',
+      'cron(0/1 * * * ? *)',
+      'cron(2/5 * * * ? *)',
+    ]);
+  });
+
+  test('grants follow the prefix and the existing bus', () => {
+    const granted = statementsOfFunction(template, functions.invoices![1]);
+    const bucketId = onlyId(template, 'AWS::S3::Bucket');
+    expect(granted.find((s) => actionsOf(s).includes('s3:PutObject'))?.Resource).toEqual([
+      objectArn(bucketId, '/coupa/acme/invoices/*'),
+      objectArn(bucketId, '/coupa/dead-letters/*'),
+    ]);
+    const putEvents = granted.find((s) => actionsOf(s).includes('events:PutEvents'));
+    expect(JSON.stringify(putEvents?.Resource)).toContain(':event-bus/shared-bus');
+    template.resourceCountIs('AWS::Events::EventBus', 0);
+  });
+
+  test('bucket: access logs, retention, removal policies', () => {
+    template.hasResource('AWS::S3::Bucket', {
+      Properties: Match.objectLike({
+        LoggingConfiguration: { DestinationBucketName: 'central-logs', LogFilePrefix: 'coupa-payloads/' },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
+      }),
+      DeletionPolicy: 'Delete',
+    });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+  });
+
+  test('without pollers: shared resources, no poller functions or rules', () => {
+    const stack = new Stack(noBundling(), 'Bare');
+    const bare = new CoupaConnector(stack, 'C', { instance: 'acme' });
+    const t = Template.fromStack(stack);
+    expect(bare.pollers).toEqual({});
+    t.resourceCountIs('AWS::Lambda::Function', 1);
+    t.resourceCountIs('AWS::Events::Rule', 1);
+    t.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+  });
+
+  const poller = (p: Partial<PollerConfig>): Partial<CoupaConnectorProps> => ({ pollers: [{ object: 'invoices', ...p }] });
+  test.each<[string, Partial<CoupaConnectorProps>, RegExp]>([
+    ['an unknown object', { pollers: [{ object: 'widgets' }] }, /pollers\[0\] \(widgets\): unknown Coupa object "widgets"\. Pollable objects: accounts, addresses,.* invoices,/],
+    ['an object without a trigger', { pollers: [{ object: 'expense_lines' }] }, /pollers\[0\] \(expense_lines\): Coupa offers no change trigger for expense_lines\. Pollable objects: /],
+    ['an object served only under a parent', { pollers: [{ object: 'remit_to_addresses' }] }, /only under a parent .*poll suppliers instead/],
+    ['a duplicate object', { pollers: [{ object: 'purchase_orders' }, { object: 'purchase-orders' }] }, /pollers\[1\] \(purchase-orders\): duplicate poller for purchase_orders \(also pollers\[0\]\)/],
+    ['a filter on updated_at', poller({ filters: { updated_at: { gt: '2026-01-01T00:00:00Z' } } }), /filters may not set updated_at/],
+    ['a filter on id', poller({ filters: { id: { gt: 5 } } }), /filters may not set id/],
+    ['a filter on order_by', poller({ filters: { order_by: 'id' } }), /filters may not set order_by/],
+    ['a dashed, bracketed filter on updated-at', poller({ filters: { 'updated-at[gt]': '2026-01-01' } }), /filters may not set updated-at\[gt\]/],
+    ['filters that are not an object', poller({ filters: ['status'] as never }), /filters must be an object of Coupa conditions/],
+    ['fields with returnType limited', poller({ returnType: 'limited', fields: ['id'] }), /fields cannot be combined with returnType "limited"/],
+    ['empty fields', poller({ fields: [] }), /fields must be a non-empty array/],
+    ['since without a zone', poller({ since: '2026-11-01T00:00:00' }), /since must be an ISO 8601 instant with a zone/],
+    ['since that is no date', poller({ since: 'yesterday' }), /since must be an ISO 8601 instant/],
+    ['an unknown returnType', poller({ returnType: 'full' as never }), /returnType must be one of default, shallow, limited/],
+    ['a negative lagSeconds', poller({ lagSeconds: -1 }), /lagSeconds must be a whole number from 0 to 86400/],
+    ['a fractional lagSeconds', poller({ lagSeconds: 1.5 }), /lagSeconds must be a whole number/],
+    ['a lag over a day', poller({ lagSeconds: 86_401 }), /lagSeconds must be a whole number/],
+    ['a 7-minute schedule', poller({ schedule: Duration.minutes(7) }), /schedule must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 minutes or .* hours .*got 7 minutes/],
+    ['a 90-second schedule', poller({ schedule: Duration.seconds(90) }), /schedule must be/],
+    ['a 5-hour schedule', poller({ schedule: Duration.hours(5) }), /schedule must be/],
+    ['a timeout above the schedule', poller({ schedule: Duration.minutes(5), timeout: Duration.minutes(10) }), /timeout \(10 minutes\) must not exceed schedule \(5 minutes\)/],
+    ['a timeout under a minute', poller({ timeout: Duration.seconds(30) }), /timeout must be from 1 to 15 minutes/],
+    ['a timeout over 15 minutes', poller({ schedule: Duration.minutes(30), timeout: Duration.minutes(20) }), /timeout must be from 1 to 15 minutes/],
+    ['memory below 128 MB', poller({ memorySize: 64 }), /memorySize must be a whole number of MB from 128 to 10240/],
+    ['an inline limit over 256 KiB', poller({ inlineLimitBytes: 300_000 }), /inlineLimitBytes must be a whole number from 1024 to 262144/],
+    ['fields and filters too large for the environment', poller({ filters: { status: { in: Array.from({ length: 300 }, (_, i) => `status-${i}`) } } }), /more than 2048 bytes as JSON/],
+    ['payloadRetention of hours', { payloadRetention: Duration.hours(12) }, /payloadRetention must be a whole number of days/],
+    ['a payloadPrefix escaping upwards', { payloadPrefix: '../x' }, /payloadPrefix must be path segments/],
+  ])('rejects %s', (_name, props, message) => {
+    expect(() => new CoupaConnector(new Stack(noBundling(), 'S'), 'C', { instance: 'acme', ...props })).toThrow(message);
+  });
+});
+
+describe('poller schedule stagger', () => {
+  test.each<[Duration, number, string]>([
+    [Duration.minutes(5), 0, 'cron(0/5 * * * ? *)'],
+    [Duration.minutes(5), 7, 'cron(2/5 * * * ? *)'],
+    [Duration.minutes(15), 3, 'cron(3/15 * * * ? *)'],
+    [Duration.minutes(60), 70, 'cron(10 * * * ? *)'],
+    [Duration.hours(6), 4, 'cron(4 0/6 * * ? *)'],
+    [Duration.hours(24), 3, 'cron(3 0 * * ? *)'],
+  ])('%s at index %i runs as %s', (interval, index, expression) => {
+    expect(staggeredSchedule(interval, index).expressionString).toBe(expression);
+  });
+
+  test('intervals that do not divide an hour or a day are refused', () => {
+    expect(scheduleProblem(Duration.minutes(45))).toMatch(/schedule must be/);
+    expect(scheduleProblem(Duration.hours(2))).toBeUndefined();
+  });
+});
+
 describe('cdk-nag AwsSolutions', () => {
   test('the example stack has no unacknowledged findings', () => {
     const app = noBundling();
     new ExampleStack(app, 'Example', { connector: config });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('a connector with every poller option has no unacknowledged findings', () => {
+    const app = noBundling();
+    const stack = new Stack(app, 'Options');
+    new CoupaConnector(stack, 'C', everyOption(stack));
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     expect(() => app.synth()).not.toThrow();
   });
