@@ -5,3 +5,4 @@ export * from './run-poll';
 export * from './event-entries';
 export { versionOf } from './versions';
 export { CoupaRecordSource, type RecordSourceOptions } from './CoupaRecordSource';
+export * from './dead-letter';

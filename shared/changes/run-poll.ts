@@ -6,6 +6,11 @@ import { applyPage, nextRequest } from './plan';
 import type { CheckpointStore, EventPublisher, PayloadStore, RecordSource } from './ports';
 import { versionOf } from './versions';
 
+/** PutEvents takes up to 10 entries a request. */
+const PUT_EVENTS_BATCH = 10;
+/** How far Coupa's clock may run ahead of ours before the first answer tells us. */
+const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+
 export interface PollLogger {
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
@@ -80,17 +85,34 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
   let cursor = stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
   let version = stored?.version ?? 0;
-  let savedCursor: Cursor | undefined = stored?.cursor;
   let checkpointWrites = 0;
+  let published = 0, claimChecked = 0, deadLettered = 0, requests = 0, publishCalls = 0, sinceSave = 0;
+
+  // Events wait here until they fill whole PutEvents batches (10 entries), across pages. The cursor that
+  // may be saved is the one as of the last moment nothing was waiting: a crash never skips an event.
+  const pending: CoupaEventEntry[] = [];
+  let publishedCursor = cursor;
+  let savedCursor: Cursor | undefined = stored?.cursor;
+  const flush = async (all: boolean) => {
+    const count = all ? pending.length : pending.length - (pending.length % PUT_EVENTS_BATCH);
+    if (count > 0) {
+      const report = await deps.publisher.publish(pending.splice(0, count));
+      published += report.delivered;
+      deadLettered += report.deadLettered;
+      publishCalls += report.calls;
+      sinceSave += count;
+    }
+    if (pending.length === 0) publishedCursor = cursor;
+  };
   const save = async () => {
-    if (savedCursor === cursor) return;
-    version = await deps.checkpoints.save(key, runId, cursor, version, leaseUntil());
-    savedCursor = cursor;
+    if (savedCursor === publishedCursor) return;
+    version = await deps.checkpoints.save(key, runId, publishedCursor, version, leaseUntil());
+    savedCursor = publishedCursor;
     checkpointWrites++;
+    sinceSave = 0;
   };
 
-  let published = 0, claimChecked = 0, deadLettered = 0, requests = 0, publishCalls = 0, sinceSave = 0;
-  let serverOffsetMs = 0; // Coupa's clock minus ours, learned from response Date headers
+  let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
   let stoppedBy: PollResult['stoppedBy'] = 'caught-up';
   try {
     // A first run records where it starts, so the next run begins there even if this one finds nothing.
@@ -100,35 +122,31 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
         stoppedBy = 'deadline';
         break;
       }
-      const request = nextRequest(cursor, deps.now() + serverOffsetMs - lagMs);
+      // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.
+      const estimate = deps.now() + (serverOffsetMs ?? CLOCK_SKEW_ALLOWANCE_MS) - lagMs;
+      const request = nextRequest(cursor, estimate);
       if (!request) break;
       const page = await deps.records.fetchPage(request);
       requests++;
       if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
-      const settledBefore = (page.serverTimeMs ?? deps.now() + serverOffsetMs) - lagMs;
+      const settledBefore = (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
       const outcome = applyPage(cursor, request, page.records.map((r) => versionOf(r, object.key)), settledBefore);
 
-      if (outcome.publish.length > 0) {
-        const entries: CoupaEventEntry[] = [];
-        for (const v of outcome.publish) {
-          const built = await eventEntryOf(object, v.record, ctx, { inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES, payloads: deps.payloads });
-          entries.push(built.entry);
-          if (built.claimChecked) claimChecked++;
-        }
-        const report = await deps.publisher.publish(entries);
-        published += report.delivered;
-        deadLettered += report.deadLettered;
-        publishCalls += report.calls;
-        sinceSave += entries.length;
+      for (const v of outcome.publish) {
+        const built = await eventEntryOf(object, v.record, ctx, { inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES, payloads: deps.payloads });
+        pending.push(built.entry);
+        if (built.claimChecked) claimChecked++;
       }
       cursor = outcome.cursor;
-      if (sinceSave >= checkpointEvery) {
+      await flush(false);
+      if (sinceSave + pending.length >= checkpointEvery) {
+        await flush(true);
         await save();
-        sinceSave = 0;
       }
-      deps.onPage?.({ published, requests, watermark: new Date(cursor.watermarkMs).toISOString() });
+      deps.onPage?.({ published, requests, watermark: new Date(publishedCursor.watermarkMs).toISOString() });
       if (!outcome.more) break;
     }
+    await flush(true);
     await save();
   } catch (error) {
     // Keep what is published before reporting the failure; the original error is the one to report.

@@ -33,6 +33,8 @@ describe('poller against the Coupa simulator', () => {
     // Generated data has mass-update seconds shared by many rows, each read once more by id.
     expect(result.requests).toBeLessThanOrEqual(Math.ceil((1000 / 50) * 1.5));
     expect(result.checkpointWrites).toBeLessThanOrEqual(1000 / 50);
+    // Events are published in whole batches of 10 across pages, so at most one partial batch per checkpoint.
+    expect(h.publisher.calls).toBeLessThanOrEqual(1000 / 10 + result.checkpointWrites);
     const ajv = new Ajv({ strict: false });
     const invoices = getObject('invoices');
     const validators = { created: ajv.compile(detailSchemaOf(invoices, 'created')), updated: ajv.compile(detailSchemaOf(invoices, 'updated')) };
@@ -167,6 +169,19 @@ describe('poller against the Coupa simulator', () => {
     expect(second.stoppedBy).toBe('caught-up');
     expect(duplicatesIn(h.publisher.versions())).toEqual([]);
     expect(sorted(h.publisher.versions())).toEqual(sorted(truthSince(sim, 'accounts', EPOCH)));
+  });
+
+  it('publishes on the first run although Coupa’s clock runs minutes ahead of ours', async () => {
+    await frozenSimulator({ departments: 30 });
+    const h = pollHarness(sim, { object: 'departments', sinceMs: EPOCH, lagSeconds: 60 });
+    // A change 100 s ago by Coupa's clock: settled for Coupa (lag 60 s), in the future for our clock.
+    sim.control.update('departments', 5, { name: 'Recent' }, { at: T0 - 100_000 });
+    const localNow = () => T0 - 180_000; // our clock is 3 minutes behind Coupa's
+    const result = await h.poll({ now: localNow });
+    expect(result.published).toBe(truthSince(sim, 'departments', EPOCH).size - 1); // the superseded version of 5 is gone
+    expect(h.publisher.versions()).toContain(`5@${T0 - 100_000}`);
+    // Nothing newer than Coupa's clock minus the lag went out.
+    expect(h.publisher.entries.every((e) => e.Time < T0 - 60_000)).toBe(true);
   });
 
   it('refuses a second run for the same object while one is running', async () => {

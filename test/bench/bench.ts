@@ -1,0 +1,89 @@
+// `npm run bench`: the poller against the Coupa simulator, and a naive baseline on the same data.
+// Prints figures, not pass/fail; the issue's targets are shown beside them.
+//   npm run bench -- [--scenarios 10000@100,100000@0] [--object invoices]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import path from 'node:path';
+import readline from 'node:readline';
+import { parseArgs } from 'node:util';
+
+const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
+
+interface Figures {
+  mode: string;
+  records: number;
+  seconds: number;
+  coupaRequests: number;
+  putEventsCalls: number;
+  checkpointWrites: number;
+  peakRssMb: number;
+}
+
+/** The child's first stdout line; rejects if it exits first (its stderr is inherited, so the cause shows). */
+async function firstLine(child: ChildProcess, what: string): Promise<string> {
+  const lines = readline.createInterface({ input: child.stdout! });
+  try {
+    return await new Promise<string>((resolve, reject) => {
+      lines.once('line', resolve);
+      child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before reporting`)));
+    });
+  } finally {
+    lines.close();
+  }
+}
+
+async function measure(mode: string, url: string, sinceMs: number, object: string): Promise<Figures> {
+  const child = spawn(TSX, [path.join(__dirname, 'bench-run.ts'), '--mode', mode, '--url', url, '--since', String(sinceMs), '--object', object], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const exited = once(child, 'exit');
+  const line = await firstLine(child, `bench run (${mode})`);
+  await exited;
+  return JSON.parse(line) as Figures;
+}
+
+const per = (n: number, d: number, unit: number) => (d === 0 ? 0 : (n / d) * unit);
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+async function scenario(records: number, latencyMs: number, object: string) {
+  process.stderr.write(`\n== ${records} changed ${object}, ${latencyMs} ms per Coupa request (starting simulator…)\n`);
+  const sim = spawn(TSX, [path.join(__dirname, 'bench-simulator.ts'), '--records', String(records), '--latency-ms', String(latencyMs), '--object', object], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  try {
+    const { baseUrl, sinceMs } = JSON.parse(await firstLine(sim, 'bench simulator')) as { baseUrl: string; sinceMs: number };
+    const ours = await measure('poller', baseUrl, sinceMs, object);
+    const naive = await measure('naive', baseUrl, sinceMs, object);
+    const rows: [string, (f: Figures) => number, string, number][] = [
+      ['records published', (f) => f.records, '', 0],
+      ['records/s', (f) => f.records / f.seconds, latencyMs === 100 ? '≥ 450 (90% of 500 that paging allows)' : '', 0],
+      ['Coupa requests / 1,000 records', (f) => per(f.coupaRequests, f.records, 1000), '≤ 22 (1.1 per 50)', 1],
+      ['PutEvents calls / 1,000 events', (f) => per(f.putEventsCalls, f.records, 1000), '≤ 100 (1 per 10)', 1],
+      ['checkpoint writes / 1,000 records', (f) => per(f.checkpointWrites, f.records, 1000), '≤ 20 (1 per 50)', 1],
+      ['peak RSS MB', (f) => f.peakRssMb, records >= 100_000 ? '≤ 200' : '', 0],
+    ];
+    console.log(`\n${records} changed ${object}, ${latencyMs} ms latency per Coupa request`);
+    console.log(`${'figure'.padEnd(36)}${'poller'.padStart(12)}${'naive'.padStart(12)}${'naive/poller'.padStart(14)}  target`);
+    for (const [name, get, target, digits] of rows) {
+      const a = get(ours);
+      const b = get(naive);
+      console.log(`${name.padEnd(36)}${fmt(a, digits).padStart(12)}${fmt(b, digits).padStart(12)}${(a === 0 ? '-' : fmt(b / a, 2)).padStart(14)}  ${target}`);
+    }
+    console.log(`${'wall time s'.padEnd(36)}${fmt(ours.seconds).padStart(12)}${fmt(naive.seconds).padStart(12)}`);
+  } finally {
+    sim.kill();
+  }
+}
+
+async function main() {
+  const { values } = parseArgs({ options: { scenarios: { type: 'string', default: '10000@100,100000@0' }, object: { type: 'string', default: 'invoices' } } });
+  for (const spec of values.scenarios.split(',')) {
+    const [records, latency] = spec.split('@').map(Number);
+    await scenario(records!, latency ?? 0, values.object);
+  }
+}
+
+void main().catch((error: unknown) => {
+  console.error(String(error));
+  process.exitCode = 1;
+});
