@@ -88,21 +88,26 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   let checkpointWrites = 0;
   let published = 0, claimChecked = 0, deadLettered = 0, requests = 0, publishCalls = 0, sinceSave = 0;
 
-  // Events wait here until they fill whole PutEvents batches (10 entries), across pages. The cursor that
-  // may be saved is the one as of the last moment nothing was waiting: a crash never skips an event.
+  // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's cursor
+  // becomes safe to save once every event up to that page's last one is out: a crash never skips one.
   const pending: CoupaEventEntry[] = [];
+  const pageMarks: { readonly end: number; readonly cursor: Cursor }[] = [];
+  let enqueued = 0;
+  let handedOver = 0;
   let publishedCursor = cursor;
   let savedCursor: Cursor | undefined = stored?.cursor;
   const flush = async (all: boolean) => {
     const count = all ? pending.length : pending.length - (pending.length % PUT_EVENTS_BATCH);
     if (count > 0) {
-      const report = await deps.publisher.publish(pending.splice(0, count));
+      const report = await deps.publisher.publish(pending.slice(0, count));
+      pending.splice(0, count);
+      handedOver += count;
       published += report.delivered;
       deadLettered += report.deadLettered;
       publishCalls += report.calls;
       sinceSave += count;
     }
-    if (pending.length === 0) publishedCursor = cursor;
+    while (pageMarks.length > 0 && pageMarks[0]!.end <= handedOver) publishedCursor = pageMarks.shift()!.cursor;
   };
   const save = async () => {
     if (savedCursor === publishedCursor) return;
@@ -138,11 +143,10 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
         if (built.claimChecked) claimChecked++;
       }
       cursor = outcome.cursor;
+      enqueued += outcome.publish.length;
+      pageMarks.push({ end: enqueued, cursor });
       await flush(false);
-      if (sinceSave + pending.length >= checkpointEvery) {
-        await flush(true);
-        await save();
-      }
+      if (sinceSave >= checkpointEvery) await save();
       deps.onPage?.({ published, requests, watermark: new Date(publishedCursor.watermarkMs).toISOString() });
       if (!outcome.more) break;
     }
