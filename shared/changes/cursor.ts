@@ -8,22 +8,47 @@ import { z } from 'zod';
  * Bounded by two pages of ids whatever the change rate: a mass update of any size is paged by id, never
  * remembered id by id.
  */
-export interface Cursor {
-  readonly version: 1;
+export interface LaneCursor {
   /** A whole second, as epoch ms. */
   readonly watermarkMs: number;
   readonly doneIds: readonly number[];
   readonly afterId?: number;
+  /**
+   * Where this lane's range ends (exclusive), when a backlog is paged in several lanes at once; the
+   * last lane has none. A lane's range starts where the previous one ends.
+   */
+  readonly endMs?: number;
 }
 
-export const cursorSchema = z
+/**
+ * The stored cursor: its own fields are the first lane; `lanes` holds the others, in time order. With
+ * one lane (the usual case) the facts above hold for the cursor alone; with several, each lane
+ * vouches for `[previous lane's end, its watermark)` and its `doneIds` / `afterId`.
+ */
+export interface Cursor extends LaneCursor {
+  readonly version: 1;
+  readonly lanes?: readonly LaneCursor[];
+}
+
+const laneSchema = z
   .object({
-    version: z.literal(1),
     watermarkMs: z.number().int().nonnegative().multipleOf(1000),
     doneIds: z.array(z.number().int()).max(1000),
     afterId: z.number().int().nonnegative().optional(),
+    endMs: z.number().int().nonnegative().multipleOf(1000).optional(),
   })
   .strict();
+
+export const cursorSchema = laneSchema
+  .extend({ version: z.literal(1), lanes: z.array(laneSchema).max(8).optional() })
+  .strict()
+  .refine((c) => {
+    const all = [c, ...(c.lanes ?? [])];
+    // Every lane but the last ends, after its watermark, and before the next lane's watermark.
+    return all.every((lane, i) =>
+      i === all.length - 1 ? lane.endMs === undefined : lane.endMs !== undefined && lane.endMs >= lane.watermarkMs && lane.endMs <= all[i + 1]!.watermarkMs,
+    );
+  }, 'lanes must be in time order, each but the last with an end');
 
 /** Coupa's `updated-at` has whole seconds; the cursor works in them. */
 export const floorSecond = (ms: number): number => Math.floor(ms / 1000) * 1000;

@@ -1,4 +1,4 @@
-import { type Cursor, floorSecond } from './cursor';
+import { floorSecond, type LaneCursor } from './cursor';
 
 /** Coupa returns at most 50 records per GET. */
 export const PAGE_SIZE = 50;
@@ -21,10 +21,10 @@ export interface Version<R = unknown> {
   readonly record: R;
 }
 
-export interface PageOutcome<R> {
+export interface PageOutcome<R, C extends LaneCursor = LaneCursor> {
   /** Versions to publish, in the order received; none was published before. */
   readonly publish: Version<R>[];
-  readonly cursor: Cursor;
+  readonly cursor: C;
   /** Is another request worth making now? */
   readonly more: boolean;
 }
@@ -33,9 +33,9 @@ export interface PageOutcome<R> {
  * What to ask next, or nothing when every settled change is published. `settledBeforeMs`: versions
  * earlier than this instant are all visible to queries (server time minus the tolerated lag).
  */
-export function nextRequest(cursor: Cursor, settledBeforeMs: number): PageRequest | undefined {
+export function nextRequest(cursor: LaneCursor, settledBeforeMs: number): PageRequest | undefined {
   if (cursor.afterId !== undefined) return { kind: 'tie', atMs: cursor.watermarkMs, afterId: cursor.afterId };
-  const toMs = floorSecond(settledBeforeMs);
+  const toMs = Math.min(floorSecond(settledBeforeMs), cursor.endMs ?? Number.POSITIVE_INFINITY);
   return cursor.watermarkMs < toMs ? { kind: 'range', fromMs: cursor.watermarkMs, toMs } : undefined;
 }
 
@@ -43,23 +43,33 @@ export function nextRequest(cursor: Cursor, settledBeforeMs: number): PageReques
  * Folds one page into the cursor. `settledBeforeMs` may be lower than the request's upper bound (the
  * response's server clock showed the request's estimate was early): newer rows are left for a later run.
  */
-export function applyPage<R>(
-  cursor: Cursor,
+export function applyPage<R, C extends LaneCursor>(
+  cursor: C,
   request: PageRequest,
   rows: readonly Version<R>[],
   settledBeforeMs: number,
   pageSize = PAGE_SIZE,
-): PageOutcome<R> {
+): PageOutcome<R, C> {
   return request.kind === 'tie' ? applyTiePage(cursor, request, rows, pageSize) : applyRangePage(cursor, request, rows, settledBeforeMs, pageSize);
 }
 
-function applyRangePage<R>(
-  cursor: Cursor,
+/** Is the lane's whole range published (lanes with an end only)? */
+export const laneComplete = (lane: LaneCursor): boolean =>
+  lane.endMs !== undefined && lane.afterId === undefined && lane.watermarkMs >= lane.endMs;
+
+/** The cursor moved to `fields`, keeping what is not about position (its end, its version). */
+function moved<C extends LaneCursor>(cursor: C, fields: { watermarkMs: number; doneIds: readonly number[]; afterId?: number }): C {
+  const { afterId: _afterId, ...rest } = cursor;
+  return { ...rest, ...fields } as C;
+}
+
+function applyRangePage<R, C extends LaneCursor>(
+  cursor: C,
   request: Extract<PageRequest, { kind: 'range' }>,
   rows: readonly Version<R>[],
   settledBeforeMs: number,
   pageSize: number,
-): PageOutcome<R> {
+): PageOutcome<R, C> {
   const full = rows.length >= pageSize;
   const toMs = Math.min(request.toMs, floorSecond(settledBeforeMs));
   const done = new Set(cursor.doneIds);
@@ -75,21 +85,21 @@ function applyRangePage<R>(
     if (full && lastMs < toMs) {
       // The last second may continue on the next page: remember which of its ids are done.
       const atLast = inWindow.filter((r) => r.updatedAtMs === lastMs).map((r) => r.id);
-      return { publish, cursor: { version: 1, watermarkMs: lastMs, doneIds: unique(atLast) }, more: true };
+      return { publish, cursor: moved(cursor, { watermarkMs: lastMs, doneIds: unique(atLast) }), more: true };
     }
-    return { publish, cursor: { version: 1, watermarkMs: coveredBeforeMs, doneIds: [] }, more: full };
+    return { publish, cursor: moved(cursor, { watermarkMs: coveredBeforeMs, doneIds: [] }), more: full };
   }
   if (full && lastMs === cursor.watermarkMs && toMs > cursor.watermarkMs) {
     // A whole page in the watermark's second: a mass update. Page through that second by id.
     const doneIds = unique([...cursor.doneIds, ...inWindow.map((r) => r.id)]);
-    return { publish, cursor: { version: 1, watermarkMs: cursor.watermarkMs, doneIds, afterId: 0 }, more: true };
+    return { publish, cursor: moved(cursor, { watermarkMs: cursor.watermarkMs, doneIds, afterId: 0 }), more: true };
   }
   // Nothing settled beyond the watermark yet (the server clock is behind our estimate): no row of the
   // page lies in the window, so nothing is published and the cursor stays.
   return { publish: [], cursor, more: false };
 }
 
-function applyTiePage<R>(cursor: Cursor, request: Extract<PageRequest, { kind: 'tie' }>, rows: readonly Version<R>[], pageSize: number): PageOutcome<R> {
+function applyTiePage<R, C extends LaneCursor>(cursor: C, request: Extract<PageRequest, { kind: 'tie' }>, rows: readonly Version<R>[], pageSize: number): PageOutcome<R, C> {
   const done = new Set(cursor.doneIds);
   const inSecond = rows.filter((r) => r.updatedAtMs === request.atMs && r.id > request.afterId);
   const publish = uniqueVersions(inSecond.filter((r) => !done.has(r.id)));
@@ -99,7 +109,7 @@ function applyTiePage<R>(cursor: Cursor, request: Extract<PageRequest, { kind: '
     return { publish, cursor: { ...cursor, afterId }, more: true };
   }
   // The second is exhausted: everything up to its end is published.
-  return { publish, cursor: { version: 1, watermarkMs: request.atMs + 1000, doneIds: [] }, more: true };
+  return { publish, cursor: moved(cursor, { watermarkMs: request.atMs + 1000, doneIds: [] }), more: true };
 }
 
 const unique = (ids: readonly number[]): number[] => [...new Set(ids)].sort((a, b) => a - b);
