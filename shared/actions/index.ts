@@ -1,0 +1,23 @@
+// Public API of the action core: create, update, read, query or act on Coupa objects, driven by the
+// catalog. Free of AWS SDK imports: the action Lambdas, the command consumer, the CLI and the tests
+// share it. See README.md in this folder.
+export { runAction, executeAction } from './run-action';
+export { parseActionInput } from './parse-action-input';
+export { isWriteAction } from './is-write-action';
+export { BUILTIN_ACTIONS } from './action-names';
+export { DEFAULT_QUERY_LIMIT, MAX_DEPTH, MAX_IDEMPOTENCY_KEY_CHARS, MAX_INPUT_BYTES, MAX_QUERY_LIMIT, MAX_STRING_CHARS } from './limits';
+export type {
+  ActionDeps,
+  ActionName,
+  ActionResult,
+  ParentRef,
+  ParsedAction,
+  ParsedCreate,
+  ParsedGet,
+  ParsedMarkExported,
+  ParsedQuery,
+  ParsedRequest,
+  ParsedSpecialAction,
+  ParsedUpdate,
+  ActionReturnType,
+} from './types';

@@ -1,0 +1,61 @@
+// Size limits of action inputs, checked before anything else looks at the input: Step Functions and
+// Lambda payloads stop at 256 KB anyway, and no Coupa text field comes near 64 KB.
+
+/** Most characters one string (or object key) may have. */
+export const MAX_STRING_CHARS = 64 * 1024;
+/** Most bytes the whole input may take as JSON (UTF-8). */
+export const MAX_INPUT_BYTES = 256 * 1024;
+/** Deepest nesting of objects and arrays; deeper input is a mistake, and would strain recursive checks. */
+export const MAX_DEPTH = 32;
+/** Default and largest `query.limit` (records across pages). */
+export const DEFAULT_QUERY_LIMIT = 50;
+export const MAX_QUERY_LIMIT = 10_000;
+/** Longest `idempotencyKey`. */
+export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
+
+/**
+ * Problems with the input's size and shape as JSON: not serialisable, over {@link MAX_INPUT_BYTES},
+ * nested deeper than {@link MAX_DEPTH}, strings or keys over {@link MAX_STRING_CHARS}. Empty when fine.
+ *
+ * @internal
+ */
+export function sizeProblems(input: unknown): string[] {
+  let json: string | undefined;
+  try {
+    json = JSON.stringify(input);
+  } catch (error) {
+    return [`the input is not JSON (${(error as Error).message.slice(0, 80)})`];
+  }
+  if (json === undefined) return ['the input is not JSON'];
+  const bytes = new TextEncoder().encode(json).length;
+  if (bytes > MAX_INPUT_BYTES) {
+    return [`the input is ${bytes} bytes as JSON; the limit is ${MAX_INPUT_BYTES} (one record per request; move large content out of band)`];
+  }
+  const problems: string[] = [];
+  walk(input, '', 0, problems);
+  return problems;
+}
+
+function walk(value: unknown, path: string, depth: number, problems: string[]): void {
+  if (problems.length >= 5) return; // enough to act on
+  if (typeof value === 'string') {
+    if (value.length > MAX_STRING_CHARS) problems.push(`${path || 'the input'} is a string of ${value.length} characters; the limit is ${MAX_STRING_CHARS}`);
+    return;
+  }
+  if (typeof value !== 'object' || value === null) return;
+  if (depth >= MAX_DEPTH) {
+    problems.push(`${path || 'the input'} is nested more than ${MAX_DEPTH} levels deep`);
+    return;
+  }
+  if (Array.isArray(value)) {
+    value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1, problems));
+    return;
+  }
+  for (const [key, item] of Object.entries(value)) {
+    if (key.length > MAX_STRING_CHARS) {
+      problems.push(`${path || 'the input'} has a key of ${key.length} characters; the limit is ${MAX_STRING_CHARS}`);
+      continue;
+    }
+    walk(item, path ? `${path}.${key}` : key, depth + 1, problems);
+  }
+}

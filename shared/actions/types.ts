@@ -1,0 +1,125 @@
+// Types of the action core: what callers pass, what parseActionInput makes of it, what runAction
+// returns. No logic here.
+import type { HttpVerb } from '../catalog';
+import type { CoupaClient, CoupaQuery, CoupaRecord, FieldSpec } from '../coupa';
+
+/**
+ * The built-in actions, or the name of a special action of the object (`submit`, `approve`, …; see
+ * `actions` in the catalog).
+ */
+export type ActionName = 'create' | 'update' | 'get' | 'query' | 'request' | 'mark_exported' | string;
+
+/** What the action core needs: a Coupa client (the CLI, the Lambdas and the tests each build one). */
+export interface ActionDeps {
+  readonly client: Pick<CoupaClient, 'request' | 'list' | 'get' | 'create' | 'update' | 'action'>;
+}
+
+/**
+ * The answer of an action.
+ * - one record (get, create, update, special actions, mark_exported): `record` is Coupa's answer as
+ *   returned (dashed keys), `null` with `returnType: "none"` or an empty answer; `id` is the record's id
+ *   (from the answer, else from the input), `null` when unknown (a create with `returnType: "none"`);
+ * - records (query): `truncated` is true when the result stopped at `limit` while Coupa has, or may
+ *   have, more (continue with `offset: offset + count`);
+ * - request: Coupa's HTTP status and parsed JSON body (`null` when empty).
+ */
+export type ActionResult =
+  | { object: string; id: number | null; record: CoupaRecord | null }
+  | { object: string; records: CoupaRecord[]; count: number; truncated: boolean }
+  | { status: number; body: unknown };
+
+/** `return_object` of Coupa, plus `default` (the full record). `none` is for writes only. */
+export type ActionReturnType = 'default' | 'shallow' | 'limited' | 'none';
+
+/** How the answer is shaped; `fields` wins over `returnType` where Coupa gets both. */
+interface ResponseShape {
+  readonly returnType: ActionReturnType;
+  readonly fields?: FieldSpec;
+}
+
+interface OnObject {
+  /** Catalog key, normalised (`purchase-orders` → `purchase_orders`). */
+  readonly object: string;
+  /** Collection path below `/api`, parent filled in: `suppliers/12/supplier_sites`. */
+  readonly path: string;
+  readonly idempotencyKey?: string;
+}
+
+/** A parent named by `parent: {supplier_id: 12}`: the path placeholder and the id. */
+export interface ParentRef {
+  readonly param: string;
+  readonly id: number;
+}
+
+export interface ParsedGet extends OnObject, ResponseShape {
+  readonly kind: 'get';
+  readonly parent?: ParentRef;
+  /** Set for a get by id. */
+  readonly id?: number;
+  /** Set for a get by natural key: attribute paths (dashed, dotted) → value. */
+  readonly naturalKey?: Readonly<Record<string, string | number>>;
+  /** The exact-match query a natural key becomes. */
+  readonly filters?: CoupaQuery;
+}
+
+export interface ParsedQuery extends OnObject, ResponseShape {
+  readonly kind: 'query';
+  readonly parent?: ParentRef;
+  /** Conditions as `buildQuery` takes them (checked). */
+  readonly filters: CoupaQuery;
+  /** Most records to return, across pages. */
+  readonly limit: number;
+  /** Rows to skip first. */
+  readonly offset: number;
+  readonly orderBy?: string;
+  readonly dir?: 'asc' | 'desc';
+}
+
+export interface ParsedCreate extends OnObject, ResponseShape {
+  readonly kind: 'create';
+  readonly parent?: ParentRef;
+  /** The record's fields, custom fields under `custom-fields`. */
+  readonly data: Readonly<Record<string, unknown>>;
+  /**
+   * Set for objects created through an embedding parent (`purchase_order_lines`): the request is
+   * `PUT /api/{via.path}/{via.id}` with `{[via.field]: [data]}`.
+   */
+  readonly via?: { readonly object: string; readonly path: string; readonly id: number; readonly field: string };
+}
+
+export interface ParsedUpdate extends OnObject, ResponseShape {
+  readonly kind: 'update';
+  readonly parent?: ParentRef;
+  readonly id: number;
+  readonly data: Readonly<Record<string, unknown>>;
+}
+
+export interface ParsedMarkExported extends OnObject, ResponseShape {
+  readonly kind: 'mark_exported';
+  readonly id: number;
+}
+
+export interface ParsedSpecialAction extends OnObject, ResponseShape {
+  readonly kind: 'special';
+  /** The catalog's action name: `submit`, `approve`. */
+  readonly action: string;
+  readonly method: HttpVerb;
+  /** The record for member actions, `null` for collection actions. */
+  readonly id: number | null;
+  readonly data?: Readonly<Record<string, unknown>>;
+  /** Query parameters the catalog declares for the action (`reason`). */
+  readonly params?: Readonly<Record<string, string | number | boolean>>;
+}
+
+export interface ParsedRequest {
+  readonly kind: 'request';
+  readonly method: HttpVerb;
+  /** Below `/api`, checked: `invoices/5/retrieve_image_scan`. */
+  readonly path: string;
+  readonly query?: CoupaQuery;
+  readonly body?: unknown;
+  readonly idempotencyKey?: string;
+}
+
+/** A validated, normalised action input: plain JSON data, ready to run. */
+export type ParsedAction = ParsedGet | ParsedQuery | ParsedCreate | ParsedUpdate | ParsedMarkExported | ParsedSpecialAction | ParsedRequest;
