@@ -1,7 +1,8 @@
 // The CoupaConnector construct: everything one Coupa instance needs in the customer's account:
 // the event bus, the two token secrets and the scheduled token refresh; one poller per configured
 // Coupa object with the resources they share (checkpoint table, claim-check bucket, dead-letter
-// queue). Action functions attach to the public properties below.
+// queue); the action function for Step Functions, the command function behind a `Coupa Command` rule
+// on the bus, and their idempotency table (infra/Actions.ts).
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -12,11 +13,14 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
+import { Actions } from './Actions';
+import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 import { HandlerFunction } from './HandlerFunction';
 import { Poller } from './Poller';
 import { createCheckpointTable, createDeadLetterQueue, createPayloadBucket } from './poller-storage';
@@ -124,6 +128,42 @@ export interface CoupaConnectorProps {
    * @default - no access logs; CloudTrail data events can audit the bucket instead
    */
   readonly payloadAccessLogsBucket?: s3.IBucket;
+  /**
+   * Create the action function (create, update, get, query, request and special actions on Coupa, for
+   * Step Functions tasks and direct invokes) and its idempotency table.
+   * @default true
+   */
+  readonly enableActions?: boolean;
+  /**
+   * Run `Coupa Command` events from the bus (a rule, the command function, a dead-letter queue) and
+   * answer with `Coupa Command Succeeded` / `Coupa Command Failed`. Needs `enableActions`.
+   * @default true
+   */
+  readonly enableCommands?: boolean;
+  /**
+   * Event sources whose `Coupa Command` events are run, e.g. `['com.acme.erp']`. Never the connector's
+   * own source (its events are changes and results).
+   * @default - any source except the connector's own `coupa.<instance>`
+   */
+  readonly commandSources?: readonly string[];
+  /**
+   * How long a write with an idempotencyKey answers repeats of that key with its first result (from
+   * 1 minute to 30 days, whole seconds).
+   * @default Duration.hours(24)
+   */
+  readonly idempotencyExpiry?: Duration;
+  /** @default RemovalPolicy.DESTROY - it only holds recent writes' results for deduplication */
+  readonly idempotencyTableRemovalPolicy?: RemovalPolicy;
+  /** Timeout of the action and command functions, 10 seconds to 15 minutes. @default Duration.minutes(2) */
+  readonly actionTimeout?: Duration;
+  /** Memory of the action and command functions (MB), 128 to 10240. @default 512 */
+  readonly actionMemorySize?: number;
+  /**
+   * Also create the example state machine of infra/examples/UpdateSuppliersStateMachine.ts (query
+   * suppliers, set custom fields on each). Needs `enableActions`.
+   * @default false
+   */
+  readonly createExampleStateMachine?: boolean;
 }
 
 export class CoupaConnector extends Construct {
@@ -158,6 +198,20 @@ export class CoupaConnector extends Construct {
   readonly pollerSchedules: Readonly<Record<string, events.Rule>>;
   /** Per poller: in ALARM when its events trail Coupa by more than a few runs, by catalog key. */
   readonly pollerAlarms: Readonly<Record<string, cloudwatch.Alarm>>;
+  /** Runs one Coupa action per invoke (event `{action, ...input}`); undefined when `enableActions` is false. */
+  readonly actionFunction?: lambda.IFunction;
+  /** Runs `Coupa Command` events from the bus; undefined when commands are disabled. */
+  readonly commandFunction?: lambda.IFunction;
+  /** The rule that sends `Coupa Command` events to the command function. */
+  readonly commandRule?: events.Rule;
+  /** Commands that failed after their retries (EventBridge and Lambda async failure records). */
+  readonly commandDeadLetterQueue?: sqs.Queue;
+  /** In ALARM while the command dead-letter queue holds messages. */
+  readonly commandDeadLetterAlarm?: cloudwatch.Alarm;
+  /** Idempotency records of writes (Powertools): partition key `id`, TTL `expiration`, PITR. */
+  readonly idempotencyTable?: dynamodb.TableV2;
+  /** The example state machine, when `createExampleStateMachine` is set. */
+  readonly exampleStateMachine?: sfn.StateMachine;
 
   constructor(scope: Construct, id: string, props: CoupaConnectorProps) {
     super(scope, id);
@@ -242,6 +296,44 @@ export class CoupaConnector extends Construct {
     this.pollers = pollers;
     this.pollerSchedules = schedules;
     this.pollerAlarms = alarms;
+
+    if (resolved.enableActions) {
+      const actions = new Actions(this, 'Actions', {
+        connector: this,
+        payloadBucket: this.payloadBucket,
+        payloadPrefix: props.payloadPrefix ?? '',
+        idempotencyExpiry: resolved.idempotencyExpiry,
+        idempotencyTableRemovalPolicy: props.idempotencyTableRemovalPolicy ?? RemovalPolicy.DESTROY,
+        timeout: resolved.actionTimeout,
+        memorySize: resolved.actionMemorySize,
+        commands: resolved.enableCommands,
+        ...(props.commandSources ? { commandSources: props.commandSources } : {}),
+        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      });
+      this.idempotencyTable = actions.idempotencyTable;
+      this.actionFunction = actions.actionFunction;
+      this.commandFunction = actions.commandFunction;
+      this.commandRule = actions.commandRule;
+      this.commandDeadLetterQueue = actions.commandDeadLetterQueue;
+      this.commandDeadLetterAlarm = actions.commandDeadLetterAlarm;
+      if (props.createExampleStateMachine) {
+        this.exampleStateMachine = new UpdateSuppliersStateMachine(this, 'ExampleUpdateSuppliers', {
+          actionFunction: actions.actionFunction,
+          ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+        }).stateMachine;
+      }
+    }
+  }
+
+  /**
+   * Lets a grantee (a state machine's role, a function) invoke the action function. Throws when
+   * actions are disabled.
+   */
+  grantInvokeActions(grantee: iam.IGrantable): iam.Grant {
+    if (!this.actionFunction) {
+      throw new Error('CoupaConnector: grantInvokeActions needs the action function; enableActions is false');
+    }
+    return this.actionFunction.grantInvoke(grantee);
   }
 
   /**

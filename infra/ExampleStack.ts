@@ -23,6 +23,7 @@ export class ExampleStack extends Stack {
       pollers: c.objects.map(pollerConfigOf),
       payloadRetention: Duration.days(c.payloadRetentionDays),
       reservePollerConcurrency: c.reservePollerConcurrency,
+      createExampleStateMachine: c.exampleStateMachine,
     });
     new CfnOutput(this, 'CredentialsSecretArn', {
       value: this.connector.credentialsSecret.secretArn,
@@ -32,6 +33,21 @@ export class ExampleStack extends Stack {
     new CfnOutput(this, 'TokenRefreshFunctionName', { value: this.connector.tokenRefreshFunction.functionName });
     new CfnOutput(this, 'CheckpointTableName', { value: this.connector.checkpointTable.tableName });
     new CfnOutput(this, 'PayloadBucketName', { value: this.connector.payloadBucket.bucketName });
+    if (this.connector.actionFunction) {
+      new CfnOutput(this, 'ActionFunctionName', {
+        value: this.connector.actionFunction.functionName,
+        description: 'Invoke with {"action":"get","object":"suppliers","id":1}, or call it from your state machines',
+      });
+    }
+    if (this.connector.commandDeadLetterQueue) {
+      new CfnOutput(this, 'CommandDeadLetterQueueUrl', {
+        value: this.connector.commandDeadLetterQueue.queueUrl,
+        description: 'Coupa Command events that failed after their retries',
+      });
+    }
+    if (this.connector.exampleStateMachine) {
+      new CfnOutput(this, 'ExampleStateMachineArn', { value: this.connector.exampleStateMachine.stateMachineArn });
+    }
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.connector.deadLetterQueue.queueUrl,
       description: 'Events EventBridge refused, with the reason; the DeadLetterAlarm fires while any wait here',

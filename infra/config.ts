@@ -47,6 +47,8 @@ export interface ConnectorConfig {
   readonly payloadRetentionDays: number;
   /** Reserve a concurrency of 1 per poller (needs unreserved concurrency quota to spare). */
   readonly reservePollerConcurrency: boolean;
+  /** Also deploy the example state machine (infra/examples/UpdateSuppliersStateMachine.ts). */
+  readonly exampleStateMachine: boolean;
 }
 
 export const config: ConnectorConfig = {
@@ -63,4 +65,5 @@ export const config: ConnectorConfig = {
   ],
   payloadRetentionDays: 30,
   reservePollerConcurrency: false,
+  exampleStateMachine: true,
 };

@@ -9,6 +9,11 @@ export interface ResolvedConnectorProps {
   readonly tokenRefreshInterval: Duration;
   readonly tokenMinValidity: Duration;
   readonly payloadRetention: Duration;
+  readonly enableActions: boolean;
+  readonly enableCommands: boolean;
+  readonly idempotencyExpiry: Duration;
+  readonly actionTimeout: Duration;
+  readonly actionMemorySize: number;
 }
 
 const TOKEN_LIFETIME_HOURS = 24; // Coupa: expires_in = 86399 s
@@ -55,5 +60,46 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
   if (props.payloadPrefix !== undefined && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(props.payloadPrefix.endsWith('/') || props.payloadPrefix === '' ? props.payloadPrefix : `${props.payloadPrefix}/`)) {
     throw new Error(`CoupaConnector: payloadPrefix must be path segments of letters, digits, '.', '_' and '-', e.g. "coupa/" (got "${props.payloadPrefix}")`);
   }
-  return { grantType, tokenRefreshInterval, tokenMinValidity, payloadRetention };
+  return { grantType, tokenRefreshInterval, tokenMinValidity, payloadRetention, ...validateActionProps(props) };
+}
+
+function validateActionProps(props: CoupaConnectorProps) {
+  const enableActions = props.enableActions ?? true;
+  const enableCommands = props.enableCommands ?? enableActions;
+  if (enableCommands && !enableActions) {
+    throw new Error('CoupaConnector: enableCommands needs enableActions (commands run through the action path)');
+  }
+  if (props.createExampleStateMachine && !enableActions) {
+    throw new Error('CoupaConnector: createExampleStateMachine needs enableActions (its tasks call the action function)');
+  }
+  const ownSource = `coupa.${props.instance}`;
+  if (props.commandSources !== undefined) {
+    if (!enableCommands) throw new Error('CoupaConnector: commandSources is set but enableCommands is false');
+    if (props.commandSources.length === 0) {
+      throw new Error('CoupaConnector: commandSources must name at least one event source (omit it to accept any source but the connector\'s own)');
+    }
+    if (props.commandSources.includes(ownSource)) {
+      throw new Error(`CoupaConnector: commandSources may not include the connector's own source "${ownSource}": its result events would come back as commands`);
+    }
+    for (const source of props.commandSources) {
+      if (!Token.isUnresolved(source) && (source.trim() === '' || source.length > 256 || source.startsWith('aws.'))) {
+        throw new Error(`CoupaConnector: commandSources must be custom event sources of 1 to 256 characters, not aws.* (got "${source}")`);
+      }
+    }
+  }
+  const idempotencyExpiry = props.idempotencyExpiry ?? Duration.hours(24);
+  const expirySeconds = idempotencyExpiry.toSeconds({ integral: false });
+  if (!Number.isInteger(expirySeconds) || expirySeconds < 60 || expirySeconds > 30 * 86_400) {
+    throw new Error(`CoupaConnector: idempotencyExpiry must be whole seconds from 1 minute to 30 days (got ${idempotencyExpiry.toHumanString()})`);
+  }
+  const actionTimeout = props.actionTimeout ?? Duration.minutes(2);
+  const timeoutSeconds = actionTimeout.toSeconds({ integral: false });
+  if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 900) {
+    throw new Error(`CoupaConnector: actionTimeout must be whole seconds from 10 seconds to 15 minutes (got ${actionTimeout.toHumanString()})`);
+  }
+  const actionMemorySize = props.actionMemorySize ?? 512;
+  if (!Number.isInteger(actionMemorySize) || actionMemorySize < 128 || actionMemorySize > 10_240) {
+    throw new Error(`CoupaConnector: actionMemorySize must be a whole number of MB from 128 to 10240 (got ${actionMemorySize})`);
+  }
+  return { enableActions, enableCommands, idempotencyExpiry, actionTimeout, actionMemorySize };
 }

@@ -93,8 +93,9 @@ describe('example stack (client_credentials, defaults)', () => {
   test('IAM: no wildcard actions; every role reads the credentials and reads/writes the token, nothing more on secrets', () => {
     const all = statements(template);
     expect(all.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
-    const policies = policyStatements(template);
-    expect(Object.keys(policies)).toHaveLength(1 + config.objects.length); // token refresh + one per poller
+    // Lambda roles only: the example state machine's role touches no secrets.
+    const policies = Object.fromEntries(Object.entries(policyStatements(template)).filter(([id]) => !id.includes('StateMachine')));
+    expect(Object.keys(policies)).toHaveLength(1 + config.objects.length + 2); // token refresh, one per poller, action, command
     for (const policy of Object.values(policies)) {
       const secretStatements = policy.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
       const byResource = Object.fromEntries(
@@ -156,7 +157,8 @@ describe('options', () => {
     const t = build({ grantType: 'authorization_code' });
     const creds = logicalId(t, 'AWS::SecretsManager::Secret', /credentials/);
     const forCreds = statements(t).filter((s) => (s.Resource as { Ref?: string }).Ref === creds);
-    expect(forCreds.flatMap(actionsOf).sort()).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    expect(forCreds).toHaveLength(3); // token refresh, action, command
+    expect([...new Set(forCreds.flatMap(actionsOf))].sort()).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
   });
 
   test('existing bus and credentials secret are used, not created', () => {
@@ -199,6 +201,12 @@ const onlyId = (template: Template, type: string) => {
   expect(ids).toHaveLength(1);
   return ids[0]!;
 };
+/** The one resource of a type whose logical id does (or, with `not`, does not) contain `part`. */
+const idWith = (template: Template, type: string, part: string, not = false) => {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.includes(part) !== not);
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+};
 /** Poller functions by their OBJECT. */
 const pollerFunctions = (template: Template): Record<string, [string, Cfn]> =>
   Object.fromEntries(
@@ -231,9 +239,9 @@ describe('pollers of the example stack', () => {
     template = Template.fromStack(new ExampleStack(noBundling(), 'Example', { connector: config }));
     ids = {
       bus: onlyId(template, 'AWS::Events::EventBus'),
-      table: onlyId(template, 'AWS::DynamoDB::GlobalTable'),
+      table: idWith(template, 'AWS::DynamoDB::GlobalTable', 'CheckpointTable'),
       bucket: onlyId(template, 'AWS::S3::Bucket'),
-      queue: onlyId(template, 'AWS::SQS::Queue'),
+      queue: idWith(template, 'AWS::SQS::Queue', 'Command', true),
       credentials: logicalId(template, 'AWS::SecretsManager::Secret', /credentials/),
       token: logicalId(template, 'AWS::SecretsManager::Secret', /access token/),
     };
@@ -242,7 +250,7 @@ describe('pollers of the example stack', () => {
 
   test('one function per configured object, with exactly the poller environment', () => {
     expect(Object.keys(functions).sort()).toEqual(config.objects.map((o) => o.object).sort());
-    template.resourceCountIs('AWS::Lambda::Function', config.objects.length + 1);
+    template.resourceCountIs('AWS::Lambda::Function', config.objects.length + 3); // + token refresh, action, command
     for (const o of config.objects) {
       const [, fn] = functions[o.object]!;
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Architectures: ['arm64'], Timeout: 300, MemorySize: 512 });
@@ -305,7 +313,7 @@ describe('pollers of the example stack', () => {
       ];
       expect(normalize(statementsOfFunction(template, fn))).toEqual(normalize(expected));
     }
-    const everything = statements(template);
+    const everything = Object.entries(policyStatements(template)).flatMap(([id, list]) => (id.includes('StateMachine') ? [] : list));
     expect(everything.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
     expect(everything.filter((s) => s.Resource === '*' || (Array.isArray(s.Resource) && s.Resource.includes('*')))).toEqual([]);
   });
@@ -485,12 +493,12 @@ describe('poller options', () => {
       }),
       DeletionPolicy: 'Delete',
     });
-    template.hasResource('AWS::DynamoDB::GlobalTable', { DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', { Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }), DeletionPolicy: 'Delete' });
   });
 
-  test('without pollers: shared resources, no poller functions or rules', () => {
+  test('without pollers (and actions): shared resources, no poller functions or rules', () => {
     const stack = new Stack(noBundling(), 'Bare');
-    const bare = new CoupaConnector(stack, 'C', { instance: 'acme' });
+    const bare = new CoupaConnector(stack, 'C', { instance: 'acme', enableActions: false });
     const t = Template.fromStack(stack);
     expect(bare.pollers).toEqual({});
     t.resourceCountIs('AWS::Lambda::Function', 1);

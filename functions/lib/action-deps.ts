@@ -1,0 +1,84 @@
+// The action and command functions' adapters, built once per container from their configuration:
+// Coupa through the stored token (host from the credentials secret), Powertools idempotency records in
+// DynamoDB, S3 claim checks and, for commands, EventBridge for the result events. SDK clients use the
+// default configuration (region, credentials, AWS_ENDPOINT_URL_*).
+import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
+import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
+import { CoupaClient } from '../../shared/coupa';
+import { requestToken } from '../../shared/coupa/auth';
+import { parseCredentials } from '../../shared/tokens/credentials';
+import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
+import type { ResultEntry, ResultPublisher } from './action-command';
+import type { ActionConfig } from './action-config';
+import { ActionRunner, type RunnerLogger } from './action-runner';
+
+/** Powertools' attribute names, spelled out: the table's TTL attribute (infra/Actions.ts) must match. */
+export const IDEMPOTENCY_ATTRIBUTES = {
+  keyAttr: 'id',
+  expiryAttr: 'expiration',
+  inProgressExpiryAttr: 'in_progress_expiration',
+  statusAttr: 'status',
+  dataAttr: 'data',
+  validationKeyAttr: 'validation',
+} as const;
+
+export function awsActionRunner(config: ActionConfig, logger: RunnerLogger): ActionRunner {
+  const secrets = new SecretsManagerSecretStore(new SecretsManagerClient({}));
+  const tokenProvider = new StoredTokenProvider({ secrets, requestToken, logger }, config.tokens);
+  const client = once(async () => {
+    // The API host is the one the token is minted for: the credentials secret's `host`, else COUPA_HOST.
+    const { credentialsSecretId, defaultHost } = config.tokens;
+    const { host } = parseCredentials(credentialsSecretId, await secrets.getJson(credentialsSecretId), defaultHost);
+    return new CoupaClient({
+      host,
+      tokenProvider,
+      onRetry: (event) => logger.warn('Coupa request retried', { ...event }),
+    });
+  });
+  const persistenceStore = new DynamoDBPersistenceLayer({
+    tableName: config.idempotencyTable,
+    awsSdkV3Client: new DynamoDBClient({}),
+    ...IDEMPOTENCY_ATTRIBUTES,
+  });
+  const payloads = config.payloadBucket
+    ? new S3PayloadStore({ client: new S3Client({}), bucket: config.payloadBucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) })
+    : undefined;
+  return new ActionRunner(
+    { client, persistenceStore, ...(payloads ? { payloads } : {}), logger },
+    { instance: config.instance, idempotencyExpirySeconds: config.idempotencyExpirySeconds, resultInlineLimitBytes: config.resultInlineLimitBytes },
+  );
+}
+
+/** Result events through PutEvents; an entry the bus did not take fails the invocation (it is retried). */
+export function eventBridgeResultPublisher(eventBusName: string, client = new EventBridgeClient({})): ResultPublisher {
+  return {
+    async publish(entry: ResultEntry): Promise<void> {
+      const out = await client.send(new PutEventsCommand({ Entries: [{ ...entry, EventBusName: eventBusName }] }));
+      const failed = out.Entries?.[0];
+      if ((out.FailedEntryCount ?? 0) > 0 || failed?.ErrorCode) {
+        throw new ResultNotPublishedError(`EventBridge did not take the ${entry.DetailType} event: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim());
+      }
+    },
+  };
+}
+
+export class ResultNotPublishedError extends Error {
+  override readonly name = 'ResultNotPublished';
+}
+
+/** A value built on first use and kept; a failed build (e.g. placeholder credentials) is tried again next time. */
+function once<T>(build: () => Promise<T>): () => Promise<T> {
+  let value: Promise<T> | undefined;
+  return () => {
+    value ??= build().catch((error: unknown) => {
+      value = undefined;
+      throw error;
+    });
+    return value;
+  };
+}

@@ -1,0 +1,212 @@
+// One action, as the action and command functions run it: the input checked first (nothing is recorded
+// for invalid input), writes with an idempotencyKey made idempotent with Powertools (DynamoDB), large
+// results claim-checked to S3, and idempotency failures turned into errors named like the Coupa client's
+// (`Coupa.Validation`, `Coupa.Transient`) so that Step Functions Retry/Catch can match them.
+import { randomUUID } from 'node:crypto';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import type { Context } from 'aws-lambda';
+import { isWriteAction, parseActionInput, runAction, type ActionDeps, type ActionResult } from '../../shared/actions';
+import { CoupaTransientError, CoupaValidationError } from '../../shared/coupa';
+import type { PayloadStore } from '../../shared/changes/ports';
+import type { DataRef } from '../../shared/events';
+
+/** What to run: an action name and its input (`{object, id?, data?, query?, …, idempotencyKey?}`). */
+export interface ActionRequest {
+  readonly action: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * A result too large to return inline (over RESULT_INLINE_LIMIT_BYTES): what identifies it, and where
+ * the whole ActionResult is (JSON in the payload bucket). `payload: "omitted"` only when storing it
+ * failed after a write had succeeded: the write is not repeated for the sake of its answer.
+ */
+export interface ClaimCheckedResult {
+  readonly object?: string;
+  readonly id?: number | null;
+  readonly count?: number;
+  readonly truncated?: boolean;
+  readonly status?: number;
+  readonly payload: 's3' | 'omitted';
+  readonly resultRef?: DataRef;
+  readonly reason?: string;
+}
+
+export type ActionOutput = ActionResult | ClaimCheckedResult;
+
+export interface RunnerLogger {
+  info(message: string, ...extra: Record<string, unknown>[]): void;
+  warn(message: string, ...extra: Record<string, unknown>[]): void;
+  error(message: string, ...extra: Record<string, unknown>[]): void;
+}
+
+export interface ActionRunnerDeps {
+  /** The Coupa client, built on first use (its host comes from the credentials secret). */
+  readonly client: () => Promise<ActionDeps['client']>;
+  /** Powertools persistence layer, e.g. DynamoDBPersistenceLayer on the idempotency table. */
+  readonly persistenceStore: BasePersistenceLayer;
+  /** Claim-check store for large results; without it, results are returned whole. */
+  readonly payloads?: PayloadStore;
+  readonly logger?: RunnerLogger;
+  /** @default real time */
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ActionRunnerOptions {
+  readonly instance: string;
+  /** How long an idempotency record answers repeats of its write. */
+  readonly idempotencyExpirySeconds: number;
+  readonly resultInlineLimitBytes: number;
+  /**
+   * How long a duplicate waits for an identical write that is still in progress before giving up with
+   * `Coupa.Transient`; capped by the invocation's remaining time. @default 10000
+   */
+  readonly inProgressWaitMs?: number;
+}
+
+/** Key prefix of the idempotency records: shared by the action and command functions of an instance. */
+export const idempotencyKeyPrefix = (instance: string): string => `coupa-action:${instance}`;
+
+interface IdempotentPayload {
+  /** `<action>:<object>:<idempotencyKey>`: what Powertools hashes into the record's key. */
+  readonly key: string;
+  /** The normalised input without its idempotencyKey: a repeat must send the same (payload validation). */
+  readonly input: unknown;
+  readonly request: ActionRequest;
+  /** Set by the wrapped function: false afterwards means the result came from the idempotency record. */
+  readonly state: { executed: boolean };
+}
+
+const DEFAULT_IN_PROGRESS_WAIT_MS = 10_000;
+/** Left for the rest of the invocation (publishing a result event, returning) after waiting. */
+const WAIT_RESERVE_MS = 3_000;
+const NO_CONTEXT = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+
+/**
+ * Runs actions for a Lambda handler. Decisions (README "Actions"):
+ * - invalid input fails with `Coupa.Validation` before anything is recorded or sent;
+ * - reads never touch the idempotency table; writes without an idempotencyKey run as they come;
+ * - a write with an idempotencyKey runs once per (action, object, key) within the expiry: a repeat gets
+ *   the first result (even days later, within the expiry), a repeat with a different input fails with
+ *   `Coupa.Validation`, a repeat while the first is still running waits for its result (up to
+ *   `inProgressWaitMs`) and otherwise fails with `Coupa.Transient` (retry it: the next try answers with
+ *   the stored result); a failed write records nothing, so its retry runs again.
+ */
+export class ActionRunner {
+  readonly #deps: ActionRunnerDeps;
+  readonly #options: ActionRunnerOptions;
+  readonly #config: IdempotencyConfig;
+  readonly #idempotent: (payload: IdempotentPayload, context: Context) => Promise<ActionOutput>;
+  readonly #sleep: (ms: number) => Promise<void>;
+
+  constructor(deps: ActionRunnerDeps, options: ActionRunnerOptions) {
+    this.#deps = deps;
+    this.#options = options;
+    this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+    this.#config = new IdempotencyConfig({
+      eventKeyJmesPath: 'key',
+      payloadValidationJmesPath: 'input',
+      throwOnNoIdempotencyKey: true,
+      expiresAfterSeconds: options.idempotencyExpirySeconds,
+      hashFunction: 'sha256',
+    });
+    this.#idempotent = makeIdempotent(
+      async (payload: IdempotentPayload, _context: Context) => {
+        payload.state.executed = true;
+        return this.#execute(payload.request, true);
+      },
+      { persistenceStore: deps.persistenceStore, config: this.#config, keyPrefix: idempotencyKeyPrefix(options.instance) },
+    );
+  }
+
+  /** Runs one action; throws errors named for Step Functions (`Coupa.*`). */
+  async run(request: ActionRequest, context: Context = NO_CONTEXT): Promise<ActionOutput> {
+    const parsed = parseActionInput(request.action, request.input); // Coupa.Validation, nothing recorded
+    const key = parsed.idempotencyKey;
+    if (!key || !isWriteAction(request.action, request.input)) return this.#execute(request, false);
+
+    const { idempotencyKey: _omit, ...normalised } = parsed as typeof parsed & { idempotencyKey?: string };
+    const object = 'object' in parsed ? parsed.object : 'request';
+    const payload: IdempotentPayload = { key: `${request.action}:${object}:${key}`, input: normalised, request, state: { executed: false } };
+    const waitUntil = Date.now() + Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, context.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
+    for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
+      try {
+        const result = await this.#idempotent(payload, context);
+        if (!payload.state.executed) this.#deps.logger?.info('Repeated write answered from its idempotency record', { action: request.action, object, idempotencyKey: key });
+        return result;
+      } catch (error) {
+        if (nameOf(error) === 'IdempotencyAlreadyInProgressError' && Date.now() + delayMs < waitUntil) {
+          await this.#sleep(delayMs);
+          continue;
+        }
+        throw this.#idempotencyFailure(error, request.action, object, key);
+      }
+    }
+  }
+
+  async #execute(request: ActionRequest, idempotent: boolean): Promise<ActionOutput> {
+    const client = await this.#deps.client();
+    const result = await runAction({ client }, request.action, request.input);
+    return this.#claimCheck(result, request, idempotent || isWriteAction(request.action, request.input));
+  }
+
+  async #claimCheck(result: ActionResult, request: ActionRequest, wrote: boolean): Promise<ActionOutput> {
+    const payloads = this.#deps.payloads;
+    const body = JSON.stringify(result);
+    const bytes = Buffer.byteLength(body, 'utf8');
+    if (!payloads || bytes <= this.#options.resultInlineLimitBytes) return result;
+    const summary = summarise(result);
+    const object = typeof request.input.object === 'string' ? request.input.object : 'request';
+    const key = `actions/${this.#options.instance}/${safeSegment(object)}/${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+    try {
+      return { ...summary, payload: 's3', resultRef: await payloads.put(key, body) };
+    } catch (error) {
+      const reason = `the result (${bytes} bytes) is over the inline limit of ${this.#options.resultInlineLimitBytes} and could not be stored in the payload bucket (${describe(error)})`;
+      // A write is done: answer with what identifies it rather than fail and invite a second write.
+      if (wrote) {
+        this.#deps.logger?.error('Result of a completed write could not be claim-checked', { action: request.action, object, reason });
+        return { ...summary, payload: 'omitted', reason };
+      }
+      throw new CoupaTransientError(`${capitalise(reason)}; retry the ${request.action}`);
+    }
+  }
+
+  #idempotencyFailure(error: unknown, action: string, object: string, key: string): unknown {
+    const what = `${action} of ${object} with idempotencyKey "${key}"`;
+    switch (nameOf(error)) {
+      case 'IdempotencyValidationError':
+        return new CoupaValidationError(
+          `idempotencyKey "${key}" was already used for a ${action} of ${object} with a different input within the last ` +
+            `${this.#options.idempotencyExpirySeconds} s; send a new key for a new request (the first request's result is kept)`,
+        );
+      case 'IdempotencyAlreadyInProgressError':
+        return new CoupaTransientError(`An identical ${what} is still in progress; retry to get its result`);
+      case 'IdempotencyPersistenceLayerError':
+      case 'IdempotencyInconsistentStateError':
+      case 'IdempotencyUnknownError':
+      case 'IdempotencyItemNotFoundError': {
+        const cause = (error as Error).cause;
+        const stage = /update success/i.test((error as Error).message)
+          ? 'the write reached Coupa but its result could not be recorded; a repeat is answered as in progress until this invocation\'s timeout passes'
+          : 'nothing was recorded';
+        return new CoupaTransientError(
+          `The idempotency table failed during the ${what} (${(error as Error).message}${cause ? `: ${describe(cause)}` : ''}); ${stage}`,
+        );
+      }
+      default:
+        return error; // the action's own error (Coupa.*), unchanged
+    }
+  }
+}
+
+function summarise(result: ActionResult): Omit<ClaimCheckedResult, 'payload'> {
+  if ('records' in result) return { object: result.object, count: result.count, truncated: result.truncated };
+  if ('record' in result) return { object: result.object, id: result.id };
+  return { status: result.status };
+}
+
+const nameOf = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
+const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
+const safeSegment = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || '_';

@@ -1,0 +1,174 @@
+// The action side of a connector: the action function (Step Functions tasks, direct invokes), the
+// command function behind a `Coupa Command` rule on the bus, the idempotency table both share, and the
+// command dead-letter queue. Least privilege: each role gets exactly the calls its adapters make
+// (ACTION_IAM), on exact ARNs; the only wildcard is the results' own key prefix in the payload bucket.
+import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
+import type * as logs from 'aws-cdk-lib/aws-logs';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { actionResultKeyPrefix } from '../functions/lib/action-config';
+import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
+import type { CoupaConnector } from './CoupaConnector';
+import { HandlerFunction } from './HandlerFunction';
+
+/** The AWS calls the action adapters make; the infra test checks the roles against them. */
+export const ACTION_IAM = {
+  /** Powertools DynamoDBPersistenceLayer: conditional put, consistent get, update on success, delete on failure. */
+  idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+  /** S3PayloadStore: claim-checked results. */
+  results: ['s3:PutObject'],
+  /** Result events of commands. */
+  events: ['events:PutEvents'],
+} as const;
+
+export interface ActionsProps {
+  readonly connector: CoupaConnector;
+  readonly payloadBucket: s3.IBucket;
+  readonly payloadPrefix: string;
+  readonly idempotencyExpiry: Duration;
+  readonly idempotencyTableRemovalPolicy: RemovalPolicy;
+  readonly timeout: Duration;
+  readonly memorySize: number;
+  readonly commands: boolean;
+  /** Event sources whose commands run; undefined: any but the connector's own. */
+  readonly commandSources?: readonly string[];
+  readonly logRetention?: logs.RetentionDays;
+}
+
+export class Actions extends Construct {
+  /** Powertools idempotency records: partition key `id`, TTL attribute `expiration`, PITR. */
+  readonly idempotencyTable: dynamodb.TableV2;
+  readonly actionFunction: lambda.IFunction;
+  readonly actionRole: iam.IRole;
+  readonly commandFunction?: lambda.IFunction;
+  readonly commandRole?: iam.IRole;
+  readonly commandRule?: events.Rule;
+  readonly commandDeadLetterQueue?: sqs.Queue;
+  readonly commandDeadLetterAlarm?: cloudwatch.Alarm;
+
+  constructor(scope: Construct, id: string, props: ActionsProps) {
+    super(scope, id);
+    const { connector } = props;
+
+    this.idempotencyTable = new dynamodb.TableV2(this, 'IdempotencyTable', {
+      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
+      timeToLiveAttribute: 'expiration',
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      removalPolicy: props.idempotencyTableRemovalPolicy,
+    });
+
+    const environment = {
+      ...connector.tokenEnvironment,
+      INSTANCE: connector.instance,
+      IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
+      IDEMPOTENCY_EXPIRY_SECONDS: String(props.idempotencyExpiry.toSeconds()),
+      PAYLOAD_BUCKET: props.payloadBucket.bucketName,
+      ...(props.payloadPrefix ? { PAYLOAD_PREFIX: props.payloadPrefix } : {}),
+    };
+
+    const action = new HandlerFunction(this, 'Action', {
+      handlerFile: 'action.ts',
+      description: `Runs Coupa actions on ${connector.instance} (create, update, get, query, request, special actions) for Step Functions`,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'coupa-action' },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    this.actionFunction = action.function;
+    this.actionRole = action.role;
+    this.grantCommon(props, action.role);
+
+    if (!props.commands) return;
+
+    const dlq = new sqs.Queue(this, 'CommandDeadLetterQueue', {
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+    });
+    Validations.of(dlq).acknowledge({
+      id: 'AwsSolutions-SQS3',
+      reason:
+        'This queue is itself the dead-letter destination of the command rule and of the command function\'s async invocations; ' +
+        'a person inspects (and redrives) failed commands after the alarm; there is no further queue to send them to.',
+    });
+    this.commandDeadLetterQueue = dlq;
+    this.commandDeadLetterAlarm = new cloudwatch.Alarm(this, 'CommandDeadLetterAlarm', {
+      alarmDescription: `Coupa commands for ${connector.instance} failed after their retries and wait in the command dead-letter queue; inspect and redrive them`,
+      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+
+    const command = new HandlerFunction(this, 'Command', {
+      handlerFile: 'command.ts',
+      description: `Runs Coupa Command events from the bus on ${connector.instance} and answers with Coupa Command Succeeded/Failed`,
+      timeout: props.timeout,
+      memorySize: props.memorySize,
+      environment: {
+        ...environment,
+        POWERTOOLS_SERVICE_NAME: 'coupa-command',
+        EVENT_BUS_NAME: connector.eventBus.eventBusName,
+        EVENT_SOURCE: connector.eventSource,
+      },
+      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+    });
+    this.commandFunction = command.function;
+    this.commandRole = command.role;
+    this.grantCommon(props, command.role);
+    iam.Grant.addToPrincipal({ grantee: command.role, actions: [...ACTION_IAM.events], resourceArns: [connector.eventBus.eventBusArn] });
+
+    // Retryable failures (throttling, Coupa 5xx): Lambda's async retries over up to an hour, then the
+    // dead-letter queue (the destination grants sqs:SendMessage on this queue only).
+    command.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(1),
+      onFailure: new destinations.SqsDestination(dlq),
+    });
+    this.commandRule = new events.Rule(this, 'CommandRule', {
+      eventBus: connector.eventBus,
+      description: `Coupa Command events for ${connector.instance}, run by the command function`,
+      eventPattern: {
+        detailType: [COMMAND_DETAIL_TYPE],
+        // Never the connector's own source: its events are change and result events, not commands.
+        source: props.commandSources ? [...props.commandSources] : events.Match.anythingBut(connector.eventSource),
+      },
+      targets: [new targets.LambdaFunction(command.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(1) })],
+    });
+  }
+
+  private grantCommon(props: ActionsProps, role: iam.IRole): void {
+    const { connector } = props;
+    connector.grantTokenAccess(role);
+    iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.idempotency], resourceArns: [this.idempotencyTable.tableArn] });
+    const prefix = `${normalisedPrefix(props.payloadPrefix)}${actionResultKeyPrefix(connector.instance)}`;
+    iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.results], resourceArns: [props.payloadBucket.arnForObjects(`${prefix}*`)] });
+    props.payloadBucket.encryptionKey?.grantEncrypt(role);
+
+    const bucket = props.payloadBucket.node.defaultChild;
+    if (bucket instanceof s3.CfnBucket) {
+      const bucketId = Stack.of(this).resolve(bucket.logicalId) as string;
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
+        reason:
+          `Results too large to return inline are claim-checked under one new key each (${prefix}<object>/<date>/<uuid>.json), ` +
+          'so PutObject needs a key prefix; the prefix holds only action results of this instance, no other action is granted.',
+      });
+    }
+  }
+}
+
+/** The payload prefix as S3PayloadStore applies it: empty, or ending in `/`. */
+export function normalisedPrefix(prefix: string): string {
+  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+}
