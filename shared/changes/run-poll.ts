@@ -1,9 +1,10 @@
 import type { CatalogObject } from '../catalog';
 import { defaultSource, type CoupaEventEntry, type ReturnType } from '../events';
-import { initialCursor, type Cursor } from './cursor';
+import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
-import { applyPage, nextRequest } from './plan';
-import type { CheckpointStore, EventPublisher, PayloadStore, RecordSource } from './ports';
+import { Lanes, type Lane } from './lanes';
+import type { PageRequest } from './plan';
+import type { CheckpointStore, EventPublisher, PayloadStore, RecordPage, RecordSource } from './ports';
 import { versionOf } from './versions';
 
 /** PutEvents takes up to 10 entries a request. */
@@ -55,6 +56,13 @@ export interface PollInput {
   readonly checkpointEveryRecords?: number;
   /** How long the lease lasts beyond `stopAtMs`. @default 60 s */
   readonly leaseMarginMs?: number;
+  /**
+   * Requests in flight at once: a backlog is split into this many time ranges paged side by side.
+   * Keyset paging is otherwise one request at a time. @default 3
+   */
+  readonly concurrency?: number;
+  /** Coupa allows 25 requests/s for the whole instance; one poller keeps under this. @default 10 */
+  readonly maxRequestsPerSecond?: number;
 }
 
 export interface PollResult {
@@ -83,19 +91,19 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
   const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
-  let cursor = stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
+  const lanes = Lanes.fromCursor(stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs));
   let version = stored?.version ?? 0;
   let checkpointWrites = 0;
   let published = 0, claimChecked = 0, deadLettered = 0, requests = 0, publishCalls = 0, sinceSave = 0;
 
-  // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's cursor
-  // becomes safe to save once every event up to that page's last one is out: a crash never skips one.
+  // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's
+  // position becomes safe for its lane once every event queued up to that page's last is out: a crash
+  // never skips an event.
   const pending: CoupaEventEntry[] = [];
-  const pageMarks: { readonly end: number; readonly cursor: Cursor }[] = [];
+  const pageMarks: { readonly end: number; readonly lane: Lane; readonly position: LaneCursor }[] = [];
   let enqueued = 0;
   let handedOver = 0;
-  let publishedCursor = cursor;
-  let savedCursor: Cursor | undefined = stored?.cursor;
+  let savedJson = stored ? JSON.stringify(stored.cursor) : undefined;
   const flush = async (all: boolean) => {
     const count = all ? pending.length : pending.length - (pending.length % PUT_EVENTS_BATCH);
     if (count > 0) {
@@ -107,58 +115,91 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       publishCalls += report.calls;
       sinceSave += count;
     }
-    while (pageMarks.length > 0 && pageMarks[0]!.end <= handedOver) publishedCursor = pageMarks.shift()!.cursor;
+    while (pageMarks.length > 0 && pageMarks[0]!.end <= handedOver) {
+      const mark = pageMarks.shift()!;
+      lanes.markSafe(mark.lane, mark.position);
+    }
   };
   const save = async () => {
-    if (savedCursor === publishedCursor) return;
-    version = await deps.checkpoints.save(key, runId, publishedCursor, version, leaseUntil());
-    savedCursor = publishedCursor;
+    const cursor = lanes.safeCursor();
+    const json = JSON.stringify(cursor);
+    if (json === savedJson) return;
+    version = await deps.checkpoints.save(key, runId, cursor, version, leaseUntil());
+    savedJson = json;
     checkpointWrites++;
     sinceSave = 0;
   };
 
+  const concurrency = Math.max(1, input.concurrency ?? 3);
+  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 10);
+  let nextStartMs = 0;
   let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
+  // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.
+  const settledEstimate = () => deps.now() + (serverOffsetMs ?? CLOCK_SKEW_ALLOWANCE_MS) - lagMs;
+  type Landed = { lane: Lane; request: PageRequest; page?: RecordPage; error?: unknown };
+  const inFlight = new Map<Lane, Promise<Landed>>();
   let stoppedBy: PollResult['stoppedBy'] = 'caught-up';
+  let failure: { error: unknown } | undefined;
   try {
     // A first run records where it starts, so the next run begins there even if this one finds nothing.
     if (!stored) await save();
     for (;;) {
-      if (input.stopAtMs !== undefined && deps.now() >= input.stopAtMs) {
-        stoppedBy = 'deadline';
-        break;
+      if (!failure && stoppedBy !== 'deadline' && input.stopAtMs !== undefined && deps.now() >= input.stopAtMs) stoppedBy = 'deadline';
+      if (!failure && stoppedBy !== 'deadline') {
+        for (const { lane, request } of lanes.startable(settledEstimate())) {
+          if (inFlight.size >= concurrency) break;
+          const wait = nextStartMs - Date.now();
+          if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+          nextStartMs = Date.now() + minGapMs;
+          lane.inFlight = true;
+          inFlight.set(
+            lane,
+            deps.records.fetchPage(request).then(
+              (page): Landed => ({ lane, request, page }),
+              (error: unknown): Landed => ({ lane, request, error }),
+            ),
+          );
+        }
       }
-      // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.
-      const estimate = deps.now() + (serverOffsetMs ?? CLOCK_SKEW_ALLOWANCE_MS) - lagMs;
-      const request = nextRequest(cursor, estimate);
-      if (!request) break;
-      const page = await deps.records.fetchPage(request);
+      if (inFlight.size === 0) break;
+      const landed = await Promise.race(inFlight.values());
+      inFlight.delete(landed.lane);
+      landed.lane.inFlight = false;
+      if (!landed.page) {
+        failure ??= { error: landed.error }; // let the others land, then report the first failure
+        continue;
+      }
       requests++;
+      const page = landed.page;
       if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
       const settledBefore = (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
-      const outcome = applyPage(cursor, request, page.records.map((r) => versionOf(r, object.key)), settledBefore);
+      const outcome = lanes.apply(landed.lane, landed.request, page.records.map((r) => versionOf(r, object.key)), settledBefore);
 
       for (const v of outcome.publish) {
         const built = await eventEntryOf(object, v.record, ctx, { inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES, payloads: deps.payloads });
         pending.push(built.entry);
         if (built.claimChecked) claimChecked++;
       }
-      cursor = outcome.cursor;
       enqueued += outcome.publish.length;
-      pageMarks.push({ end: enqueued, cursor });
+      pageMarks.push({ end: enqueued, lane: landed.lane, position: outcome.cursor });
       await flush(false);
+      if (concurrency > 1) lanes.split(concurrency, settledBefore);
+      lanes.prune();
       if (sinceSave >= checkpointEvery) await save();
-      deps.onPage?.({ published, requests, watermark: new Date(publishedCursor.watermarkMs).toISOString() });
-      if (!outcome.more) break;
+      deps.onPage?.({ published, requests, watermark: new Date(lanes.safeCursor().watermarkMs).toISOString() });
     }
+    if (failure) throw failure.error;
     await flush(true);
     await save();
   } catch (error) {
     // Keep what is published before reporting the failure; the original error is the one to report.
+    await Promise.allSettled(inFlight.values());
     await save().catch((saveError: unknown) => deps.log?.warn('Could not save the cursor after a failed run', { object: object.key, error: String(saveError) }));
     throw error;
   } finally {
     await deps.checkpoints.release(key, runId).catch(() => undefined);
   }
+  const cursor = lanes.safeCursor();
   deps.log?.info('Poll run finished', { object: object.key, published, requests, checkpointWrites, stoppedBy, watermark: new Date(cursor.watermarkMs).toISOString() });
   return { published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, cursor, stoppedBy };
 }

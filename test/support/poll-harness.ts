@@ -41,6 +41,9 @@ export interface PollHarnessOptions {
   readonly sinceMs?: number;
   readonly returnType?: ReturnType;
   readonly client?: Partial<CoupaClientOptions>;
+  /** @default 1000: tests about hazards should not wait on the poller's own request cap */
+  readonly maxRequestsPerSecond?: number;
+  readonly concurrency?: number;
 }
 
 /** Polls one object of a simulator like the Lambda would, with file state and an in-memory bus. */
@@ -74,6 +77,8 @@ export function pollHarness(sim: Simulator, options: PollHarnessOptions) {
           object,
           instance: 'sim',
           lagSeconds: options.lagSeconds ?? 0,
+          maxRequestsPerSecond: options.maxRequestsPerSecond ?? 1000,
+          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
           returnType: options.returnType ?? 'default',
           runId: extra.runId ?? `run-${++run}`,
           ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),

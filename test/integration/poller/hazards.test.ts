@@ -56,8 +56,9 @@ describe('poller against the Coupa simulator', () => {
     const result = await h.poll();
     const fresh = h.publisher.versions().slice(before);
     expect(sorted(fresh)).toEqual(sorted(ids.map((id) => `${id}@${T0 + 1000}`)));
-    // One range page finds the tie, the second is then read by id (3 pages), one range page confirms the end.
-    expect(result.requests).toBeLessThanOrEqual(Math.ceil(130 / 50) + 3);
+    // One range page finds the tie, the second is then read by id (3 pages), one range page confirms the
+    // end; a backlog may also be split into a second lane, which asks once more.
+    expect(result.requests).toBeLessThanOrEqual(Math.ceil(130 / 50) + 4);
     expect(duplicatesIn(h.publisher.versions())).toEqual([]);
   });
 
@@ -164,7 +165,9 @@ describe('poller against the Coupa simulator', () => {
     });
     // The local clock passes the deadline after the third page.
     const first = await h.poll({ stopAtMs: T0 + 1, now: () => (requests >= 3 ? T0 + 2 : T0) });
-    expect(first).toMatchObject({ stoppedBy: 'deadline', requests: 3 });
+    // Requests already in flight land and are published; no new one starts.
+    expect(first.stoppedBy).toBe('deadline');
+    expect(first.requests).toBeLessThan(700 / 50);
     const second = await h.poll();
     expect(second.stoppedBy).toBe('caught-up');
     expect(duplicatesIn(h.publisher.versions())).toEqual([]);
@@ -202,8 +205,9 @@ describe('poller against the Coupa simulator', () => {
   });
 
   it('keeps to the rate limit with the real clock: 429s are waited out, nothing lost', async () => {
-    sim = await startSimulator({ seed: 11, records: { lookup_values: 1500 }, rateLimit: { perSecond: 25, burst: 3 } });
-    const h = pollHarness(sim, { object: 'lookup_values', sinceMs: EPOCH, lagSeconds: 0 });
+    // Stricter than Coupa's 25/s, so that the poller's own cap (10/s) is not enough and 429s happen.
+    sim = await startSimulator({ seed: 11, records: { lookup_values: 1000 }, rateLimit: { perSecond: 8, burst: 2 } });
+    const h = pollHarness(sim, { object: 'lookup_values', sinceMs: EPOCH, lagSeconds: 0, maxRequestsPerSecond: 10, client: { retry: { limit: 8, backoffBaseMs: 100, backoffLimitMs: 1000 } } });
     await h.poll();
     expect(sim.control.requests.some((r) => r.status === 429)).toBe(true);
     expect(sorted(new Set(h.publisher.versions()))).toEqual(sorted(truthSince(sim, 'lookup_values', EPOCH)));
