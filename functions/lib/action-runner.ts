@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { isWriteAction, parseActionInput, runAction, type ActionDeps, type ActionResult } from '../../shared/actions';
+import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type ParsedAction } from '../../shared/actions';
 import { CoupaTransientError, CoupaValidationError } from '../../shared/coupa';
 import type { PayloadStore } from '../../shared/changes/ports';
 import type { DataRef } from '../../shared/events';
@@ -74,6 +74,7 @@ interface IdempotentPayload {
   /** The normalised input without its idempotencyKey: a repeat must send the same (payload validation). */
   readonly input: unknown;
   readonly request: ActionRequest;
+  readonly parsed: ParsedAction;
   /** Set by the wrapped function: false afterwards means the result came from the idempotency record. */
   readonly state: { executed: boolean };
 }
@@ -114,7 +115,7 @@ export class ActionRunner {
     this.#idempotent = makeIdempotent(
       async (payload: IdempotentPayload, _context: Context) => {
         payload.state.executed = true;
-        return this.#execute(payload.request, true);
+        return this.#execute(payload.request, payload.parsed, true);
       },
       { persistenceStore: deps.persistenceStore, config: this.#config, keyPrefix: idempotencyKeyPrefix(options.instance) },
     );
@@ -124,11 +125,12 @@ export class ActionRunner {
   async run(request: ActionRequest, context: Context = NO_CONTEXT): Promise<ActionOutput> {
     const parsed = parseActionInput(request.action, request.input); // Coupa.Validation, nothing recorded
     const key = parsed.idempotencyKey;
-    if (!key || !isWriteAction(request.action, request.input)) return this.#execute(request, false);
+    const write = isWriteAction(request.action, request.input);
+    if (!key || !write) return this.#execute(request, parsed, write);
 
     const { idempotencyKey: _omit, ...normalised } = parsed as typeof parsed & { idempotencyKey?: string };
     const object = 'object' in parsed ? parsed.object : 'request';
-    const payload: IdempotentPayload = { key: `${request.action}:${object}:${key}`, input: normalised, request, state: { executed: false } };
+    const payload: IdempotentPayload = { key: `${request.action}:${object}:${key}`, input: normalised, request, parsed, state: { executed: false } };
     const waitUntil = Date.now() + Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, context.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
       try {
@@ -145,10 +147,10 @@ export class ActionRunner {
     }
   }
 
-  async #execute(request: ActionRequest, idempotent: boolean): Promise<ActionOutput> {
+  async #execute(request: ActionRequest, parsed: ParsedAction, write: boolean): Promise<ActionOutput> {
     const client = await this.#deps.client();
-    const result = await runAction({ client }, request.action, request.input);
-    return this.#claimCheck(result, request, idempotent || isWriteAction(request.action, request.input));
+    const result = await executeAction({ client }, parsed);
+    return this.#claimCheck(result, request, write);
   }
 
   async #claimCheck(result: ActionResult, request: ActionRequest, wrote: boolean): Promise<ActionOutput> {

@@ -1,0 +1,252 @@
+// The real action handler module (functions/action.ts), invoked in-process as Lambda would, against moto
+// (Secrets Manager token and credentials, the DynamoDB idempotency table, the S3 claim-check bucket)
+// and the Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
+import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
+import type { Context } from 'aws-lambda';
+import { dynamoDbClient, motoEndpoint, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { startSimulator, type Simulator } from '../support/simulator';
+
+jest.setTimeout(60_000);
+
+const CLIENT_ID = 'action-test-client';
+const CLIENT_SECRET = 'action-sim-secret-9c2f1a'; // must never show up in results or errors
+
+type Handler = (event: unknown, context: Context) => Promise<any>;
+
+const sm = secretsManagerClient();
+const ddb = dynamoDbClient();
+const s3 = s3Client();
+let sim: Simulator;
+let aws: { credentialsArn: string; tokenArn: string; table: string; bucket: string };
+let handler: Handler;
+const savedEnv = { ...process.env };
+
+const context = (requestId = uniqueName('req'), remainingMs = 60_000) =>
+  ({
+    functionName: 'coupa-action',
+    awsRequestId: requestId,
+    invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:coupa-action',
+    memoryLimitInMB: '512',
+    functionVersion: '$LATEST',
+    getRemainingTimeInMillis: () => remainingMs,
+  }) as unknown as Context;
+
+/** The environment CoupaConnector gives the action function (infra/Actions.ts), pointed at moto and the simulator. */
+const actionEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
+  AWS_ENDPOINT_URL: motoEndpoint(),
+  AWS_ACCESS_KEY_ID: 'testing',
+  AWS_SECRET_ACCESS_KEY: 'testing',
+  AWS_REGION: 'us-east-1',
+  POWERTOOLS_LOG_LEVEL: 'WARN',
+  CREDENTIALS_SECRET_ARN: aws.credentialsArn,
+  TOKEN_SECRET_ARN: aws.tokenArn,
+  COUPA_GRANT_TYPE: 'client_credentials',
+  INSTANCE: 'acme',
+  IDEMPOTENCY_TABLE: aws.table,
+  IDEMPOTENCY_EXPIRY_SECONDS: '86400',
+  PAYLOAD_BUCKET: aws.bucket,
+  ...extra,
+});
+
+const ACTION_KEYS = ['INSTANCE', 'IDEMPOTENCY_TABLE', 'IDEMPOTENCY_EXPIRY_SECONDS', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'RESULT_INLINE_LIMIT_BYTES', 'EVENT_BUS_NAME', 'EVENT_SOURCE'];
+
+/** Imports a fresh handler module with this environment, as a cold start would. */
+async function loadHandler(env: Record<string, string>): Promise<Handler> {
+  for (const key of ACTION_KEYS) delete process.env[key];
+  Object.assign(process.env, env);
+  let loaded: Handler | undefined;
+  await jest.isolateModulesAsync(async () => {
+    loaded = (await import('../../functions/action')).handler as unknown as Handler;
+  });
+  return loaded!;
+}
+
+/** What the Lambda runtime reports for a thrown error (the Step Functions Error/Cause come from it). */
+async function lambdaError(promise: Promise<unknown>): Promise<{ errorType: string; errorMessage: string }> {
+  try {
+    await promise;
+  } catch (e) {
+    const error = e as Error;
+    return { errorType: error.name, errorMessage: error.message };
+  }
+  throw new Error('expected the invocation to fail');
+}
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, seed: 21, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, records: { suppliers: 20, approvals: 20 }, rateLimit: false, enforceScopes: false });
+  const secret = async (prefix: string, value: unknown) =>
+    (await sm.send(new CreateSecretCommand({ Name: uniqueName(prefix), SecretString: JSON.stringify(value) }))).ARN!;
+  const credentialsArn = await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: [] });
+  const tokenArn = await secret('coupa-token', { note: 'written by the token-refresh function', placeholder: 'x' });
+  // What infra/Actions.ts deploys: partition key `id` (Powertools' default), TTL on `expiration`.
+  const table = uniqueName('idempotency');
+  await ddb.send(new CreateTableCommand({
+    TableName: table,
+    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+    BillingMode: 'PAY_PER_REQUEST',
+  }));
+  const bucket = uniqueName('coupa-payloads');
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  aws = { credentialsArn, tokenArn, table, bucket };
+  handler = await loadHandler(actionEnv());
+});
+afterAll(async () => {
+  await sim?.close();
+  process.env = savedEnv;
+});
+
+const supplierCount = () => sim.control.list('suppliers').length;
+const writesTo = (path: RegExp) => sim.control.requests.filter((r) => r.method !== 'GET' && path.test(r.path));
+const idempotencyItems = async () => (await ddb.send(new ScanCommand({ TableName: aws.table, ConsistentRead: true }))).Items ?? [];
+
+describe('action handler against moto and the simulator', () => {
+  test('get: the record as Coupa returned it, plus object and id; reads leave no idempotency record', async () => {
+    const before = (await idempotencyItems()).length;
+    const result = await handler({ action: 'get', object: 'suppliers', id: 3, idempotencyKey: 'reads-are-never-cached' }, context());
+    expect(result).toMatchObject({ object: 'suppliers', id: 3, record: { id: 3, name: sim.control.get('suppliers', 3)!.name } });
+    expect(result.record['custom-fields']).toBeDefined(); // dashed keys, custom fields included
+    expect((await idempotencyItems()).length).toBe(before);
+  });
+
+  test('the nested form {action, input} works too', async () => {
+    const result = await handler({ action: 'get', input: { object: 'suppliers', id: 4, fields: ['id', 'name'] } }, context());
+    expect(result.record).toEqual({ id: 4, name: sim.control.get('suppliers', 4)!.name });
+  });
+
+  test('create twice with the same idempotencyKey: one record in Coupa, the same result twice', async () => {
+    const before = supplierCount();
+    const event = { action: 'create', object: 'suppliers', data: { name: 'Idempotent Supplies Ltd' }, idempotencyKey: uniqueName('create') };
+    const first = await handler(event, context());
+    const second = await handler(event, context());
+    expect(first).toMatchObject({ object: 'suppliers', id: expect.any(Number), record: { name: 'Idempotent Supplies Ltd' } });
+    expect(second).toEqual(first);
+    expect(supplierCount()).toBe(before + 1);
+    expect(sim.control.list('suppliers').filter((s) => s.name === 'Idempotent Supplies Ltd')).toHaveLength(1);
+    // Recorded for the expiry (24 h), completed, keyed by action, object and key (hashed).
+    const items = await idempotencyItems();
+    const item = items.find((i) => i.status?.S === 'COMPLETED');
+    expect(item).toBeDefined();
+    expect(item!.id!.S).toMatch(/^coupa-action:acme#/);
+    expect(Number(item!.expiration!.N) - Date.now() / 1000).toBeGreaterThan(86_400 - 60);
+  });
+
+  test('two identical creates at the same time: one reaches Coupa, both get its result', async () => {
+    const before = supplierCount();
+    const requestsBefore = writesTo(/^\/api\/suppliers$/).length;
+    const event = { action: 'create', object: 'suppliers', data: { name: 'Concurrent Widgets GmbH' }, idempotencyKey: uniqueName('concurrent') };
+    sim.control.setLatencyMs(300); // the first is surely still in progress when the second arrives
+    const [a, b] = await Promise.all([handler(event, context()), handler(event, context())]).finally(() => sim.control.setLatencyMs(0));
+    expect(a).toEqual(b);
+    expect(supplierCount()).toBe(before + 1);
+    expect(writesTo(/^\/api\/suppliers$/).length).toBe(requestsBefore + 1);
+  });
+
+  test('a duplicate that cannot wait for the first fails as Coupa.Transient; its retry gets the stored result', async () => {
+    const before = supplierCount();
+    const event = { action: 'create', object: 'suppliers', data: { name: 'Slow Coupa Partners' }, idempotencyKey: uniqueName('in-progress') };
+    sim.control.setLatencyMs(1_500);
+    try {
+      const first = handler(event, context());
+      await new Promise((r) => setTimeout(r, 200));
+      // 3.5 s left in this invocation: 0.5 s of waiting, then it must answer.
+      const duplicate = await lambdaError(handler(event, context(uniqueName('req'), 3_500)));
+      expect(duplicate.errorType).toBe('Coupa.Transient');
+      expect(duplicate.errorMessage).toMatch(/identical create of suppliers with idempotencyKey "in-progress-[0-9a-f]+" is still in progress; retry/);
+      const result = await first;
+      expect(await handler(event, context())).toEqual(result);
+    } finally {
+      sim.control.setLatencyMs(0);
+    }
+    expect(supplierCount()).toBe(before + 1);
+  });
+
+  test('update sets a custom field; a special action (approve) moves an approval on', async () => {
+    const updated = await handler(
+      { action: 'update', object: 'suppliers', id: 5, data: { 'custom-fields': { 'cf-integration-status': 'synced' } }, idempotencyKey: uniqueName('update') },
+      context(),
+    );
+    expect(updated).toMatchObject({ object: 'suppliers', id: 5 });
+    expect((sim.control.get('suppliers', 5)!['custom-fields'] as Record<string, unknown>)['cf-integration-status']).toBe('synced');
+
+    const pending = sim.control.list('approvals').find((a) => a.status === 'pending');
+    expect(pending).toBeDefined();
+    const approved = await handler({ action: 'approve', object: 'approvals', id: pending!.id, idempotencyKey: uniqueName('approve') }, context());
+    expect(approved).toMatchObject({ object: 'approvals', id: pending!.id, record: { status: 'approved' } });
+    expect(sim.control.get('approvals', pending!.id as number)!.status).toBe('approved');
+  });
+
+  test("Coupa's validation error surfaces as Coupa.Validation with Coupa's field message, nothing recorded", async () => {
+    const key = uniqueName('invalid');
+    const error = await lambdaError(handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' }, idempotencyKey: key }, context()));
+    expect(error.errorType).toBe('Coupa.Validation');
+    expect(error.errorMessage).toMatch(/can't be blank/);
+    // Failures are not recorded: the repeat reaches Coupa again (and is refused again), it is not answered from a record.
+    const refusedBefore = writesTo(/^\/api\/suppliers$/).filter((r) => r.status === 422 || r.status === 400).length;
+    const again = await lambdaError(handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' }, idempotencyKey: key }, context()));
+    expect(again.errorType).toBe('Coupa.Validation');
+    expect(writesTo(/^\/api\/suppliers$/).filter((r) => r.status === 422 || r.status === 400).length).toBe(refusedBefore + 1);
+  });
+
+  test('invalid input is refused before any request leaves', async () => {
+    const before = sim.control.requests.length;
+    const error = await lambdaError(handler({ action: 'update', object: 'suppliers', id: -4, data: { name: 'x' } }, context()));
+    expect(error.errorType).toBe('Coupa.Validation');
+    expect(error.errorMessage).toMatch(/id/);
+    expect((await lambdaError(handler({ object: 'suppliers' }, context()))).errorType).toBe('Coupa.Validation');
+    expect((await lambdaError(handler('get', context()))).errorType).toBe('Coupa.Validation');
+    expect(sim.control.requests.length).toBe(before);
+  });
+
+  test('the same key with a different input is refused as Coupa.Validation', async () => {
+    const key = uniqueName('reuse');
+    await handler({ action: 'update', object: 'suppliers', id: 6, data: { 'custom-fields': { 'cf-cost-center': 'CC-1' } }, idempotencyKey: key }, context());
+    const error = await lambdaError(handler({ action: 'update', object: 'suppliers', id: 6, data: { 'custom-fields': { 'cf-cost-center': 'CC-2' } }, idempotencyKey: key }, context()));
+    expect(error.errorType).toBe('Coupa.Validation');
+    expect(error.errorMessage).toMatch(/idempotencyKey .* already used .* different input/);
+    expect((sim.control.get('suppliers', 6)!['custom-fields'] as Record<string, unknown>)['cf-cost-center']).toBe('CC-1');
+  });
+
+  test('a failed write is not recorded as done: its retry with the same key reaches Coupa', async () => {
+    const before = supplierCount();
+    const event = { action: 'create', object: 'suppliers', data: { name: 'Retry After Fault Inc' }, idempotencyKey: uniqueName('fault') };
+    sim.control.injectFaults([{ kind: 'status', status: 503, method: 'POST', path: '/api/suppliers' }]);
+    const error = await lambdaError(handler(event, context()));
+    expect(error.errorType).toBe('Coupa.Transient');
+    expect(supplierCount()).toBe(before);
+    const retried = await handler(event, context());
+    expect(retried).toMatchObject({ object: 'suppliers', record: { name: 'Retry After Fault Inc' } });
+    expect(supplierCount()).toBe(before + 1);
+  });
+
+  test('a 429 Coupa asks to wait long for surfaces as Coupa.RateLimited (for the state machine to wait)', async () => {
+    sim.control.injectFaults([{ kind: 'status', status: 429, retryAfterSeconds: 120, path: '/api/suppliers' }]);
+    const error = await lambdaError(handler({ action: 'get', object: 'suppliers', id: 2 }, context()));
+    expect(error.errorType).toBe('Coupa.RateLimited');
+  });
+
+  test('errors and results never carry a secret', async () => {
+    const outputs: unknown[] = [];
+    outputs.push(await handler({ action: 'get', object: 'suppliers', id: 7 }, context()));
+    outputs.push(await lambdaError(handler({ action: 'get', object: 'suppliers', id: 999_999 }, context())));
+    sim.control.revokeTokens();
+    outputs.push(await handler({ action: 'get', object: 'suppliers', id: 8 }, context())); // 401 → one refresh
+    const text = JSON.stringify(outputs);
+    expect(text).toContain('Coupa.NotFound');
+    expect(text).not.toContain(CLIENT_SECRET);
+    expect(text).not.toMatch(/Bearer|access_token/i);
+  });
+
+  test('results over RESULT_INLINE_LIMIT_BYTES come back as a claim check in S3', async () => {
+    const small = await loadHandler(actionEnv({ RESULT_INLINE_LIMIT_BYTES: '2048', PAYLOAD_PREFIX: 'coupa' }));
+    const result = await small({ action: 'query', object: 'suppliers', query: { limit: 10 } }, context());
+    expect(result).toMatchObject({ object: 'suppliers', count: 10, truncated: true, payload: 's3', resultRef: { bucket: aws.bucket, key: expect.stringMatching(/^coupa\/actions\/acme\/suppliers\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]+\.json$/) } });
+    const stored = await s3.send(new GetObjectCommand({ Bucket: result.resultRef.bucket, Key: result.resultRef.key }));
+    const body = JSON.parse(await stored.Body!.transformToString());
+    expect(body).toMatchObject({ object: 'suppliers', count: 10, truncated: true });
+    expect(body.records).toHaveLength(10);
+    expect(Buffer.byteLength(JSON.stringify(body))).toBe(result.resultRef.bytes);
+  });
+});
