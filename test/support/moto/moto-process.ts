@@ -43,14 +43,26 @@ export async function waitForMoto(endpoint: string, deadlineMs: number, exited: 
   }
 }
 
+export interface StartMotoOptions {
+  readonly python?: string;
+  readonly readyTimeoutMs?: number;
+  /** @default a free loopback port */
+  readonly port?: number;
+  /**
+   * Where moto's Step Functions interpreter calls Lambda (`http://localhost:<callbackPort>`), e.g. a
+   * front that runs handlers in-process (step-functions.ts). @default moto's own port
+   */
+  readonly callbackPort?: number;
+}
+
 /** Launches moto on a free loopback port and resolves once it is ready. */
-export async function startMoto(opts: { python?: string; readyTimeoutMs?: number } = {}): Promise<MotoProcess> {
+export async function startMoto(opts: StartMotoOptions = {}): Promise<MotoProcess> {
   const python = opts.python ?? process.env.PYTHON ?? 'python3';
-  const port = await freeLoopbackPort();
+  const port = opts.port ?? (await freeLoopbackPort());
   const endpoint = `http://127.0.0.1:${port}`;
   const child = spawn(python, [LAUNCHER, '-H', '127.0.0.1', '-p', String(port)], {
     // MOTO_PORT: the Step Functions interpreter calls Lambda back on this port.
-    env: { ...process.env, MOTO_PORT: String(port) },
+    env: { ...process.env, MOTO_PORT: String(opts.callbackPort ?? port) },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   // Keep the tail of stderr for error messages; keep draining it so the pipe never blocks moto.
