@@ -10,6 +10,7 @@ const commands: Record<string, () => Promise<Command>> = {
   poll: async () => (require('./commands/poll') as typeof import('./commands/poll')).pollCommand,
   start: async () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
   simulator: async () => (require('./commands/simulator') as typeof import('./commands/simulator')).simulatorCommand,
+  invoke: async () => (require('./commands/invoke') as typeof import('./commands/invoke')).invokeCommand,
 };
 
 /**

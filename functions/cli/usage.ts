@@ -21,6 +21,11 @@ Commands:
                                    the local main job (npm start): pollers on a short interval, one line
                                    per event, full events in FILE; without --host on the built-in
                                    simulator, which keeps editing records
+  invoke ACTION --host URL --input JSON|@FILE|@-
+                                   run an action locally, as the action Lambda does: get, query, create,
+                                   update, mark_exported, request or a special action (submit, approve…);
+                                   prints the result JSON; on failure prints {"errorType","errorMessage"}
+                                   and exits 1. Scopes default to the object's read and write scopes
   help                             this text
 
 Credentials for commands that call Coupa come from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET

@@ -6,6 +6,7 @@ import { catalog, findObject, type CatalogObject, type SpecialAction } from '../
 import { buildQuery, CoupaValidationError, type CoupaQuery, type FieldSpec } from '../coupa';
 import { normaliseActionName, resolveAction, specialActionNames, unknownActionProblem, type ResolvedAction } from './action-names';
 import { withCustomFields } from './custom-fields';
+import { nestedFilters } from './filters';
 import { envelopeSchema, requestSchema, type Envelope } from './input-schema';
 import { sizeProblems } from './limits';
 import { naturalKeyQuery } from './natural-key';
@@ -72,12 +73,13 @@ export function parseActionInput(action: string, input: unknown): ParsedAction {
 function parseRequest(raw: Record<string, unknown>, problems: Problems): ParsedRequest {
   const parsed = requestSchema.safeParse(raw);
   if (!parsed.success) {
-    problems.addZod(parsed.error);
+    problems.addZod(parsed.error.issues);
     problems.throwIfAny('request');
   }
-  const { method, path: rawPath, query, body, idempotencyKey } = parsed.data!;
+  const { method, path: rawPath, query: rawQuery, body, idempotencyKey } = parsed.data!;
   const checked = requestPath(rawPath);
   if ('problem' in checked) problems.add(`path ${checked.problem}`);
+  const query = rawQuery ? nestedFilters(rawQuery, 'query', problems) : undefined;
   if (query) checkQuery(query, 'query', problems);
   if (body !== undefined && method === 'GET') problems.add('body cannot be sent with GET; use query for parameters');
   problems.throwIfAny('request');
@@ -85,7 +87,7 @@ function parseRequest(raw: Record<string, unknown>, problems: Problems): ParsedR
     kind: 'request',
     method,
     path: (checked as { path: string }).path,
-    ...(query ? { query: query as CoupaQuery } : {}),
+    ...(query ? { query } : {}),
     ...(body === undefined ? {} : { body }),
     ...(idempotencyKey ? { idempotencyKey } : {}),
   };
@@ -93,7 +95,6 @@ function parseRequest(raw: Record<string, unknown>, problems: Problems): ParsedR
 
 function parseObjectAction(name: string, raw: Record<string, unknown>, problems: Problems): ParsedAction {
   const parsed = envelopeSchema.safeParse(raw);
-  if (!parsed.success) problems.addZod(parsed.error);
   const object = typeof raw.object === 'string' && raw.object.trim() !== '' ? findObject(raw.object) : undefined;
   if (typeof raw.object === 'string' && raw.object.trim() !== '' && !object) {
     problems.add(`object ${show(raw.object)} is not in the catalog; known objects: ${catalog.map((o) => o.key).join(', ')}`);
@@ -102,6 +103,12 @@ function parseObjectAction(name: string, raw: Record<string, unknown>, problems:
   const resolved = object ? resolveAction(object, name) : undefined;
   if (object && !resolved) problems.add(unknownActionProblem(object, name));
   if (object && resolved) checkShape(object, name, resolved, raw, problems);
+  if (!parsed.success) {
+    // Fields the action does not take are reported as such above, whatever their type.
+    const allowed = resolved ? FIELDS[resolved.kind] : undefined;
+    const relevant = parsed.error.issues.filter((i) => i.path[0] !== 'object' || raw.object !== undefined);
+    problems.addZod(allowed ? relevant.filter((i) => i.path.length === 0 || allowed.includes(String(i.path[0]))) : relevant);
+  }
   problems.throwIfAny(name);
   return buildParsed(object!, name, resolved!, parsed.data!, problems);
 }
@@ -140,9 +147,16 @@ function checkShape(object: CatalogObject, name: string, resolved: ResolvedActio
       break;
     case 'special':
       checkSpecialShape(object, resolved.action, has, problems);
+      if (isPlainObject(raw.params)) checkParamNames(object, resolved.action, raw.params, problems);
+      break;
+    case 'query':
+      // Checked here, on the raw value, so filter mistakes show up together with type mistakes.
+      if (isPlainObject(raw.query) && isPlainObject(raw.query.filters)) checkFilters(nestedFilters(raw.query.filters, 'query.filters', problems), problems);
       break;
   }
 }
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkSpecialShape(object: CatalogObject, action: SpecialAction, has: (key: string) => boolean, problems: Problems): void {
   const label = `${object.key} ${action.name}`;
@@ -155,19 +169,19 @@ function checkSpecialShape(object: CatalogObject, action: SpecialAction, has: (k
 
 function missingCapability(object: CatalogObject, resolved: ResolvedAction): string | undefined {
   const can = object.capabilities;
-  const instead = object.actions.length ? ` Its special actions: ${specialActionNames(object)}.` : '';
+  const instead = object.actions.length ? `; its special actions: ${specialActionNames(object)}` : '';
   switch (resolved.kind) {
     case 'get':
     case 'query':
       return can.query || can.trigger ? undefined : `${object.key} cannot be read through the connector`;
     case 'create':
-      return can.create ? undefined : `${object.key} cannot be created through the connector (the catalog does not allow it).${instead}`;
+      return can.create ? undefined : `${object.key} cannot be created through the connector (the catalog does not allow it)${instead}`;
     case 'update':
       if (can.update) return undefined;
       if (object.createVia) {
-        return `${object.key} cannot be updated directly: Coupa edits them through their ${object.createVia.parent} record. Update ${object.createVia.parent} with data {"${object.createVia.field}": [{"id": <line id>, ...changes}]}.${instead}`;
+        return `${object.key} cannot be updated directly: Coupa edits them through their ${object.createVia.parent} record. Update ${object.createVia.parent} with data {"${object.createVia.field}": [{"id": <line id>, ...changes}]}${instead}`;
       }
-      return `${object.key} cannot be updated through the connector (the catalog does not allow it).${instead}`;
+      return `${object.key} cannot be updated through the connector (the catalog does not allow it)${instead}`;
     default:
       return undefined;
   }
@@ -194,8 +208,7 @@ function buildParsed(object: CatalogObject, name: string, resolved: ResolvedActi
     case 'query': {
       const at = pathFor('list');
       const query = env.query ?? { limit: undefined, offset: undefined };
-      const filters = (env.query?.filters ?? {}) as CoupaQuery;
-      checkFilters(filters, problems);
+      const filters = nestedFilters(env.query?.filters ?? {}, 'query.filters', problems);
       if (at) {
         result = {
           kind: 'query',
@@ -229,7 +242,7 @@ function buildParsed(object: CatalogObject, name: string, resolved: ResolvedActi
     case 'special': {
       const { action } = resolved;
       const at = action.on === 'member' ? pathFor('action') : collectionPath(object, undefined, 'action', problems);
-      if (env.params) checkParams(object, action, env.params, problems);
+      for (const [key, value] of Object.entries(env.params ?? {})) checkQuery({ [key]: value }, `params.${key}`, problems);
       if (at) {
         result = {
           kind: 'special',
@@ -322,11 +335,11 @@ function checkQuery(query: Record<string, unknown>, where: string, problems: Pro
   }
 }
 
-function checkParams(object: CatalogObject, action: SpecialAction, params: Readonly<Record<string, unknown>>, problems: Problems): void {
+function checkParamNames(object: CatalogObject, action: SpecialAction, params: Readonly<Record<string, unknown>>, problems: Problems): void {
   const known = action.queryParams ?? [];
-  for (const [key, value] of Object.entries(params)) {
-    if (!known.includes(key)) problems.add(`params.${key} is not a parameter of ${object.key} ${action.name} (it takes ${known.join(', ') || 'none'})`);
-    else checkQuery({ [key]: value }, `params.${key}`, problems);
+  if (known.length === 0) return; // reported as "params cannot be used"
+  for (const key of Object.keys(params)) {
+    if (!known.includes(key)) problems.add(`params.${key} is not a parameter of ${object.key} ${action.name} (it takes ${known.join(', ')})`);
   }
 }
 

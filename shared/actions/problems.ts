@@ -12,8 +12,8 @@ export class Problems {
   }
 
   /** Adds zod's issues, each as `<path> <message>` (the schemas word their messages for people). */
-  addZod(error: z.ZodError, prefix = ''): void {
-    for (const issue of error.issues) {
+  addZod(issues: readonly z.core.$ZodIssue[], prefix = ''): void {
+    for (const issue of issues) {
       const path = fieldPath([...(prefix ? [prefix] : []), ...issue.path.map(String)]);
       if (issue.code === 'unrecognized_keys') {
         const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
