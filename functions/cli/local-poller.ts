@@ -20,6 +20,7 @@ export interface LocalPollOptions {
   readonly fields?: FieldSpec;
   readonly filters?: CoupaQuery;
   readonly stopAtMs?: number;
+  readonly concurrency?: number;
   readonly onPage?: (progress: PollProgress) => void;
 }
 
@@ -46,6 +47,7 @@ export function localPoll(options: LocalPollOptions): Promise<PollResult> {
       ...(options.source ? { source: options.source } : {}),
       ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
       ...(options.stopAtMs === undefined ? {} : { stopAtMs: options.stopAtMs }),
+      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
     },
   );
 }

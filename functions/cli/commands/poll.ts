@@ -31,6 +31,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
       fields: { type: 'string' },
       filter: { type: 'string' },
       'max-seconds': { type: 'string' },
+      concurrency: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -49,6 +50,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   }
   const lagSeconds = intFlag('lag-seconds', values['lag-seconds'], { max: 86_400 }) ?? 120;
   const maxSeconds = intFlag('max-seconds', values['max-seconds'], { min: 1 });
+  const concurrency = intFlag('concurrency', values.concurrency, { min: 1, max: 8 });
   const fields = parseJson<FieldSpec>('fields', values.fields, Array.isArray);
   const filters = parseJson<CoupaQuery>('filter', values.filter, (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
 
@@ -71,6 +73,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
     ...(fields ? { fields } : {}),
     ...(filters ? { filters } : {}),
     ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
+    ...(concurrency ? { concurrency } : {}),
     ...(values.quiet ? {} : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
   });
   io.err(
