@@ -17,7 +17,7 @@ export class Problems {
       const path = fieldPath([...(prefix ? [prefix] : []), ...issue.path.map(String)]);
       if (issue.code === 'unrecognized_keys') {
         const keys = issue.keys.map((k) => JSON.stringify(k)).join(', ');
-        this.add(`${path ? `${path} has` : 'unknown'} unknown field${issue.keys.length > 1 ? 's' : ''} ${keys}`);
+        this.add(`${path ? `${path} has unknown` : 'unknown'} field${issue.keys.length > 1 ? 's' : ''} ${keys}`);
       } else this.add(path ? `${path} ${issue.message}` : issue.message);
     }
   }

@@ -1,0 +1,79 @@
+// `invoke ACTION --host URL --input JSON|@FILE` through the package bin, against the simulator.
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startSimulator, type Simulator } from '../../support/simulator';
+
+const run = promisify(execFile);
+const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
+const env = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
+delete env.COUPA_SCOPES;
+
+let sim: Simulator;
+let dir: string;
+beforeAll(async () => {
+  sim = await startSimulator({ seed: 3, records: 20, rateLimit: false });
+  dir = await mkdtemp(path.join(tmpdir(), 'coupa-invoke-'));
+});
+afterAll(async () => {
+  await sim.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+const invoke = (...args: string[]) => run(process.execPath, [bin, 'invoke', ...args], { env, timeout: 30_000 });
+/** The rejection of a failing invoke: exit code, stdout, stderr. */
+const failure = (...args: string[]) =>
+  invoke(...args).then(
+    () => {
+      throw new Error('invoke succeeded');
+    },
+    (e: { code: number; stdout: string; stderr: string }) => e,
+  );
+
+describe('CLI: invoke', () => {
+  it('get prints the record as JSON on stdout', async () => {
+    const { stdout } = await invoke('get', '--host', sim.baseUrl, '--input', '{"object":"suppliers","id":1}');
+    const result = JSON.parse(stdout);
+    expect(result).toMatchObject({ object: 'suppliers', id: 1, record: { id: 1, name: sim.control.get('suppliers', 1)!.name } });
+    // Scopes default to the object's read and write scopes (the client adds core.common.read).
+    expect([...sim.control.grantedScopes().at(-1)!].sort()).toEqual(['core.common.read', 'core.supplier.read', 'core.supplier.write']);
+  });
+
+  it('reads the input from @FILE and writes', async () => {
+    const file = path.join(dir, 'update.json');
+    await writeFile(file, JSON.stringify({ object: 'suppliers', id: 2, data: { customFields: { 'cf-erp-number': 'CLI-1' } }, returnType: 'limited' }));
+    const { stdout } = await invoke('update', '--host', sim.baseUrl, '--input', `@${file}`);
+    expect(JSON.parse(stdout)).toEqual({ object: 'suppliers', id: 2, record: { id: 2 } });
+    expect(sim.control.get('suppliers', 2)!['custom-fields']).toMatchObject({ 'cf-erp-number': 'CLI-1' });
+  });
+
+  it('invalid input: {"errorType","errorMessage"} on stderr, exit 1, nothing sent to Coupa', async () => {
+    sim.control.resetRequestLog();
+    const e = await failure('get', '--host', sim.baseUrl, '--input', '{"object":"suppliers","id":0}');
+    expect(e.code).toBe(1);
+    expect(e.stdout).toBe('');
+    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toEqual({ errorType: 'Coupa.Validation', errorMessage: expect.stringContaining('id must be a positive whole number') });
+    expect(sim.control.requests).toEqual([]);
+  });
+
+  it('a Coupa error: Coupa.NotFound, exit 1', async () => {
+    const e = await failure('get', '--host', sim.baseUrl, '--input', '{"object":"suppliers","id":9999}');
+    expect(e.code).toBe(1);
+    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toMatchObject({ errorType: 'Coupa.NotFound' });
+  });
+
+  it('usage mistakes exit 2: bad JSON, missing --host, unreadable @FILE', async () => {
+    for (const args of [
+      ['get', '--host', sim.baseUrl, '--input', '{object:'],
+      ['get', '--input', '{"object":"suppliers","id":1}'],
+      ['get', '--host', sim.baseUrl, '--input', `@${path.join(dir, 'missing.json')}`],
+      ['--host', sim.baseUrl, '--input', '{}'],
+    ]) {
+      const e = await failure(...args);
+      expect([args, e.code]).toEqual([args, 2]);
+      expect(e.stderr).toContain('"errorType":"UsageError"');
+    }
+  });
+});
