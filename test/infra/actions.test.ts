@@ -1,0 +1,362 @@
+// The action side of CoupaConnector (infra/Actions.ts) and the example state machine
+// (infra/examples/UpdateSuppliersStateMachine.ts), synthesized without bundling.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { actionConfigFromEnv } from '../../functions/lib/action-config';
+import { IDEMPOTENCY_ATTRIBUTES } from '../../functions/lib/action-deps';
+import { ACTION_IAM } from '../../infra/Actions';
+import { config } from '../../infra/config';
+import { CoupaConnector, type CoupaConnectorProps } from '../../infra/CoupaConnector';
+import { ExampleStack } from '../../infra/ExampleStack';
+import { CAUGHT_ERRORS, RETRYABLE_ERRORS, UpdateSuppliersStateMachine } from '../../infra/examples/UpdateSuppliersStateMachine';
+
+const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+
+type Cfn = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
+const normalize = (list: Statement[]) => list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
+const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
+const objectArn = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [getAtt(bucketId), key]] });
+
+/** The one resource of a type whose logical id contains `part`. */
+function idWith(template: Template, type: string, part: string): string {
+  const ids = Object.keys(template.findResources(type)).filter((id) => id.includes(part));
+  expect(ids).toHaveLength(1);
+  return ids[0]!;
+}
+function functionWith(template: Template, part: string): [string, Cfn] {
+  const id = idWith(template, 'AWS::Lambda::Function', part);
+  return [id, template.findResources('AWS::Lambda::Function')[id] as Cfn];
+}
+function statementsOfRole(template: Template, roleId: string): Statement[] {
+  const policies = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Cfn>).filter((p) =>
+    (p.Properties.Roles as { Ref: string }[]).some((r) => r.Ref === roleId),
+  );
+  expect(policies).toHaveLength(1);
+  return policies[0]!.Properties.PolicyDocument.Statement;
+}
+const roleOf = (fn: Cfn) => fn.Properties.Role['Fn::GetAtt'][0] as string;
+
+/** The ASL of the one state machine, the action function's ARN replaced by a marker. */
+function definitionOf(template: Template): any {
+  const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Record<string, Cfn>);
+  expect(machines).toHaveLength(1);
+  const parts = machines[0]!.Properties.DefinitionString['Fn::Join'][1] as unknown[];
+  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : `<${(p as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}>`)).join(''));
+}
+
+describe('actions of the example stack', () => {
+  let template: Template;
+  let ids: Record<'bus' | 'bucket' | 'table' | 'dlq' | 'credentials' | 'token', string>;
+  let action: [string, Cfn];
+  let command: [string, Cfn];
+  beforeAll(() => {
+    template = Template.fromStack(new ExampleStack(noBundling(), 'Example', { connector: config }));
+    ids = {
+      bus: idWith(template, 'AWS::Events::EventBus', 'EventBus'),
+      bucket: idWith(template, 'AWS::S3::Bucket', 'PayloadBucket'),
+      table: idWith(template, 'AWS::DynamoDB::GlobalTable', 'IdempotencyTable'),
+      dlq: idWith(template, 'AWS::SQS::Queue', 'CommandDeadLetterQueue'),
+      credentials: idWith(template, 'AWS::SecretsManager::Secret', 'CredentialsSecret'),
+      token: idWith(template, 'AWS::SecretsManager::Secret', 'TokenSecret'),
+    };
+    action = functionWith(template, 'ActionsActionFunction');
+    command = functionWith(template, 'ActionsCommandFunction');
+  });
+
+  test('action and command functions: nodejs24.x, arm64, 2 minutes, 512 MB, exactly their environment', () => {
+    const common = {
+      NODE_OPTIONS: '--enable-source-maps',
+      POWERTOOLS_LOG_LEVEL: 'INFO',
+      CREDENTIALS_SECRET_ARN: { Ref: ids.credentials },
+      TOKEN_SECRET_ARN: { Ref: ids.token },
+      COUPA_GRANT_TYPE: 'client_credentials',
+      COUPA_HOST: config.host,
+      INSTANCE: 'acme',
+      IDEMPOTENCY_TABLE: { Ref: ids.table },
+      IDEMPOTENCY_EXPIRY_SECONDS: '86400',
+      PAYLOAD_BUCKET: { Ref: ids.bucket },
+    };
+    for (const [, fn] of [action, command]) {
+      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Architectures: ['arm64'], Timeout: 120, MemorySize: 512 });
+    }
+    expect(action[1].Properties.Environment.Variables).toEqual({ ...common, POWERTOOLS_SERVICE_NAME: 'coupa-action' });
+    expect(command[1].Properties.Environment.Variables).toEqual({
+      ...common,
+      POWERTOOLS_SERVICE_NAME: 'coupa-command',
+      EVENT_BUS_NAME: { Ref: ids.bus },
+      EVENT_SOURCE: 'coupa.acme',
+    });
+  });
+
+  test('the environment the construct writes is one the handlers accept', () => {
+    for (const [[, fn], needsBus] of [[action, false], [command, true]] as const) {
+      const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
+      const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
+      const parsed = actionConfigFromEnv(env, { needsBus });
+      expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({ instance: 'acme', expiry: 86_400, source: 'coupa.acme' });
+    }
+  });
+
+  test('IAM: each role holds exactly its statements, on exact ARNs and the results key prefix', () => {
+    const shared = (logGroupId: string): Statement[] => [
+      { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroupId) },
+      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: ids.token } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.credentials } },
+      { Effect: 'Allow', Action: [...ACTION_IAM.idempotency], Resource: getAtt(ids.table) },
+      { Effect: 'Allow', Action: 's3:PutObject', Resource: objectArn(ids.bucket, '/actions/acme/*') },
+    ];
+    const logGroup = (fn: Cfn) => fn.Properties.LoggingConfig.LogGroup.Ref as string;
+    expect(normalize(statementsOfRole(template, roleOf(action[1])))).toEqual(normalize(shared(logGroup(action[1]))));
+    expect(normalize(statementsOfRole(template, roleOf(command[1])))).toEqual(
+      normalize([
+        ...shared(logGroup(command[1])),
+        { Effect: 'Allow', Action: 'events:PutEvents', Resource: getAtt(ids.bus) },
+        { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: getAtt(ids.dlq) },
+      ]),
+    );
+  });
+
+  test('IAM: every AWS call the action adapters make is granted', () => {
+    const granted = new Set(statementsOfRole(template, roleOf(command[1])).flatMap(actionsOf));
+    // Powertools' DynamoDBPersistenceLayer, as installed.
+    const powertools = readFileSync(require.resolve('@aws-lambda-powertools/idempotency/dynamodb'), 'utf8');
+    const sources: [string, string][] = [
+      ['dynamodb', powertools],
+      ['s3', readFileSync(path.join(__dirname, '../../shared/adapters/aws/S3PayloadStore.ts'), 'utf8')],
+      ['secretsmanager', readFileSync(path.join(__dirname, '../../shared/adapters/aws/SecretsManagerSecretStore.ts'), 'utf8')],
+      ['events', readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, '')],
+    ];
+    for (const [service, source] of sources) {
+      const commands = [...new Set([...source.matchAll(/\b([A-Z]\w+)Command\b/g)].map((m) => m[1]!))];
+      expect(commands.length).toBeGreaterThan(0);
+      for (const c of commands) expect(granted).toContain(`${service}:${c}`);
+    }
+    expect(Object.values(ACTION_IAM).flat().every((a) => granted.has(a))).toBe(true);
+  });
+
+  test('command rule: Coupa Command from any source but the connector\'s own, to the command function, DLQ and retries', () => {
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: { Ref: ids.bus },
+      EventPattern: { 'detail-type': ['Coupa Command'], source: [{ 'anything-but': ['coupa.acme'] }] },
+      State: 'ENABLED',
+      Targets: [
+        {
+          Arn: getAtt(command[0]),
+          Id: Match.anyValue(),
+          DeadLetterConfig: { Arn: getAtt(ids.dlq) },
+          RetryPolicy: { MaximumRetryAttempts: 4, MaximumEventAgeInSeconds: 3600 },
+        },
+      ],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', { FunctionName: getAtt(command[0]), Principal: 'events.amazonaws.com' });
+    // Function errors: two async retries within an hour, then the same dead-letter queue.
+    template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: command[0] },
+      MaximumRetryAttempts: 2,
+      MaximumEventAgeInSeconds: 3600,
+      DestinationConfig: { OnFailure: { Destination: getAtt(ids.dlq) } },
+    });
+  });
+
+  test('command dead-letter queue: encrypted, TLS only, 14 days, EventBridge may send from the rule only, alarm', () => {
+    const queue = template.findResources('AWS::SQS::Queue')[ids.dlq] as Cfn;
+    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
+    const ruleId = idWith(template, 'AWS::Events::Rule', 'CommandRule');
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: ids.dlq }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+          Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId) } } }),
+        ]),
+      },
+    });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: getAtt(ids.dlq, 'QueueName') }],
+      Threshold: 1,
+    });
+  });
+
+  test('idempotency table: key id, TTL on expiration (as the handlers write it), on demand, PITR, deleted with the stack', () => {
+    expect(IDEMPOTENCY_ATTRIBUTES).toMatchObject({ keyAttr: 'id', expiryAttr: 'expiration' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({
+        KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+        TimeToLiveSpecification: { AttributeName: 'expiration', Enabled: true },
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+      }),
+      DeletionPolicy: 'Delete',
+    });
+  });
+
+  test('example state machine: Retry on Coupa.RateLimited/Transient with backoff, Catch on Coupa.Validation, logs ALL, X-Ray', () => {
+    const asl = definitionOf(template);
+    const query = asl.States.QuerySuppliers;
+    const update = asl.States.EachSupplier.ItemProcessor.States.UpdateSupplier;
+    for (const task of [query, update]) {
+      expect(task.Resource).toBe(`<${action[0]}.Arn>`);
+      expect(task.Retry).toContainEqual({ ErrorEquals: RETRYABLE_ERRORS, IntervalSeconds: 5, MaxAttempts: 3, BackoffRate: 2 });
+    }
+    expect(RETRYABLE_ERRORS).toEqual(['Coupa.RateLimited', 'Coupa.Transient']);
+    expect(update.Catch).toEqual([{ ErrorEquals: CAUGHT_ERRORS, ResultPath: '$.failure', Next: 'RecordFailure' }]);
+    expect(CAUGHT_ERRORS).toContain('Coupa.Validation');
+    expect(asl.States.EachSupplier.ItemProcessor.States.RecordFailure).toMatchObject({ Type: 'Pass', Parameters: { status: 'failed', 'error.$': '$.failure.Error' } });
+    expect(update.Parameters).toMatchObject({ action: 'update', object: 'suppliers', 'idempotencyKey.$': "States.Format('{}:suppliers:{}', $.execution, $.id)" });
+    expect(asl.States.EachSupplier).toMatchObject({ Type: 'Map', ItemsPath: '$.suppliers.records', MaxConcurrency: 2 });
+
+    const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Record<string, Cfn>)[0]!;
+    expect(machine.Properties).toMatchObject({
+      TracingConfiguration: { Enabled: true },
+      LoggingConfiguration: { Level: 'ALL', IncludeExecutionData: false },
+    });
+    // Its role may invoke the action function (and its versions), nothing else of ours.
+    const statements = statementsOfRole(template, machine.Properties.RoleArn['Fn::GetAtt'][0]);
+    const invoke = statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
+    expect(invoke).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(action[0]), { 'Fn::Join': ['', [getAtt(action[0]), ':*']] }] }]);
+    template.hasOutput('ExampleStateMachineArn', {});
+    template.hasOutput('ActionFunctionName', { Value: { Ref: action[0] } });
+  });
+});
+
+describe('action options', () => {
+  const build = (props: Partial<CoupaConnectorProps> = {}) => {
+    const stack = new Stack(noBundling(), 'S');
+    const connector = new CoupaConnector(stack, 'C', { instance: 'acme', ...props });
+    return { stack, connector, template: Template.fromStack(stack) };
+  };
+
+  test('the functions are exposed; grantInvokeActions lets a role invoke the action function only', () => {
+    const stack = new Stack(noBundling(), 'S');
+    const connector = new CoupaConnector(stack, 'C', { instance: 'acme' });
+    expect(connector.actionFunction).toBeDefined();
+    expect(connector.commandFunction).toBeDefined();
+    expect(connector.idempotencyTable).toBeDefined();
+    expect(connector.exampleStateMachine).toBeUndefined();
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    connector.grantInvokeActions(role);
+    const template = Template.fromStack(stack);
+    const [fnId] = functionWith(template, 'ActionsActionFunction');
+    expect(statementsOfRole(template, idWith(template, 'AWS::IAM::Role', 'Caller'))).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(fnId), { 'Fn::Join': ['', [getAtt(fnId), ':*']] }] },
+    ]);
+  });
+
+  test('commandSources, expiry, timeout, memory, prefix, removal policy and an existing bus', () => {
+    const stack = new Stack(noBundling(), 'S');
+    new CoupaConnector(stack, 'C', {
+      instance: 'acme',
+      existingEventBus: events.EventBus.fromEventBusName(stack, 'Bus', 'shared-bus'),
+      commandSources: ['com.acme.erp', 'com.acme.portal'],
+      idempotencyExpiry: Duration.hours(2),
+      actionTimeout: Duration.seconds(45),
+      actionMemorySize: 1024,
+      payloadPrefix: 'coupa',
+      idempotencyTableRemovalPolicy: RemovalPolicy.RETAIN,
+    });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      EventBusName: 'shared-bus',
+      EventPattern: { 'detail-type': ['Coupa Command'], source: ['com.acme.erp', 'com.acme.portal'] },
+    });
+    const [, action] = functionWith(template, 'ActionsActionFunction');
+    expect(action.Properties).toMatchObject({ Timeout: 45, MemorySize: 1024 });
+    expect(action.Properties.Environment.Variables).toMatchObject({ IDEMPOTENCY_EXPIRY_SECONDS: '7200', PAYLOAD_PREFIX: 'coupa' });
+    const bucketId = idWith(template, 'AWS::S3::Bucket', 'PayloadBucket');
+    expect(statementsOfRole(template, roleOf(action)).find((s) => actionsOf(s).includes('s3:PutObject'))?.Resource).toEqual(objectArn(bucketId, '/coupa/actions/acme/*'));
+    template.hasResource('AWS::DynamoDB::GlobalTable', { Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }), DeletionPolicy: 'Retain' });
+    const [, command] = functionWith(template, 'ActionsCommandFunction');
+    expect(JSON.stringify(statementsOfRole(template, roleOf(command)).find((s) => actionsOf(s).includes('events:PutEvents'))?.Resource)).toContain(':event-bus/shared-bus');
+  });
+
+  test('enableCommands: false keeps the action function, without rule, command function or queue', () => {
+    const { connector, template } = build({ enableCommands: false });
+    expect(connector.actionFunction).toBeDefined();
+    expect(connector.commandFunction).toBeUndefined();
+    expect(connector.commandRule).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Actions'))).toHaveLength(1);
+    expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.includes('Command'))).toEqual([]);
+    template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 0);
+  });
+
+  test('enableActions: false creates no action resources, and grantInvokeActions says why it cannot', () => {
+    const stack = new Stack(noBundling(), 'S');
+    const connector = new CoupaConnector(stack, 'C', { instance: 'acme', enableActions: false });
+    const template = Template.fromStack(stack);
+    expect(connector.actionFunction).toBeUndefined();
+    expect(connector.idempotencyTable).toBeUndefined();
+    expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Actions'))).toEqual([]);
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
+    const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
+    expect(() => connector.grantInvokeActions(role)).toThrow(/enableActions is false/);
+  });
+
+  test('createExampleStateMachine adds the example, wired to the action function', () => {
+    const { connector, template } = build({ createExampleStateMachine: true });
+    expect(connector.exampleStateMachine).toBeDefined();
+    template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+  });
+
+  test('the example construct works with any action function, e.g. one imported by ARN', () => {
+    const stack = new Stack(noBundling(), 'Own');
+    const fn = lambda.Function.fromFunctionArn(stack, 'Fn', 'arn:aws:lambda:us-east-1:123456789012:function:coupa-action');
+    new UpdateSuppliersStateMachine(stack, 'Example', { actionFunction: fn, retryInterval: Duration.seconds(2), retryMaxAttempts: 5, maxConcurrency: 4, limit: 10 });
+    const machine = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine') as Record<string, Cfn>)[0]!;
+    const raw = machine.Properties.DefinitionString;
+    const asl = JSON.parse(typeof raw === 'string' ? raw : (raw['Fn::Join'][1] as string[]).join(''));
+    expect(asl.States.QuerySuppliers.Resource).toBe('arn:aws:lambda:us-east-1:123456789012:function:coupa-action');
+    expect(asl.States.QuerySuppliers.Parameters.query.limit).toBe(10);
+    expect(asl.States.EachSupplier.MaxConcurrency).toBe(4);
+    expect(asl.States.QuerySuppliers.Retry).toContainEqual({ ErrorEquals: RETRYABLE_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 });
+  });
+
+  test.each<[string, Partial<CoupaConnectorProps>, RegExp]>([
+    ['commands without actions', { enableActions: false, enableCommands: true }, /enableCommands needs enableActions/],
+    ['the example without actions', { enableActions: false, enableCommands: false, createExampleStateMachine: true }, /createExampleStateMachine needs enableActions/],
+    ['commandSources with commands off', { enableCommands: false, commandSources: ['com.acme.erp'] }, /commandSources is set but enableCommands is false/],
+    ['empty commandSources', { commandSources: [] }, /commandSources must name at least one event source/],
+    ["the connector's own source as a command source", { commandSources: ['com.acme.erp', 'coupa.acme'] }, /may not include the connector's own source "coupa\.acme"/],
+    ['an aws.* command source', { commandSources: ['aws.s3'] }, /custom event sources .* not aws\.\*/],
+    ['an idempotency expiry under a minute', { idempotencyExpiry: Duration.seconds(30) }, /idempotencyExpiry must be whole seconds from 1 minute to 30 days/],
+    ['an idempotency expiry over 30 days', { idempotencyExpiry: Duration.days(31) }, /idempotencyExpiry must be/],
+    ['an action timeout over 15 minutes', { actionTimeout: Duration.minutes(16) }, /actionTimeout must be whole seconds from 10 seconds to 15 minutes/],
+    ['an action timeout of 5 seconds', { actionTimeout: Duration.seconds(5) }, /actionTimeout must be/],
+    ['action memory of 64 MB', { actionMemorySize: 64 }, /actionMemorySize must be a whole number of MB from 128 to 10240/],
+  ])('rejects %s', (_name, props, message) => {
+    expect(() => build(props)).toThrow(message);
+  });
+});
+
+describe('cdk-nag AwsSolutions (actions)', () => {
+  test('a connector with every action option and the example state machine has no unacknowledged findings', () => {
+    const app = noBundling();
+    const stack = new Stack(app, 'Actions');
+    new CoupaConnector(stack, 'C', {
+      instance: 'acme',
+      payloadPrefix: 'coupa/',
+      commandSources: ['com.acme.erp'],
+      idempotencyExpiry: Duration.hours(1),
+      createExampleStateMachine: true,
+      grantType: 'authorization_code',
+    });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+    expect(() => app.synth()).not.toThrow();
+  });
+
+  test('the example state machine alone (own app, imported function) has no unacknowledged findings', () => {
+    const app = noBundling();
+    const stack = new Stack(app, 'Own');
+    new UpdateSuppliersStateMachine(stack, 'Example', { actionFunction: lambda.Function.fromFunctionArn(stack, 'Fn', 'arn:aws:lambda:us-east-1:123456789012:function:coupa-action') });
+    Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+    expect(() => app.synth()).not.toThrow();
+  });
+});
