@@ -8,8 +8,8 @@ import { startSimulator, type Simulator } from '../../support/simulator';
 
 const run = promisify(execFile);
 const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
-const env = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
-delete env.COUPA_SCOPES;
+const env: NodeJS.ProcessEnv = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
+delete env.COUPA_SCOPES; // scopes default to the object's
 
 let sim: Simulator;
 let dir: string;
