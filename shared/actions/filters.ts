@@ -16,6 +16,10 @@ export function nestedFilters(filters: Readonly<Record<string, unknown>>, where:
   for (const [key, value] of Object.entries(filters)) {
     const match = BRACKETS.exec(key);
     const path = match ? [match[1]!, ...[...match[2]!.matchAll(/\[([^\]]+)\]/g)].map((m) => m[1]!)] : [key];
+    if (path.includes('__proto__')) {
+      problems.add(`${where}["${key}"] is not an attribute name`);
+      continue;
+    }
     merge(out, path, value, `${where}["${key}"]`, problems);
   }
   return out as CoupaQuery;
@@ -24,13 +28,13 @@ export function nestedFilters(filters: Readonly<Record<string, unknown>>, where:
 function merge(target: Record<string, unknown>, path: readonly string[], value: unknown, label: string, problems: Problems): void {
   const [head, ...rest] = path as [string, ...string[]];
   if (rest.length === 0) {
-    if (head in target && isObject(target[head]) && isObject(value)) {
+    if (Object.hasOwn(target, head) && isObject(target[head]) && isObject(value)) {
       for (const [k, v] of Object.entries(value)) merge(target[head] as Record<string, unknown>, [k], v, label, problems);
-    } else if (head in target) problems.add(`${label} repeats a condition given elsewhere in the filters`);
+    } else if (Object.hasOwn(target, head)) problems.add(`${label} repeats a condition given elsewhere in the filters`);
     else target[head] = structuredClone(value); // the caller's input stays untouched by later merges
     return;
   }
-  if (!(head in target)) target[head] = {};
+  if (!Object.hasOwn(target, head)) target[head] = {};
   if (!isObject(target[head])) {
     problems.add(`${label} repeats a condition given elsewhere in the filters`);
     return;

@@ -15,7 +15,8 @@ export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 
 /**
  * Problems with the input's size and shape as JSON: not serialisable, over {@link MAX_INPUT_BYTES},
- * nested deeper than {@link MAX_DEPTH}, strings or keys over {@link MAX_STRING_CHARS}. Empty when fine.
+ * nested deeper than {@link MAX_DEPTH}, strings or keys over {@link MAX_STRING_CHARS}, `__proto__`
+ * keys. Empty when fine.
  *
  * @internal
  */
@@ -52,6 +53,11 @@ function walk(value: unknown, path: string, depth: number, problems: string[]): 
     return;
   }
   for (const [key, item] of Object.entries(value)) {
+    if (key === '__proto__') {
+      // No Coupa attribute has this name; merged into an object it would replace the prototype.
+      problems.push(`${path || 'the input'} has a "__proto__" key, which is not allowed`);
+      continue;
+    }
     if (key.length > MAX_STRING_CHARS) {
       problems.push(`${path || 'the input'} has a key of ${key.length} characters; the limit is ${MAX_STRING_CHARS}`);
       continue;

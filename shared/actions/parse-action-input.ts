@@ -30,15 +30,15 @@ const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(Object.values(FIELDS).flat(
 /** The reply `mark_exported` asks for unless told otherwise: small (coupa-api.md §3). */
 const MARK_EXPORTED_FIELDS: FieldSpec = ['id', 'exported', 'last-exported-at'];
 /** Query parameters that are not conditions: they have their own input fields. */
-const PAGING_PARAMETERS: Readonly<Record<string, string>> = {
-  limit: 'query.limit',
-  offset: 'query.offset',
-  order_by: 'query.orderBy',
-  dir: 'query.dir',
-  return_object: 'returnType',
-  fields: 'fields',
-  filter: 'the request action',
-};
+const PAGING_PARAMETERS: ReadonlyMap<string, string> = new Map([
+  ['limit', 'query.limit'],
+  ['offset', 'query.offset'],
+  ['order_by', 'query.orderBy'],
+  ['dir', 'query.dir'],
+  ['return_object', 'returnType'],
+  ['fields', 'fields'],
+  ['filter', 'the request action'],
+]);
 
 /**
  * Validates an action input without calling Coupa and returns it normalised: catalog key, collection
@@ -320,7 +320,7 @@ function rejectDataId(data: Record<string, unknown>, problems: Problems): void {
 
 function checkFilters(filters: CoupaQuery, problems: Problems): void {
   for (const key of Object.keys(filters)) {
-    const instead = PAGING_PARAMETERS[key];
+    const instead = PAGING_PARAMETERS.get(key);
     if (instead) problems.add(`query.filters.${key} is not a condition: use ${instead}`);
   }
   checkQuery(filters, 'query.filters', problems);

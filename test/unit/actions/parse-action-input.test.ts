@@ -159,3 +159,25 @@ describe('parseActionInput: normalised results', () => {
     expect(parseActionInput('query', { object: 'suppliers', query: { limit: 10_000, offset: 0 } })).toMatchObject({ limit: 10_000 });
   });
 });
+
+describe('parseActionInput: hostile keys', () => {
+  it('refuses __proto__ anywhere and never touches Object.prototype', () => {
+    const inputs: [string, unknown][] = [
+      ['query', JSON.parse('{"object":"suppliers","query":{"filters":{"__proto__":{"polluted":"yes"}}}}')],
+      ['query', { object: 'suppliers', query: { filters: { '__proto__[polluted]': 'yes' } } }],
+      ['query', { object: 'suppliers', query: { filters: { 'supplier[__proto__][polluted]': 'yes' } } }],
+      ['update', JSON.parse('{"object":"suppliers","id":1,"data":{"customFields":{"__proto__":{"polluted":"yes"}}}}')],
+      ['request', { method: 'GET', path: 'suppliers', query: { '__proto__[polluted]': 'yes' } }],
+    ];
+    for (const [action, input] of inputs) {
+      expect(() => parseActionInput(action, input)).toThrow(expect.objectContaining({ name: 'Coupa.Validation', message: expect.stringMatching(/__proto__/) }));
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('attribute names that exist on Object.prototype are ordinary names', () => {
+    expect(parseActionInput('query', { object: 'suppliers', query: { filters: { constructor: 'x', 'toString[name]': 'y' } } })).toMatchObject({
+      filters: { constructor: 'x', toString: { name: 'y' } },
+    });
+  });
+});
