@@ -150,7 +150,8 @@ describe('action handler against moto and the simulator', () => {
     sim.control.setLatencyMs(1_500);
     try {
       const first = handler(event, context());
-      await new Promise((r) => setTimeout(r, 200));
+      // Once the first holds its in-progress record (it then waits 1.5 s for Coupa):
+      for (let i = 0; i < 100 && !(await idempotencyItems()).some((item) => item.status?.S === 'INPROGRESS'); i++) await new Promise((r) => setTimeout(r, 20));
       // 3.5 s left in this invocation: 0.5 s of waiting, then it must answer.
       const duplicate = await lambdaError(handler(event, context(uniqueName('req'), 3_500)));
       expect(duplicate.errorType).toBe('Coupa.Transient');
