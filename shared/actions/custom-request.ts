@@ -8,6 +8,8 @@ export async function runRequest({ client }: ActionDeps, input: ParsedRequest): 
   const body = await client.request(input.method, input.path, {
     ...(input.query ? { query: input.query } : {}),
     ...(input.body === undefined ? {} : { json: input.body }),
+    // What a custom write does is unknown to us: only reads are resent after an unknown outcome.
+    idempotent: input.method === 'GET',
     onResponse: (response) => {
       status = response.status;
     },

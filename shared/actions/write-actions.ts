@@ -21,12 +21,13 @@ async function createThroughParent({ client }: ActionDeps, input: ParsedCreate):
   const via = input.via!;
   const body = { [via.field]: [input.data] };
   if (input.returnType === 'none') {
-    await client.update(via.path, via.id, body, { returnObject: 'none' });
+    // Adding a line is not idempotent: a resend after an unknown outcome could add it twice.
+    await client.update(via.path, via.id, body, { returnObject: 'none', idempotent: false });
     return { object: input.object, id: null, record: null };
   }
   const embedded = via.field.replace(/-/g, '_');
   const fields: FieldSpec = ['id', { [embedded]: ['id', 'line_num'] }];
-  const parent = asRecord(await client.update(via.path, via.id, body, { fields }));
+  const parent = asRecord(await client.update(via.path, via.id, body, { fields, idempotent: false }));
   const lines = (parent?.[via.field] ?? parent?.[embedded]) as CoupaRecord[] | undefined;
   const id = newLineId(Array.isArray(lines) ? lines : [], input.data);
   if (id === null) return { object: input.object, id: null, record: null };
@@ -57,6 +58,8 @@ export async function runMarkExported({ client }: ActionDeps, input: ParsedMarkE
 export async function runSpecialAction({ client }: ActionDeps, input: ParsedSpecialAction): Promise<ActionResult> {
   const reply = await client.action(input.path, input.id, input.action, {
     method: input.method,
+    // Actions change state (submit, add_approver): never resent when the outcome is unknown.
+    idempotent: false,
     ...responseOptions(input),
     ...(input.params ? { query: input.params } : {}),
     ...(input.data ? { json: input.data } : {}),

@@ -26,6 +26,13 @@ export interface CoupaRequestOptions {
   readonly fields?: FieldSpec | string;
   readonly signal?: AbortSignal;
   /**
+   * May the request be sent again when its outcome is unknown (timeout, reset, 5xx)? Defaults by
+   * method (GET/PUT/PATCH/DELETE yes, POST no). Set `false` for a PUT that is not idempotent, such as
+   * a special action (`add_approver`) or adding an embedded line: only 429s and the 401 refresh are
+   * then retried, which Coupa rejected before doing anything.
+   */
+  readonly idempotent?: boolean;
+  /**
    * Called with Coupa's successful response after its body was read, for headers such as `Date`
    * (the poller estimates Coupa's clock from it). Do not read the body; errors it throws propagate.
    */
@@ -128,7 +135,7 @@ export class CoupaClient {
       ...(search ? { searchParams: search } : {}),
       ...(options.json === undefined ? {} : { json: options.json }),
       ...(options.signal ? { signal: options.signal } : {}),
-      idempotent: isIdempotent(verb),
+      idempotent: options.idempotent ?? isIdempotent(verb),
       beforeAttempt: async (request) => {
         // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
         try {

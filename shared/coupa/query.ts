@@ -205,7 +205,7 @@ function condition(path: string[], value: Condition, parts: string[]): void {
   if (operators.length === 0) {
     // An association: supplier: { name: ... }.
     for (const [attribute, nested] of entries) {
-      const suggestion = LOOKALIKES[attribute];
+      const suggestion = Object.hasOwn(LOOKALIKES, attribute) ? LOOKALIKES[attribute] : undefined;
       if (suggestion) invalid(`${key(path)}: unknown operator "${attribute}"; did you mean "${suggestion}"?`);
       checkName(attribute);
       condition([...path, attribute], nested as Condition, parts);

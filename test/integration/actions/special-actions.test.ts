@@ -121,3 +121,17 @@ describe('other special actions', () => {
     expect(await h.record('soft_close_for_receiving', { object: 'purchase_order_lines', id: 1 })).toMatchObject({ status: 'soft_closed_for_receiving' });
   });
 });
+
+describe('unknown outcomes', () => {
+  it('sends a special action once when the connection drops (it may have run), but resends a plain update', async () => {
+    const draft = withStatus('invoices', ['draft'])[0]!;
+    h.sim.control.injectFaults([{ kind: 'reset', method: 'PUT', path: `/api/invoices/${draft.id as number}/submit` }]);
+    await expect(h.run('submit', { object: 'invoices', id: draft.id })).rejects.toMatchObject({ name: 'Coupa.Transient' });
+    expect(h.apiRequests().filter((r) => r.endsWith('/submit'))).toHaveLength(1);
+
+    h.sim.control.resetRequestLog();
+    h.sim.control.injectFaults([{ kind: 'reset', method: 'PUT', path: '/api/suppliers/2' }]);
+    expect(await h.record('update', { object: 'suppliers', id: 2, data: { 'display-name': 'Resent once' } })).toMatchObject({ 'display-name': 'Resent once' });
+    expect(h.apiRequests().filter((r) => r.startsWith('PUT /api/suppliers/2'))).toHaveLength(2);
+  });
+});
