@@ -12,7 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { payloadKeyPrefixes, POLL_METRICS } from '../functions/lib/poller-rules';
+import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../functions/lib/poller-rules';
 import type { CoupaConnector } from './CoupaConnector';
 import { HandlerFunction } from './HandlerFunction';
 import { staggeredSchedule, staggerMinute } from './poller-schedule';
@@ -60,6 +60,7 @@ export class Poller extends Construct {
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       environment: {
         ...connector.tokenEnvironment,
+        NODE_OPTIONS: ['--enable-source-maps', ...POLLER_V8_FLAGS].join(' '),
         POWERTOOLS_SERVICE_NAME: 'coupa-poller',
         OBJECT: objectKey,
         INSTANCE: connector.instance,

@@ -58,10 +58,13 @@ export interface PollInput {
   readonly leaseMarginMs?: number;
   /**
    * Requests in flight at once: a backlog is split into this many time ranges paged side by side.
-   * Keyset paging is otherwise one request at a time. @default 3
+   * Keyset paging is otherwise one request at a time; the request cap below still holds. @default 4
    */
   readonly concurrency?: number;
-  /** Coupa allows 25 requests/s for the whole instance; one poller keeps under this. @default 10 */
+  /**
+   * Coupa allows 25 requests/s for the whole instance, shared with every other integration; one
+   * poller keeps under this (a backfill comes near it, a caught-up run makes one or two requests). @default 15
+   */
   readonly maxRequestsPerSecond?: number;
 }
 
@@ -130,8 +133,8 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     sinceSave = 0;
   };
 
-  const concurrency = Math.max(1, input.concurrency ?? 3);
-  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 10);
+  const concurrency = Math.max(1, input.concurrency ?? 4);
+  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 15);
   let nextStartMs = 0;
   let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
   // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.

@@ -48,7 +48,7 @@ async function main() {
   if (values.mode === 'poller') {
     const result = await runPoll(
       { records: new CoupaRecordSource(client, { object, returnType: 'default' }), checkpoints: new FileCheckpointStore(stateDir), publisher, now: Date.now },
-      { object, instance: 'bench', lagSeconds: 0, returnType: 'default', runId: 'bench', sinceMs },
+      { object, instance: 'bench', lagSeconds: 0, returnType: 'default', runId: 'bench', sinceMs, ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}) },
     );
     records = result.published;
     checkpointWrites = result.checkpointWrites;

@@ -256,7 +256,7 @@ describe('pollers of the example stack', () => {
       expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Architectures: ['arm64'], Timeout: 300, MemorySize: 512 });
       expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
       expect(fn.Properties.Environment.Variables).toEqual({
-        NODE_OPTIONS: '--enable-source-maps',
+        NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'coupa-poller',
         CREDENTIALS_SECRET_ARN: { Ref: ids.credentials },
