@@ -1,4 +1,4 @@
 export * from './types';
 export * from './detail-types';
 export * from './envelope';
-export { detailSchemaOf, allDetailSchemas } from './schema';
+export { detailSchemaOf, allDetailSchemas, commandSchemas } from './schema';

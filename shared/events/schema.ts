@@ -67,9 +67,62 @@ export function detailSchemaOf(object: CatalogObject, change: ChangeKind) {
   };
 }
 
-/** Every schema file: name → content, for all trigger objects. */
-export function allDetailSchemas(objects: readonly CatalogObject[]): Map<string, ReturnType<typeof detailSchemaOf>> {
-  const files = new Map<string, ReturnType<typeof detailSchemaOf>>();
+const errorSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['errorType', 'errorMessage'],
+  properties: { errorType: { type: 'string', pattern: '^Coupa\\.' }, errorMessage: { type: 'string' } },
+};
+
+/**
+ * The bus command contract (infra/examples/README.md): `Coupa Command` in, `Coupa Command Succeeded` or
+ * `Coupa Command Failed` out (source `coupa.<instance>`), matched by `correlationId`.
+ */
+export function commandSchemas(): Map<string, Record<string, unknown>> {
+  const base = (detailType: string, description: string) => ({
+    $schema: 'http://json-schema.org/draft-07/schema#',
+    $id: `${SCHEMA_BASE}/${detailTypeSlug(detailType)}.json`,
+    title: detailType,
+    description,
+    type: 'object',
+  });
+  const command = {
+    ...base('Coupa Command', 'A command for the connector: one action (create, update, get, query, request, mark_exported or a special action) on one object.'),
+    required: ['action'],
+    properties: {
+      action: { type: 'string', minLength: 1 },
+      object: { type: 'string', minLength: 1 },
+      id: { type: 'integer', minimum: 1 },
+      data: { type: 'object' },
+      idempotencyKey: { type: 'string', minLength: 1, maxLength: 255 },
+      correlationId: { type: 'string', minLength: 1 },
+    },
+  };
+  const result = (outcome: 'Succeeded' | 'Failed') => ({
+    ...base(`Coupa Command ${outcome}`, `The answer to a Coupa Command (${outcome === 'Succeeded' ? 'the action\'s result' : 'why it failed'}).`),
+    additionalProperties: false,
+    required: ['schemaVersion', 'correlationId', 'commandId', 'action', 'object', 'id', outcome === 'Succeeded' ? 'result' : 'error'],
+    properties: {
+      schemaVersion: { const: '1' },
+      correlationId: { type: 'string', minLength: 1 },
+      commandId: { type: 'string', minLength: 1 },
+      action: { type: ['string', 'null'] },
+      object: { type: ['string', 'null'] },
+      id: { type: ['integer', 'null'] },
+      idempotencyKey: { type: 'string' },
+      ...(outcome === 'Succeeded' ? { result: { type: 'object' } } : { error: errorSchema }),
+    },
+  });
+  return new Map<string, Record<string, unknown>>([
+    ['coupa-command.json', command],
+    ['coupa-command-succeeded.json', result('Succeeded')],
+    ['coupa-command-failed.json', result('Failed')],
+  ]);
+}
+
+/** Every schema file: name → content, for all trigger objects and the bus commands. */
+export function allDetailSchemas(objects: readonly CatalogObject[]): Map<string, Record<string, unknown>> {
+  const files = new Map<string, Record<string, unknown>>(commandSchemas());
   for (const object of objects.filter((o) => o.capabilities.trigger)) {
     for (const change of ['created', 'updated'] as const) {
       files.set(`${detailTypeSlug(detailTypeOf(object, change))}.json`, detailSchemaOf(object, change));

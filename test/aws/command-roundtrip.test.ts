@@ -12,6 +12,8 @@ import { Template } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
 import type { CommandEvent, CommandResultDetail } from '../../functions/lib/action-command';
 import { CoupaConnector } from '../../infra/CoupaConnector';
+import { commandSchemas } from '../../shared/events';
+import Ajv from 'ajv';
 import { dynamoDbClient, eventBridgeClient, motoEndpoint, secretsManagerClient, sqsClient, uniqueName } from '../support/moto/clients';
 import { startSimulator, type Simulator } from '../support/simulator';
 
@@ -112,7 +114,17 @@ async function sendCommands(...entries: { source?: string; detail: unknown }[]):
   expect(out.FailedEntryCount).toBe(0);
   return (await drain(aws.inboxUrl)).map((m) => JSON.parse(m.Body!) as CommandEvent);
 }
-const results = async (): Promise<ResultEvent[]> => (await drain(aws.resultsUrl)).map((m) => JSON.parse(m.Body!) as ResultEvent);
+// Every answer the subscriber receives must match the published schema of its detail type.
+const ajv = new Ajv({ strict: false, allErrors: true });
+const schemas = commandSchemas();
+function conformsToSchema(answer: ResultEvent): ResultEvent {
+  const schema = schemas.get(`${answer['detail-type'].toLowerCase().replace(/\s+/g, '-')}.json`);
+  expect(schema).toBeDefined();
+  const validate = ajv.getSchema(schema!.$id as string) ?? ajv.compile(schema!);
+  expect(validate(answer.detail) ? [] : validate.errors).toEqual([]);
+  return answer;
+}
+const results = async (): Promise<ResultEvent[]> => (await drain(aws.resultsUrl)).map((m) => conformsToSchema(JSON.parse(m.Body!) as ResultEvent));
 const customFields = (id: number) => sim.control.get('suppliers', id)!['custom-fields'] as Record<string, unknown>;
 
 describe('Coupa Command round trip on moto', () => {
