@@ -21,6 +21,8 @@ export interface LocalPollOptions {
   readonly filters?: CoupaQuery;
   readonly stopAtMs?: number;
   readonly concurrency?: number;
+  /** Values for a nested-only object's path, e.g. `{ supplier_id: 12 }`. */
+  readonly pathParams?: Readonly<Record<string, number>>;
   readonly onPage?: (progress: PollProgress) => void;
 }
 
@@ -31,7 +33,7 @@ export function localPoll(options: LocalPollOptions): Promise<PollResult> {
     typeof options.out === 'string' ? new JsonLinesPublisher(options.out === '-' ? process.stdout : options.out) : options.out;
   return runPoll(
     {
-      records: new CoupaRecordSource(client, { object, returnType, ...(options.fields ? { fields: options.fields } : {}), ...(options.filters ? { filters: options.filters } : {}) }),
+      records: new CoupaRecordSource(client, { object, returnType, ...(options.pathParams ? { pathParams: options.pathParams } : {}), ...(options.fields ? { fields: options.fields } : {}), ...(options.filters ? { filters: options.filters } : {}) }),
       checkpoints: new FileCheckpointStore(options.stateDir),
       publisher,
       payloads: new FilePayloadStore(path.join(options.stateDir, 'payloads')),

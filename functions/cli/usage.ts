@@ -13,7 +13,7 @@ Commands:
                                    start the Coupa simulator; first stdout line is its base URL
   poll --object KEY --host URL --state-dir DIR --out FILE|- [--since ISO] [--lag-seconds N]
        [--return-type default|shallow|limited] [--instance NAME] [--source S] [--fields JSON]
-       [--filter JSON] [--max-seconds N] [--concurrency N] [--quiet]
+       [--filter JSON] [--max-seconds N] [--concurrency N] [--parent NAME=ID] [--quiet]
                                    one poll run, exactly what one scheduled invocation does; appends
                                    each PutEvents entry as one JSON line; cursor state kept in DIR
   start [--host URL] [--objects a,b,c] [--interval-seconds N] [--lag-seconds N] [--out FILE]

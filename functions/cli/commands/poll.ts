@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { getObject } from '../../../shared/catalog';
+import { getObject, type CatalogObject } from '../../../shared/catalog';
 import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
 import type { ReturnType } from '../../../shared/events';
 import { credentialsFromEnv, instanceOf } from '../credentials';
@@ -32,6 +32,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
       filter: { type: 'string' },
       'max-seconds': { type: 'string' },
       concurrency: { type: 'string' },
+      parent: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
   });
@@ -42,6 +43,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   };
   const object = getObject(required('object'));
   if (!object.capabilities.trigger) throw new UsageError(`${object.key} cannot be polled for changes (no trigger capability); see \`objects\``);
+  const pathParams = parentParams(object, values.parent);
   const returnType = (values['return-type'] ?? 'default') as ReturnType;
   if (!RETURN_TYPES.includes(returnType)) throw new UsageError(`--return-type must be one of ${RETURN_TYPES.join(', ')}`);
   const sinceMs = values.since === undefined ? undefined : Date.parse(values.since);
@@ -74,6 +76,7 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
     ...(filters ? { filters } : {}),
     ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
     ...(concurrency ? { concurrency } : {}),
+    ...(pathParams ? { pathParams } : {}),
     ...(values.quiet ? {} : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
   });
   io.err(
@@ -82,6 +85,25 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
       `${result.stoppedBy === 'deadline' ? 'stopped at --max-seconds, run again to continue' : 'caught up'}; changes before ${new Date(result.cursor.watermarkMs).toISOString()} are published.`,
   );
   return 0;
+}
+
+/**
+ * `--parent supplier_id=12` for objects Coupa serves only under a parent (remit-to addresses): the
+ * poller then follows that one parent's records.
+ */
+function parentParams(object: CatalogObject, flag: string | undefined): Record<string, number> | undefined {
+  const param = object.parentParam;
+  if (!param) {
+    if (flag !== undefined) throw new UsageError(`${object.key} is not served under a parent; drop --parent`);
+    return undefined;
+  }
+  const match = /^(\w+)=(\d+)$/.exec(flag ?? '');
+  if (!match || match[1] !== param.param) {
+    throw new UsageError(
+      `Coupa serves ${object.key} only under one ${param.parent.replace(/s$/, '')} (${object.path}): pass --parent ${param.param}=<id> to follow one ${param.parent.replace(/s$/, '')}'s records`,
+    );
+  }
+  return { [param.param]: Number(match[2]) };
 }
 
 function parseJson<T>(flag: string, text: string | undefined, ok: (value: unknown) => boolean): T | undefined {

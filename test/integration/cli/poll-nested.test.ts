@@ -1,0 +1,38 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { startSimulator, type Simulator } from '../../support/simulator';
+
+const run = promisify(execFile);
+const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
+const env = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
+
+describe('CLI: poll an object Coupa serves only under a parent', () => {
+  let sim: Simulator;
+  let dir: string;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 4, records: 60, rateLimit: false });
+    dir = await mkdtemp(path.join(tmpdir(), 'coupa-nested-'));
+  });
+  afterAll(async () => {
+    await sim.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('follows one supplier’s remit-to addresses with --parent, and explains what is missing without it', async () => {
+    // A supplier embeds its remit-to addresses: that is the truth to compare with.
+    const supplier = sim.control.list('suppliers').find((s) => ((s['remit-to-addresses'] as unknown[] | undefined) ?? []).length > 0)!;
+    const supplierId = supplier.id as number;
+    const mine = (supplier['remit-to-addresses'] as { id: number }[]).map((a) => a.id).sort();
+    const out = path.join(dir, 'remit.jsonl');
+    const args = ['poll', '--object', 'remit_to_addresses', '--host', sim.baseUrl, '--state-dir', dir, '--out', out, '--since', '2020-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'];
+    await expect(run(process.execPath, [bin, ...args], { env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--parent supplier_id=<id>') });
+
+    await run(process.execPath, [bin, ...args, '--parent', `supplier_id=${supplierId}`], { env });
+    const ids = (await readFile(out, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(JSON.parse(l).Detail).metadata.recordId).sort();
+    expect(ids).toEqual(mine);
+    expect(sim.control.requests.filter((r) => r.path.startsWith('/api/')).every((r) => r.path === `/api/suppliers/${supplierId}/addresses`)).toBe(true);
+  });
+});
