@@ -3,10 +3,9 @@
 // the rule's target and the test hands each delivered event to the real command handler
 // (functions/command.ts) in-process, as Lambda's async invoke would. The record changes in the
 // simulator, and the result event reaches an SQS subscriber of the bus.
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
+import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
@@ -14,7 +13,7 @@ import type { CommandEvent, CommandResultDetail } from '../../functions/lib/acti
 import { CoupaConnector } from '../../infra/CoupaConnector';
 import { commandSchemas } from '../../shared/events';
 import Ajv from 'ajv';
-import { dynamoDbClient, eventBridgeClient, motoEndpoint, secretsManagerClient, sqsClient, uniqueName } from '../support/moto/clients';
+import { eventBridgeClient, motoEndpoint, sqsClient, uniqueName } from '../support/moto/clients';
 import { startSimulator, type Simulator } from '../support/simulator';
 
 jest.setTimeout(60_000);
@@ -45,20 +44,9 @@ function deployedCommandPattern(): unknown {
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 41, records: { suppliers: 10 }, rateLimit: false, enforceScopes: false });
-  const sm = secretsManagerClient();
-  const secret = async (prefix: string, value: unknown) => (await sm.send(new CreateSecretCommand({ Name: uniqueName(prefix), SecretString: JSON.stringify(value) }))).ARN!;
-  const table = uniqueName('idempotency');
-  await dynamoDbClient().send(new CreateTableCommand({
-    TableName: table,
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
-  const queue = async (prefix: string) => {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    return { url, arn };
-  };
+  const secret = createSecret;
+  const table = await createTable('idempotency', 'id');
+  const queue = createQueue;
   const inbox = await queue('command-inbox'); // stands in for the command function
   const results = await queue('command-results'); // a requester subscribed to the results
   const bus = uniqueName('coupa-bus');

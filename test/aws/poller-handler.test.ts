@@ -1,14 +1,15 @@
 // The real poller handler module (functions/poller.ts), invoked in-process as Lambda would, against
 // moto (Secrets Manager, DynamoDB, EventBridge bus + rule -> SQS, S3, SQS dead-letter queue) and the
 // Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
+import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { CreateTableCommand, GetItemCommand } from '@aws-sdk/client-dynamodb';
+import { GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { CreateEventBusCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
-import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Context } from 'aws-lambda';
 import type { PollSummary } from '../../functions/lib/poller-metrics';
@@ -64,19 +65,8 @@ async function createAwsResources() {
   // What CoupaConnector deploys: a placeholder the poller reads as "no token yet" and refreshes inline.
   const tokenArn = await secret('coupa-token', { note: 'written by the token-refresh function', placeholder: 'x' });
 
-  const table = uniqueName('checkpoints');
-  await dynamoDbClient().send(new CreateTableCommand({
-    TableName: table,
-    KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
-
-  const queue = async (prefix: string) => {
-    const url = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName(prefix) }))).QueueUrl!;
-    const arn = (await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
-    return { url, arn };
-  };
+  const table = await createTable('checkpoints', 'pk');
+  const queue = createQueue;
   const target = await queue('subscriber');
   const dlq = await queue('poller-dlq');
 

@@ -2,13 +2,12 @@
 // executed by moto's Step Functions interpreter. Its Lambda tasks reach our real action handler
 // (functions/action.ts) in this process through the Lambda front (test/support/moto/step-functions.ts);
 // the handler uses the shared moto (idempotency table, token secrets) and the Coupa simulator.
+import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { CreateTableCommand } from '@aws-sdk/client-dynamodb';
-import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { UpdateSuppliersStateMachine } from '../../infra/examples/UpdateSuppliersStateMachine';
-import { dynamoDbClient, motoEndpoint, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { motoEndpoint, uniqueName } from '../support/moto/clients';
 import { startStepFunctionsMoto, type InProcessHandler, type StepFunctionsMoto } from '../support/moto/step-functions';
 import { startSimulator, type Simulator } from '../support/simulator';
 
@@ -47,15 +46,8 @@ const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 31, records: { suppliers: 12 }, rateLimit: false, enforceScopes: false });
-  const sm = secretsManagerClient();
-  const secret = async (prefix: string, value: unknown) => (await sm.send(new CreateSecretCommand({ Name: uniqueName(prefix), SecretString: JSON.stringify(value) }))).ARN!;
-  const table = uniqueName('idempotency');
-  await dynamoDbClient().send(new CreateTableCommand({
-    TableName: table,
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  const secret = createSecret;
+  const table = await createTable('idempotency', 'id');
   Object.assign(process.env, {
     AWS_ENDPOINT_URL: motoEndpoint(),
     AWS_ACCESS_KEY_ID: 'testing',
