@@ -2,54 +2,49 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { FileCheckpointStore, FilePayloadStore, JsonLinesPublisher } from '../../shared/adapters/file';
 import type { CatalogObject } from '../../shared/catalog';
-import { CoupaRecordSource, runPoll, type EventPublisher, type PollProgress, type PollResult } from '../../shared/changes';
+import { CoupaRecordSource, runPoll, type EventPublisher, type PollInput, type PollProgress, type PollResult } from '../../shared/changes';
 import type { CoupaClient, CoupaQuery, FieldSpec } from '../../shared/coupa';
-import type { ReturnType } from '../../shared/events';
 
-export interface LocalPollOptions {
+/** Local options: the poll input (runId optional), plus where state and events go. */
+export interface LocalPollOptions extends Omit<PollInput, 'runId'> {
   readonly client: CoupaClient;
-  readonly object: CatalogObject;
-  readonly instance: string;
   readonly stateDir: string;
   /** A JSON-lines file, stdout (`-`), or any publisher. */
   readonly out: string | EventPublisher;
-  readonly lagSeconds: number;
-  readonly returnType: ReturnType;
-  readonly sinceMs?: number;
-  readonly source?: string;
   readonly fields?: FieldSpec;
   readonly filters?: CoupaQuery;
-  readonly stopAtMs?: number;
-  readonly concurrency?: number;
   /** Values for a nested-only object's path, e.g. `{ supplier_id: 12 }`. */
   readonly pathParams?: Readonly<Record<string, number>>;
+  /** @default a random UUID */
+  readonly runId?: string;
+  /** @default Date.now */
+  readonly now?: () => number;
   readonly onPage?: (progress: PollProgress) => void;
 }
 
-/** One run of the real poller with files in place of DynamoDB, EventBridge and S3. */
+/**
+ * One run of the real poller with files in place of DynamoDB, EventBridge and S3: what `poll` and
+ * `start` run, and what the poller's integration tests drive.
+ */
 export function localPoll(options: LocalPollOptions): Promise<PollResult> {
-  const { client, object, returnType } = options;
-  const publisher =
-    typeof options.out === 'string' ? new JsonLinesPublisher(options.out === '-' ? process.stdout : options.out) : options.out;
+  const { client, stateDir, out, fields, filters, pathParams, runId, now, onPage, ...input } = options;
+  const object: CatalogObject = input.object;
+  const publisher = typeof out === 'string' ? new JsonLinesPublisher(out === '-' ? process.stdout : out) : out;
   return runPoll(
     {
-      records: new CoupaRecordSource(client, { object, returnType, ...(options.pathParams ? { pathParams: options.pathParams } : {}), ...(options.fields ? { fields: options.fields } : {}), ...(options.filters ? { filters: options.filters } : {}) }),
-      checkpoints: new FileCheckpointStore(options.stateDir),
+      records: new CoupaRecordSource(client, {
+        object,
+        returnType: input.returnType,
+        ...(pathParams ? { pathParams } : {}),
+        ...(fields ? { fields } : {}),
+        ...(filters ? { filters } : {}),
+      }),
+      checkpoints: new FileCheckpointStore(stateDir),
       publisher,
-      payloads: new FilePayloadStore(path.join(options.stateDir, 'payloads')),
-      now: Date.now,
-      ...(options.onPage ? { onPage: options.onPage } : {}),
+      payloads: new FilePayloadStore(path.join(stateDir, 'payloads')),
+      now: now ?? Date.now,
+      ...(onPage ? { onPage } : {}),
     },
-    {
-      object,
-      instance: options.instance,
-      lagSeconds: options.lagSeconds,
-      returnType,
-      runId: randomUUID(),
-      ...(options.source ? { source: options.source } : {}),
-      ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
-      ...(options.stopAtMs === undefined ? {} : { stopAtMs: options.stopAtMs }),
-      ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-    },
+    { ...input, runId: runId ?? randomUUID() },
   );
 }

@@ -1,9 +1,9 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { FileCheckpointStore, FilePayloadStore } from '../../shared/adapters/file';
 import { getObject } from '../../shared/catalog';
-import { CoupaRecordSource, runPoll, type EventPublisher, type PollResult, type PublishReport } from '../../shared/changes';
+import type { EventPublisher, PollResult, PublishReport } from '../../shared/changes';
+import { localPoll } from '../../functions/cli/local-poller';
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
 import type { CoupaEventEntry, ReturnType } from '../../shared/events';
 import type { Simulator } from './simulator';
@@ -46,7 +46,7 @@ export interface PollHarnessOptions {
   readonly concurrency?: number;
 }
 
-/** Polls one object of a simulator like the Lambda would, with file state and an in-memory bus. */
+/** Polls one object of a simulator with the CLI's local poller (file state), publishing to memory. */
 export function pollHarness(sim: Simulator, options: PollHarnessOptions) {
   const object = getObject(options.object);
   const stateDir = mkdtempSync(path.join(tmpdir(), 'coupa-poll-'));
@@ -57,7 +57,6 @@ export function pollHarness(sim: Simulator, options: PollHarnessOptions) {
     retry: { limit: 6, backoffBaseMs: 5, backoffLimitMs: 50 },
     ...options.client,
   } as CoupaClientOptions);
-  const checkpoints = new FileCheckpointStore(stateDir);
   let run = 0;
   return {
     publisher,
@@ -65,26 +64,21 @@ export function pollHarness(sim: Simulator, options: PollHarnessOptions) {
     client,
     /** One run; `now` defaults to the simulator clock so horizons match the server's. */
     poll: (extra: { stopAtMs?: number; now?: () => number; runId?: string } = {}): Promise<PollResult> =>
-      runPoll(
-        {
-          records: new CoupaRecordSource(client, { object, returnType: options.returnType ?? 'default' }),
-          checkpoints,
-          publisher,
-          payloads: new FilePayloadStore(path.join(stateDir, 'payloads')),
-          now: extra.now ?? (() => sim.control.clock.now()),
-        },
-        {
-          object,
-          instance: 'sim',
-          lagSeconds: options.lagSeconds ?? 0,
-          maxRequestsPerSecond: options.maxRequestsPerSecond ?? 1000,
-          ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
-          returnType: options.returnType ?? 'default',
-          runId: extra.runId ?? `run-${++run}`,
-          ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
-          ...(extra.stopAtMs === undefined ? {} : { stopAtMs: extra.stopAtMs }),
-        },
-      ),
+      localPoll({
+        client,
+        object,
+        instance: 'sim',
+        stateDir,
+        out: publisher,
+        lagSeconds: options.lagSeconds ?? 0,
+        returnType: options.returnType ?? 'default',
+        maxRequestsPerSecond: options.maxRequestsPerSecond ?? 1000,
+        runId: extra.runId ?? `run-${++run}`,
+        now: extra.now ?? (() => sim.control.clock.now()),
+        ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
+        ...(options.sinceMs === undefined ? {} : { sinceMs: options.sinceMs }),
+        ...(extra.stopAtMs === undefined ? {} : { stopAtMs: extra.stopAtMs }),
+      }),
   };
 }
 
