@@ -1,5 +1,5 @@
 import type { CatalogObject } from '../catalog';
-import { claimCheckDetail, entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
+import { entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
 import type { PayloadStore } from './ports';
 
 /**
@@ -18,13 +18,15 @@ export async function eventEntryOf(
   ctx: EnvelopeContext,
   options: { inlineLimitBytes: number; payloads?: PayloadStore },
 ): Promise<{ entry: CoupaEventEntry; claimChecked: boolean }> {
-  const inline = entryOf(object, inlineDetail(object, record, ctx), ctx.source);
-  if (entryBytes(inline) <= options.inlineLimitBytes) return { entry: inline, claimChecked: false };
+  const detail = inlineDetail(object, record, ctx);
+  const inline = entryOf(object, detail, ctx.source);
+  const bytes = entryBytes(inline);
+  if (bytes <= options.inlineLimitBytes) return { entry: inline, claimChecked: false };
   if (!options.payloads) {
-    throw new Error(`${object.title} ${record.id} is ${entryBytes(inline)} bytes as an event, over the inline limit, and no payload store is configured for claim checks`);
+    throw new Error(`${object.title} ${record.id} is ${bytes} bytes as an event, over the inline limit, and no payload store is configured for claim checks`);
   }
-  const probe = inlineDetail(object, record, ctx).metadata;
-  const key = `${ctx.instance}/${object.key}/${record.id}/${probe.updatedAt.replace(/:/g, '')}.json`;
+  const { metadata } = detail;
+  const key = `${ctx.instance}/${object.key}/${record.id}/${metadata.updatedAt.replace(/:/g, '')}.json`;
   const dataRef = await options.payloads.put(key, JSON.stringify(record));
-  return { entry: entryOf(object, claimCheckDetail(object, record, ctx, dataRef), ctx.source), claimChecked: true };
+  return { entry: entryOf(object, { metadata: { ...metadata, payload: 's3' }, dataRef }, ctx.source), claimChecked: true };
 }
