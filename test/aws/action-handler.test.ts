@@ -1,11 +1,12 @@
 // The real action handler module (functions/action.ts), invoked in-process as Lambda would, against moto
 // (Secrets Manager token and credentials, the DynamoDB idempotency table, the S3 claim-check bucket)
 // and the Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
+import { loadHandler } from '../support/lambda-handler';
 import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
-import { dynamoDbClient, motoEndpoint, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { dynamoDbClient, motoLambdaEnvironment, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
 import { startSimulator, type Simulator } from '../support/simulator';
 
 jest.setTimeout(60_000);
@@ -35,10 +36,7 @@ const context = (requestId = uniqueName('req'), remainingMs = 60_000) =>
 
 /** The environment CoupaConnector gives the action function (infra/Actions.ts), pointed at moto and the simulator. */
 const actionEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  AWS_ENDPOINT_URL: motoEndpoint(),
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_REGION: 'us-east-1',
+  ...motoLambdaEnvironment(),
   POWERTOOLS_LOG_LEVEL: 'WARN',
   CREDENTIALS_SECRET_ARN: aws.credentialsArn,
   TOKEN_SECRET_ARN: aws.tokenArn,
@@ -53,15 +51,7 @@ const actionEnv = (extra: Record<string, string> = {}): Record<string, string> =
 const ACTION_KEYS = ['INSTANCE', 'IDEMPOTENCY_TABLE', 'IDEMPOTENCY_EXPIRY_SECONDS', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'RESULT_INLINE_LIMIT_BYTES', 'EVENT_BUS_NAME', 'EVENT_SOURCE'];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
-async function loadHandler(env: Record<string, string>): Promise<Handler> {
-  for (const key of ACTION_KEYS) delete process.env[key];
-  Object.assign(process.env, env);
-  let loaded: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    loaded = (await import('../../functions/action')).handler as unknown as Handler;
-  });
-  return loaded!;
-}
+const loadActionHandler = (env: Record<string, string>) => loadHandler<Handler>(() => import('../../functions/action'), env, ACTION_KEYS);
 
 /** What the Lambda runtime reports for a thrown error (the Step Functions Error/Cause come from it). */
 async function lambdaError(promise: Promise<unknown>): Promise<{ errorType: string; errorMessage: string }> {
@@ -91,7 +81,7 @@ beforeAll(async () => {
   const bucket = uniqueName('coupa-payloads');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   aws = { credentialsArn, tokenArn, table, bucket };
-  handler = await loadHandler(actionEnv());
+  handler = await loadActionHandler(actionEnv());
 });
 afterAll(async () => {
   await sim?.close();
@@ -241,7 +231,7 @@ describe('action handler against moto and the simulator', () => {
   });
 
   test('results over RESULT_INLINE_LIMIT_BYTES come back as a claim check in S3', async () => {
-    const small = await loadHandler(actionEnv({ RESULT_INLINE_LIMIT_BYTES: '2048', PAYLOAD_PREFIX: 'coupa' }));
+    const small = await loadActionHandler(actionEnv({ RESULT_INLINE_LIMIT_BYTES: '2048', PAYLOAD_PREFIX: 'coupa' }));
     const result = await small({ action: 'query', object: 'suppliers', query: { limit: 10 } }, context());
     expect(result).toMatchObject({ object: 'suppliers', count: 10, truncated: true, payload: 's3', resultRef: { bucket: aws.bucket, key: expect.stringMatching(/^coupa\/actions\/acme\/suppliers\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]+\.json$/) } });
     const stored = await s3.send(new GetObjectCommand({ Bucket: result.resultRef.bucket, Key: result.resultRef.key }));

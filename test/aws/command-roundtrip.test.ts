@@ -3,6 +3,7 @@
 // the rule's target and the test hands each delivered event to the real command handler
 // (functions/command.ts) in-process, as Lambda's async invoke would. The record changes in the
 // simulator, and the result event reaches an SQS subscriber of the bus.
+import { loadHandler } from '../support/lambda-handler';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
@@ -13,7 +14,7 @@ import type { CommandEvent, CommandResultDetail } from '../../functions/lib/acti
 import { CoupaConnector } from '../../infra/CoupaConnector';
 import { commandSchemas } from '../../shared/events';
 import Ajv from 'ajv';
-import { eventBridgeClient, motoEndpoint, sqsClient, uniqueName } from '../support/moto/clients';
+import { eventBridgeClient, motoLambdaEnvironment, sqsClient, uniqueName } from '../support/moto/clients';
 import { startSimulator, type Simulator } from '../support/simulator';
 
 jest.setTimeout(60_000);
@@ -60,11 +61,8 @@ beforeAll(async () => {
   await rule({ source: ['coupa.acme'], 'detail-type': ['Coupa Command Succeeded', 'Coupa Command Failed'] }, results.arn);
   aws = { bus, inboxUrl: inbox.url, resultsUrl: results.url };
 
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
+  handler = await loadHandler<Handler>(() => import('../../functions/command'), {
+    ...motoLambdaEnvironment(),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
     CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
     TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
@@ -73,9 +71,6 @@ beforeAll(async () => {
     IDEMPOTENCY_TABLE: table,
     EVENT_BUS_NAME: bus,
     EVENT_SOURCE: 'coupa.acme',
-  });
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../functions/command')).handler as unknown as Handler;
   });
 });
 afterAll(async () => {

@@ -1,6 +1,7 @@
 // The real poller handler module (functions/poller.ts), invoked in-process as Lambda would, against
 // moto (Secrets Manager, DynamoDB, EventBridge bus + rule -> SQS, S3, SQS dead-letter queue) and the
 // Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
+import { loadHandler } from '../support/lambda-handler';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import type { Context } from 'aws-lambda';
 import type { PollSummary } from '../../functions/lib/poller-metrics';
 import { payloadKeyPrefixes } from '../../functions/lib/poller-rules';
 import { detailTypeSlug } from '../../shared/events';
-import { dynamoDbClient, eventBridgeClient, motoEndpoint, s3Client, secretsManagerClient, sqsClient, uniqueName } from '../support/moto/clients';
+import { dynamoDbClient, eventBridgeClient, motoLambdaEnvironment, s3Client, secretsManagerClient, sqsClient, uniqueName } from '../support/moto/clients';
 import { startSimulator, type Simulator } from '../support/simulator';
 
 // moto delivers each matched event to SQS in ~0.1 s: a few hundred events take tens of seconds.
@@ -86,10 +87,7 @@ async function createAwsResources() {
 
 /** The environment CoupaConnector gives a poller (infra/Poller.ts), pointed at moto and the simulator. */
 const pollerEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
-  AWS_ENDPOINT_URL: motoEndpoint(),
-  AWS_ACCESS_KEY_ID: 'testing',
-  AWS_SECRET_ACCESS_KEY: 'testing',
-  AWS_REGION: 'us-east-1',
+  ...motoLambdaEnvironment(),
   POWERTOOLS_LOG_LEVEL: 'INFO',
   CREDENTIALS_SECRET_ARN: aws.credentialsArn,
   TOKEN_SECRET_ARN: aws.tokenArn,
@@ -108,15 +106,7 @@ const pollerEnv = (extra: Record<string, string> = {}): Record<string, string> =
 const POLLER_KEYS = ['OBJECT', 'INSTANCE', 'EVENT_SOURCE', 'EVENT_BUS_NAME', 'CHECKPOINT_TABLE', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'DEAD_LETTER_QUEUE_URL', 'LAG_SECONDS', 'SINCE', 'RETURN_TYPE', 'FIELDS', 'FILTERS', 'INLINE_LIMIT_BYTES'];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
-async function loadHandler(env: Record<string, string>): Promise<Handler> {
-  for (const key of POLLER_KEYS) delete process.env[key];
-  Object.assign(process.env, env);
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../functions/poller')).handler as unknown as Handler;
-  });
-  return handler!;
-}
+const loadPollerHandler = (env: Record<string, string>) => loadHandler<Handler>(() => import('../../functions/poller'), env, POLLER_KEYS);
 
 const context = (requestId: string, remainingMs = 300_000) =>
   ({
@@ -193,7 +183,7 @@ describe('poller handler (moto + simulator)', () => {
   let published: string[] = [];
 
   test('rejects an unusable environment at cold start, naming each variable', async () => {
-    await expect(loadHandler(pollerEnv({ OBJECT: 'expense_lines', LAG_SECONDS: 'soon', DEAD_LETTER_QUEUE_URL: '' }))).rejects.toThrow(
+    await expect(loadPollerHandler(pollerEnv({ OBJECT: 'expense_lines', LAG_SECONDS: 'soon', DEAD_LETTER_QUEUE_URL: '' }))).rejects.toThrow(
       /Poller environment is not valid: OBJECT: Coupa offers no change trigger for expense_lines.*DEAD_LETTER_QUEUE_URL: is required.*LAG_SECONDS: must be a whole number/,
     );
   });
@@ -204,7 +194,7 @@ describe('poller handler (moto + simulator)', () => {
     sinceMs = times[14]!;
     const expected = truth('invoices', sinceMs, T0 - LAG_SECONDS * 1000);
     expect(expected.length).toBeGreaterThanOrEqual(15);
-    handler = await loadHandler(pollerEnv({ SINCE: new Date(sinceMs).toISOString() }));
+    handler = await loadPollerHandler(pollerEnv({ SINCE: new Date(sinceMs).toISOString() }));
 
     const { result, output } = await captureOutput(() => handler({}, context('req-1')));
 
@@ -307,7 +297,7 @@ describe('poller handler (moto + simulator)', () => {
   });
 
   test('records over the inline limit travel as a claim check in the payload bucket, under the granted prefix', async () => {
-    const claimHandler = await loadHandler(pollerEnv({
+    const claimHandler = await loadPollerHandler(pollerEnv({
       OBJECT: 'suppliers',
       SINCE: new Date(0).toISOString(),
       INLINE_LIMIT_BYTES: '1024',

@@ -2,12 +2,13 @@
 // executed by moto's Step Functions interpreter. Its Lambda tasks reach our real action handler
 // (functions/action.ts) in this process through the Lambda front (test/support/moto/step-functions.ts);
 // the handler uses the shared moto (idempotency table, token secrets) and the Coupa simulator.
+import { loadHandler } from '../support/lambda-handler';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { UpdateSuppliersStateMachine } from '../../infra/examples/UpdateSuppliersStateMachine';
-import { motoEndpoint, uniqueName } from '../support/moto/clients';
+import { motoLambdaEnvironment, uniqueName } from '../support/moto/clients';
 import { startStepFunctionsMoto, type InProcessHandler, type StepFunctionsMoto } from '../support/moto/step-functions';
 import { startSimulator, type Simulator } from '../support/simulator';
 
@@ -48,11 +49,8 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 31, records: { suppliers: 12 }, rateLimit: false, enforceScopes: false });
   const secret = createSecret;
   const table = await createTable('idempotency', 'id');
-  Object.assign(process.env, {
-    AWS_ENDPOINT_URL: motoEndpoint(),
-    AWS_ACCESS_KEY_ID: 'testing',
-    AWS_SECRET_ACCESS_KEY: 'testing',
-    AWS_REGION: 'us-east-1',
+  const handler = await loadHandler<InProcessHandler>(() => import('../../functions/action'), {
+    ...motoLambdaEnvironment(),
     POWERTOOLS_LOG_LEVEL: 'WARN',
     CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
     TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
@@ -60,11 +58,7 @@ beforeAll(async () => {
     INSTANCE: 'acme',
     IDEMPOTENCY_TABLE: table,
   });
-  let handler: InProcessHandler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../functions/action')).handler as unknown as InProcessHandler;
-  });
-  sfn = await startStepFunctionsMoto({ [FUNCTION_NAME]: handler! });
+  sfn = await startStepFunctionsMoto({ [FUNCTION_NAME]: handler });
   stateMachineArn = await sfn.createStateMachine(uniqueName('update-suppliers'), exampleDefinition());
 });
 

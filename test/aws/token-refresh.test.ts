@@ -1,5 +1,6 @@
 // The token-refresh handler and StoredTokenProvider end to end: Secrets Manager on moto, Coupa's
 // token endpoint on the simulator, the real Coupa client.
+import { loadHandler } from '../support/lambda-handler';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
@@ -56,20 +57,15 @@ const tokenRequests = () => sim.control.requests.filter((r) => r.method === 'POS
 const context = { functionName: 'token-refresh', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:token-refresh', memoryLimitInMB: '256', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
-async function loadHandler(env: Record<string, string>): Promise<Handler> {
-  Object.assign(process.env, {
+// Only Secrets Manager's endpoint is given: the function must need nothing else.
+const loadRefreshHandler = (env: Record<string, string>) =>
+  loadHandler<Handler>(() => import('../../functions/token-refresh'), {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: motoEndpoint(),
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
     ...env,
   });
-  let handler: Handler | undefined;
-  await jest.isolateModulesAsync(async () => {
-    handler = (await import('../../functions/token-refresh')).handler as unknown as Handler;
-  });
-  return handler!;
-}
 
 /** Everything the process writes to stdout/stderr while `fn` runs (Powertools Logger writes there). */
 async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result?: T; error?: unknown; output: string }> {
@@ -105,7 +101,7 @@ function everythingAbout(error: unknown): string {
 describe('token-refresh handler', () => {
   test('fetches a token from Coupa, stores it, and returns no secret', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn });
     sim.control.resetRequestLog();
 
     const { result, output } = await captureOutput(() => handler({}, context));
@@ -129,7 +125,7 @@ describe('token-refresh handler', () => {
 
   test('a token valid for longer than MIN_VALIDITY_SECONDS is left alone; {force:true} refreshes it', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
     await captureOutput(() => handler({}, context));
     const first = await readJson(tokenArn);
     sim.control.resetRequestLog();
@@ -148,7 +144,7 @@ describe('token-refresh handler', () => {
   test('a token expiring within MIN_VALIDITY_SECONDS is refreshed', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
     await store.putJson(tokenArn, { accessToken: 'old', tokenType: 'bearer', expiresAt: Date.now() + 3600_000, scopes: [] });
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
     const { result } = await captureOutput(() => handler({}, context));
     expect(result?.refreshed).toBe(true);
     expect((await readJson(tokenArn)).accessToken).not.toBe('old');
@@ -160,7 +156,7 @@ describe('token-refresh handler', () => {
       { host: sim.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: SCOPES }, code, 'https://example.com/callback');
     const r1 = initial.refreshToken!;
     const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken: r1, note: 'kept' }));
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'authorization_code' });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'authorization_code' });
 
     const { result, output } = await captureOutput(() => handler({}, context));
     expect(result?.refreshed).toBe(true);
@@ -190,7 +186,7 @@ describe('token-refresh handler', () => {
 
   test('a secret asking for another grant type than deployed is refused before any token request', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken: 'rt-secret-value' }));
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
     sim.control.resetRequestLog();
     const { error } = await captureOutput(() => handler({}, context));
     expect((error as Error).message).toMatch(/grantType is authorization_code but the deployment is configured for client_credentials/);
@@ -212,7 +208,7 @@ describe('bad credentials secret', () => {
     ['not an object', JSON.stringify([SENTINEL]), /must be a JSON object/],
   ])('%s', async (_name, secret, message) => {
     const { credentialsArn, tokenArn } = await createSecrets(secret);
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_HOST: 'https://acme.coupahost.com' });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_HOST: 'https://acme.coupahost.com' });
     const { error, output } = await captureOutput(() => handler({}, context));
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(message);
@@ -224,7 +220,7 @@ describe('bad credentials secret', () => {
   test('credentials Coupa rejects: Coupa.Unauthorized, no client secret anywhere', async () => {
     const wrong = `${CLIENT_SECRET}-wrong`;
     const { credentialsArn, tokenArn } = await createSecrets(credentials({ clientSecret: wrong }));
-    const handler = await loadHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn });
     const { error, output } = await captureOutput(() => handler({}, context));
     expect((error as Error).name).toBe('Coupa.Unauthorized');
     expect(everythingAbout(error)).not.toContain(wrong);

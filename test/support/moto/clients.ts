@@ -39,3 +39,8 @@ export const sqsClient = () => new SQSClient(motoClientConfig());
 export function uniqueName(prefix: string): string {
   return `${prefix}-${randomUUID().slice(0, 8)}`;
 }
+
+/** What a handler needs in its environment to reach moto through the SDK's default configuration. */
+export function motoLambdaEnvironment(): Record<string, string> {
+  return { AWS_ENDPOINT_URL: motoEndpoint(), AWS_ACCESS_KEY_ID: 'testing', AWS_SECRET_ACCESS_KEY: 'testing', AWS_REGION: MOTO_REGION };
+}
