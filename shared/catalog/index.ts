@@ -27,6 +27,3 @@ export class UnknownObjectError extends Error {
     super(`Unknown Coupa object "${key}". Known objects: ${[...byKey.keys()].join(', ')}`);
   }
 }
-
-/** Objects whose changes a poller can turn into events. */
-export const triggerObjects = (): CatalogObject[] => catalog.filter((o) => o.capabilities.trigger);

@@ -1,5 +1,5 @@
 import type { CatalogObject } from '../catalog';
-import { entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
+import { claimCheckDetail, entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
 import type { PayloadStore } from './ports';
 
 /**
@@ -25,8 +25,7 @@ export async function eventEntryOf(
   if (!options.payloads) {
     throw new Error(`${object.title} ${record.id} is ${bytes} bytes as an event, over the inline limit, and no payload store is configured for claim checks`);
   }
-  const { metadata } = detail;
-  const key = `${ctx.instance}/${object.key}/${record.id}/${metadata.updatedAt.replace(/:/g, '')}.json`;
+  const key = `${ctx.instance}/${object.key}/${record.id}/${detail.metadata.updatedAt.replace(/:/g, '')}.json`;
   const dataRef = await options.payloads.put(key, JSON.stringify(record));
-  return { entry: entryOf(object, { metadata: { ...metadata, payload: 's3' }, dataRef }, ctx.source), claimChecked: true };
+  return { entry: entryOf(object, claimCheckDetail(detail, dataRef), ctx.source), claimChecked: true };
 }

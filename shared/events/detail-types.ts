@@ -6,9 +6,6 @@ const word: Record<ChangeKind, string> = { created: 'Created', updated: 'Updated
 /** `Coupa Invoice Updated`, `Coupa Purchase Order Created`. */
 export const detailTypeOf = (object: Pick<CatalogObject, 'title'>, change: ChangeKind): string => `Coupa ${object.title} ${word[change]}`;
 
-/** Every detail type an object's poller can emit. */
-export const detailTypesOf = (object: Pick<CatalogObject, 'title'>): string[] => [detailTypeOf(object, 'created'), detailTypeOf(object, 'updated')];
-
 /** File-name slug of a detail type: `coupa-purchase-order-created`. */
 export const detailTypeSlug = (detailType: string): string => detailType.toLowerCase().replace(/\s+/g, '-');
 

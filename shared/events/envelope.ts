@@ -52,9 +52,9 @@ export function inlineDetail(object: CatalogObject, record: CoupaRecord, ctx: En
   return { metadata: { ...metadataOf(object, record, ctx), payload: 'inline' }, data: record };
 }
 
-/** The event detail pointing at the record stored elsewhere (claim check). */
-export function claimCheckDetail(object: CatalogObject, record: CoupaRecord, ctx: EnvelopeContext, dataRef: DataRef): CoupaEventDetail {
-  return { metadata: { ...metadataOf(object, record, ctx), payload: 's3' }, dataRef };
+/** The claim-check form of an inline detail: the same metadata, `dataRef` where the record was stored. */
+export function claimCheckDetail(inline: CoupaEventDetail, dataRef: DataRef): CoupaEventDetail {
+  return { metadata: { ...inline.metadata, payload: 's3' }, dataRef };
 }
 
 /** The PutEvents entry (without bus name) for a detail. */

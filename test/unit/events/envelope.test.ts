@@ -52,7 +52,7 @@ describe('event envelope', () => {
 
   it('validates claim-check events and rejects an event with both data and dataRef', () => {
     const ref = { bucket: 'b', key: 'k', bytes: 300000, sha256: 'a'.repeat(64) };
-    const detail = claimCheckDetail(invoices, { id: 9, 'updated-at': '2026-11-27T08:00:00Z' }, ctx, ref);
+    const detail = claimCheckDetail(inlineDetail(invoices, { id: 9, 'updated-at': '2026-11-27T08:00:00Z' }, ctx), ref);
     const schema = detailSchemaOf(invoices, 'updated');
     expect(validate(schema, detail)).toBe(true);
     expect(validate(schema, { ...detail, data: { id: 9, 'updated-at': 'x' } })).toBe(false);
