@@ -1,5 +1,6 @@
 // One measured run in a fresh process: our poller or the naive baseline against a bench simulator.
-// Prints one JSON line of figures. Used by bench.ts; not a test.
+// Prints one JSON line of figures. Used by bench.ts; not a test. BENCH_CONCURRENCY overrides the
+// poller's lane count, for experiments.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -8,7 +9,8 @@ import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePublisher';
 import { FileCheckpointStore } from '../../shared/adapters/file';
 import { getObject } from '../../shared/catalog';
-import { CoupaRecordSource, runPoll, type Cursor } from '../../shared/changes';
+import type { Cursor } from '../../shared/changes';
+import { localPoll } from '../../functions/cli/local-poller';
 import { CoupaClient } from '../../shared/coupa';
 import { entryOf, inlineDetail, type CoupaRecord } from '../../shared/events';
 
@@ -46,10 +48,19 @@ async function main() {
   let checkpointWrites = 0;
 
   if (values.mode === 'poller') {
-    const result = await runPoll(
-      { records: new CoupaRecordSource(client, { object, returnType: 'default' }), checkpoints: new FileCheckpointStore(stateDir), publisher, now: Date.now },
-      { object, instance: 'bench', lagSeconds: 0, returnType: 'default', runId: 'bench', sinceMs, ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}) },
-    );
+    // The poller as `poll` runs it, with EventBridge batching (stub client) in place of the JSON-lines file.
+    const result = await localPoll({
+      client,
+      object,
+      instance: 'bench',
+      stateDir,
+      out: publisher,
+      lagSeconds: 0,
+      returnType: 'default',
+      runId: 'bench',
+      sinceMs,
+      ...(process.env.BENCH_CONCURRENCY ? { concurrency: Number(process.env.BENCH_CONCURRENCY) } : {}),
+    });
     records = result.published;
     checkpointWrites = result.checkpointWrites;
   } else {
