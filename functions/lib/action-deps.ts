@@ -2,17 +2,12 @@
 // Coupa through the stored token (host from the credentials secret), Powertools idempotency records in
 // DynamoDB, S3 claim checks and, for commands, EventBridge for the result events. SDK clients use the
 // default configuration (region, credentials, AWS_ENDPOINT_URL_*).
+import { lazyCoupaClient, once } from './tokens';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
-import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
-import { CoupaClient } from '../../shared/coupa';
-import { requestToken } from '../../shared/coupa/auth';
-import { parseCredentials } from '../../shared/tokens/credentials';
-import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
 import type { ResultEntry, ResultPublisher } from './action-command';
 import type { ActionConfig } from './action-config';
 import { ActionRunner, type RunnerLogger } from './action-runner';
@@ -28,18 +23,7 @@ export const IDEMPOTENCY_ATTRIBUTES = {
 } as const;
 
 export function awsActionRunner(config: ActionConfig, logger: RunnerLogger): ActionRunner {
-  const secrets = new SecretsManagerSecretStore(new SecretsManagerClient({}));
-  const tokenProvider = new StoredTokenProvider({ secrets, requestToken, logger }, config.tokens);
-  const client = once(async () => {
-    // The API host is the one the token is minted for: the credentials secret's `host`, else COUPA_HOST.
-    const { credentialsSecretId, defaultHost } = config.tokens;
-    const { host } = parseCredentials(credentialsSecretId, await secrets.getJson(credentialsSecretId), defaultHost);
-    return new CoupaClient({
-      host,
-      tokenProvider,
-      onRetry: (event) => logger.warn('Coupa request retried', { ...event }),
-    });
-  });
+  const client = lazyCoupaClient(config.tokens, logger, { onRetry: (event) => logger.warn('Coupa request retried', { ...event }) });
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: config.idempotencyTable,
     awsSdkV3Client: new DynamoDBClient({}),
@@ -69,16 +53,4 @@ export function eventBridgeResultPublisher(eventBusName: string, client = new Ev
 
 export class ResultNotPublishedError extends Error {
   override readonly name = 'ResultNotPublished';
-}
-
-/** A value built on first use and kept; a failed build (e.g. placeholder credentials) is tried again next time. */
-function once<T>(build: () => Promise<T>): () => Promise<T> {
-  let value: Promise<T> | undefined;
-  return () => {
-    value ??= build().catch((error: unknown) => {
-      value = undefined;
-      throw error;
-    });
-    return value;
-  };
 }

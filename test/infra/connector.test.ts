@@ -327,7 +327,8 @@ describe('pollers of the example stack', () => {
       SecretsManagerSecretStore: 'secretsmanager',
     };
     const iamActionOf: Record<string, string> = { SendMessageBatch: 'SendMessage' }; // authorized by sqs:SendMessage
-    const deps = readFileSync(path.join(__dirname, '../../functions/lib/poller-deps.ts'), 'utf8');
+    // The poller's wiring: its own adapters, and the token adapter through functions/lib/tokens.ts.
+    const deps = ['poller-deps.ts', 'tokens.ts'].map((f) => readFileSync(path.join(__dirname, '../../functions/lib', f), 'utf8')).join('\n');
     const granted = new Set(statementsOfFunction(template, functions.invoices![1]).flatMap(actionsOf));
     for (const [adapter, service] of Object.entries(adapters)) {
       expect(deps).toContain(`shared/adapters/aws/${adapter}'`);
