@@ -7,7 +7,7 @@ import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { dynamoDbClient, motoLambdaEnvironment, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
-import { startSimulator, type Simulator } from '../support/simulator';
+import { startSimulator, type Simulator } from '../../shared/simulator';
 
 jest.setTimeout(60_000);
 

@@ -15,7 +15,7 @@ import { CoupaConnector } from '../../infra/CoupaConnector';
 import { commandSchemas } from '../../shared/events';
 import Ajv from 'ajv';
 import { eventBridgeClient, motoLambdaEnvironment, sqsClient, uniqueName } from '../support/moto/clients';
-import { startSimulator, type Simulator } from '../support/simulator';
+import { startSimulator, type Simulator } from '../../shared/simulator';
 
 jest.setTimeout(60_000);
 

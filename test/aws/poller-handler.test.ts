@@ -17,7 +17,7 @@ import type { PollSummary } from '../../functions/lib/poller-metrics';
 import { payloadKeyPrefixes } from '../../functions/lib/poller-rules';
 import { detailTypeSlug } from '../../shared/events';
 import { dynamoDbClient, eventBridgeClient, motoLambdaEnvironment, s3Client, secretsManagerClient, sqsClient, uniqueName } from '../support/moto/clients';
-import { startSimulator, type Simulator } from '../support/simulator';
+import { startSimulator, type Simulator } from '../../shared/simulator';
 
 // moto delivers each matched event to SQS in ~0.1 s: a few hundred events take tens of seconds.
 jest.setTimeout(120_000);

@@ -10,7 +10,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { UpdateSuppliersStateMachine } from '../../infra/examples/UpdateSuppliersStateMachine';
 import { motoLambdaEnvironment, uniqueName } from '../support/moto/clients';
 import { startStepFunctionsMoto, type InProcessHandler, type StepFunctionsMoto } from '../support/moto/step-functions';
-import { startSimulator, type Simulator } from '../support/simulator';
+import { startSimulator, type Simulator } from '../../shared/simulator';
 
 // moto's own process starts in ~2 s; a Retry waits its real IntervalSeconds (1 s here).
 jest.setTimeout(90_000);

@@ -10,7 +10,7 @@ import { refreshStoredToken } from '../../shared/tokens/refresh-stored-token';
 import type { SecretStore } from '../../shared/tokens/SecretStore';
 import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
 import { motoEndpoint, secretsManagerClient, uniqueName } from '../support/moto/clients';
-import { startSimulator } from '../support/simulator';
+import { startSimulator } from '../../shared/simulator';
 
 const CLIENT_ID = 'connector-test-client';
 const CLIENT_SECRET = 'sim-client-secret-7f3a9c'; // must never show up in errors or logs

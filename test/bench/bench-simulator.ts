@@ -2,7 +2,7 @@
 // `N` records of one object get distinct updated-at seconds (no mass updates) unless --ties is given;
 // prints the base URL and the `since` instant, then serves until killed.
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../support/simulator';
+import { startSimulator } from '../../shared/simulator';
 
 async function main() {
   const { values } = parseArgs({

@@ -1,4 +1,4 @@
-import type { Simulator } from '../support/simulator';
+import type { Simulator } from '../../shared/simulator';
 import { call, getToken, startTestSimulator, T0, tokenResponse } from './helpers';
 
 describe('simulator OAuth 2.0', () => {

@@ -1,6 +1,6 @@
 import { catalog, type CatalogObject } from '../../shared/catalog';
-import type { Simulator } from '../support/simulator';
-import { ModelRegistry } from '../support/simulator/model';
+import type { Simulator } from '../../shared/simulator';
+import { ModelRegistry } from '../../shared/simulator/model';
 import { client, getToken, startTestSimulator } from './helpers';
 
 type Row = Record<string, any> & { id: number };

@@ -1,4 +1,4 @@
-import { startSimulator, type Simulator, type SimulatorOptions } from '../support/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../shared/simulator';
 
 /** Shared by the simulator's tests: start one on port 0, get tokens, call the API over real HTTP. */
 

@@ -1,4 +1,4 @@
-import { isoUtc, parseInstant, TimeZoneRenderer } from '../support/simulator/time-zone';
+import { isoUtc, parseInstant, TimeZoneRenderer } from '../../shared/simulator/time-zone';
 
 describe('simulator time handling', () => {
   it('parses ISO-8601 with Z, offsets, fractions, and dates alone as midnight UTC', () => {

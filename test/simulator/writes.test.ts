@@ -1,4 +1,4 @@
-import type { Simulator } from '../support/simulator';
+import type { Simulator } from '../../shared/simulator';
 import { client, enc, getToken, ids, startTestSimulator, T0 } from './helpers';
 
 type Row = Record<string, any> & { id: number };

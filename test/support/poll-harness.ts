@@ -6,7 +6,7 @@ import type { EventPublisher, PollResult, PublishReport } from '../../shared/cha
 import { localPoll } from '../../functions/cli/local-poller';
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
 import type { CoupaEventEntry, ReturnType } from '../../shared/events';
-import type { Simulator } from './simulator';
+import type { Simulator } from '../../shared/simulator';
 
 /** Collects published entries in memory; `failAfter` throws once that many were accepted (a killed run). */
 export class MemoryPublisher implements EventPublisher {

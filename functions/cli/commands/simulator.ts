@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { startSimulator } from '../../../test/support/simulator';
+import { startSimulator } from '../../../shared/simulator';
 import type { CliIo } from '../io';
 import { intFlag } from '../usage';
 

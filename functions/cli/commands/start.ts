@@ -6,7 +6,7 @@ import { getObject, type CatalogObject } from '../../../shared/catalog';
 import type { EventPublisher } from '../../../shared/changes';
 import { CoupaClient } from '../../../shared/coupa';
 import type { CoupaEventEntry } from '../../../shared/events';
-import { startSimulator, type Simulator } from '../../../test/support/simulator';
+import { startSimulator, type Simulator } from '../../../shared/simulator';
 import { credentialsFromEnv, instanceOf } from '../credentials';
 import { summarizeEvent } from '../event-summary';
 import type { CliIo } from '../io';

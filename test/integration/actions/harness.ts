@@ -3,7 +3,7 @@
 import { runAction, type ActionResult } from '../../../shared/actions';
 import { catalog } from '../../../shared/catalog';
 import { CoupaClient, type CoupaRecord } from '../../../shared/coupa';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../support/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../shared/simulator';
 
 export const ALL_SCOPES = [...new Set(catalog.flatMap((o) => [o.scopes.read, o.scopes.write]))];
 

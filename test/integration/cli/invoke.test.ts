@@ -4,7 +4,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { startSimulator, type Simulator } from '../../support/simulator';
+import { startSimulator, type Simulator } from '../../../shared/simulator';
 
 const run = promisify(execFile);
 const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');

@@ -1,7 +1,7 @@
 // Starts the project's Coupa simulator for one test file and builds clients against it with small,
 // deterministic retry delays. One simulator per file, closed in afterAll.
 import { CoupaClient, type CoupaClientOptions, type RetryEvent } from '../../../shared/coupa';
-import { startSimulator, type Simulator, type SimulatorOptions } from '../../support/simulator';
+import { startSimulator, type Simulator, type SimulatorOptions } from '../../../shared/simulator';
 
 export const CLIENT_ID = 'sim-client';
 export const CLIENT_SECRET = 'sim-secret';

@@ -2,7 +2,7 @@ import Ajv from 'ajv';
 import { getObject } from '../../../shared/catalog';
 import { detailSchemaOf } from '../../../shared/events';
 import { duplicatesIn, latestVersions, pollHarness, truthSince } from '../../support/poll-harness';
-import { startSimulator, type Simulator } from '../../support/simulator';
+import { startSimulator, type Simulator } from '../../../shared/simulator';
 
 // Every test freezes the simulator clock and moves it by hand: no sleeps, and the horizon is exact.
 // The rate limiter runs on that clock, so it is off here (rate limiting has its own test below).

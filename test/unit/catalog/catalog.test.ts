@@ -1,5 +1,5 @@
 import { catalog, findObject, getObject, operationsOf, fillPath, memberPath } from '../../../shared/catalog';
-import { loadOpenApi } from '../../support/openapi';
+import { loadOpenApi } from '../../../shared/openapi';
 import { designTable } from './design-table';
 
 const openApi = loadOpenApi();

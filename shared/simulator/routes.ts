@@ -1,4 +1,4 @@
-import type { HttpVerb } from '../../../shared/catalog';
+import type { HttpVerb } from '../catalog';
 import { loadOpenApi } from '../openapi';
 import type { ModelRegistry, ObjectModel } from './model';
 
@@ -104,7 +104,7 @@ export class Router {
       const norm = p.replace(/\{[^}]*\}/g, '{}');
       const member = norm.startsWith(`${base}/{}/`) ? norm.slice(base.length + 4) : undefined;
       const collection = !member && norm.startsWith(`${base}/`) ? norm.slice(base.length + 1) : undefined;
-      const verbs = Object.keys(ops).map((v) => v.toUpperCase());
+      const verbs = ops.map((v) => v.toUpperCase());
       if (member && /^\w+$/.test(member)) addAction(memberActions, member, verbs);
       else if (collection && /^\w+$/.test(collection)) addAction(collectionActions, collection, verbs);
     }

@@ -1,6 +1,6 @@
 /**
  * Prints the simulator's startup time and list latency (not a test). Run:
- *   npx tsx test/support/simulator/benchmark.ts [invoiceCount]
+ *   npx tsx shared/simulator/benchmark.ts [invoiceCount]
  */
 import { startSimulator } from './index';
 

@@ -1,4 +1,4 @@
-import { catalog, type CatalogObject } from '../../../shared/catalog';
+import { catalog, type CatalogObject } from '../catalog';
 import { overridesOf, type ObjectOverrides } from './overrides';
 import { definitionSchema, type DefinitionSchema, type ScalarProperty } from './schema';
 
