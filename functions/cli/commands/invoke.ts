@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { executeAction, parseActionInput, type ParsedAction } from '../../../shared/actions';
 import { findObject, type CatalogObject } from '../../../shared/catalog';
 import { CoupaClient } from '../../../shared/coupa';
-import { credentialsFromEnv } from '../credentials';
+import { loadCliCredentials } from '../credentials';
 import type { CliIo } from '../io';
 import { UsageError } from '../usage';
 
@@ -17,15 +17,18 @@ export async function invokeCommand(args: string[], io: CliIo): Promise<number> 
     args,
     strict: true,
     allowPositionals: true,
-    options: { host: { type: 'string' }, input: { type: 'string' } },
+    options: { host: { type: 'string' }, input: { type: 'string' }, credentials: { type: 'string' } },
   });
   if (positionals.length !== 1) {
     throw new UsageError(`invoke takes one ACTION (get, query, create, update, mark_exported, request or a special action such as submit); got ${positionals.length}`);
   }
-  if (!values.host) throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL)');
+  if (!values.host && !values.credentials) {
+    throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host');
+  }
   if (values.input === undefined) throw new UsageError('--input is required: the action input as JSON, @FILE, or @- for stdin');
   const parsed = parseActionInput(positionals[0]!, await readInput(values.input));
-  const client = new CoupaClient({ host: values.host, credentials: credentialsFromEnv(objectsOf(parsed), 'write') });
+  const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects: objectsOf(parsed), access: 'write' });
+  const client = new CoupaClient({ host: (values.host ?? login.host)!, credentials: login.credentials });
   const result = await executeAction({ client }, parsed);
   io.out(JSON.stringify(result, null, 2));
   return 0;
