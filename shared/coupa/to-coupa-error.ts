@@ -2,6 +2,7 @@
 import { HTTPError } from 'ky';
 import { parseErrorBody } from './error-body';
 import {
+  CoupaConfigurationError,
   CoupaConflictError,
   CoupaError,
   CoupaForbiddenError,
@@ -13,7 +14,7 @@ import {
   isCoupaError,
   type CoupaErrorDetails,
 } from './errors';
-import { redactSecrets } from './redact';
+import { redactSecrets, reportedPath } from './redact';
 import { classifyFailure, isIdempotent, type Failure } from './retry';
 import { readRetryAfter } from './retry-timing';
 
@@ -38,6 +39,8 @@ export interface ErrorContext {
   readonly grantType?: 'client_credentials' | 'authorization_code' | 'refresh_token';
   /** Scopes a token request asked for (not secret), to word `invalid_scope`. */
   readonly scopes?: readonly string[];
+  /** The host's base URL, to report where a relative redirect pointed. */
+  readonly baseUrl?: string;
   /** Secret values to scrub from anything Coupa's body echoes back. */
   readonly secrets?: readonly (string | undefined)[];
 }
@@ -86,8 +89,11 @@ function isHttpFailure(value: unknown): value is HttpFailure {
 
 function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
   const { status } = failure;
-  const parsed = parseErrorBody(failure.body);
-  const coupaMessages = parsed.messages.map((m) => redactSecrets(m, context.secrets ?? []));
+  // Redact the whole body before parsing: parsing truncates long messages, and a cut secret no longer matches.
+  const secrets = context.secrets ?? [];
+  const body = typeof failure.body === 'string' ? redactSecrets(failure.body, secrets) : redactJson(failure.body, secrets);
+  const parsed = parseErrorBody(body);
+  const coupaMessages = parsed.messages.map((m) => redactSecrets(m, secrets));
   const retryAfter = failure.headers ? readRetryAfter(failure.headers) : undefined;
   const details: CoupaErrorDetails = {
     status,
@@ -135,7 +141,17 @@ function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
     const why = said === '' ? ' without saying why: check the request against the object\'s fields' : '';
     return new CoupaValidationError(`Coupa rejected ${where}${said} (HTTP ${status})${why}`, details);
   }
-  // A 1xx/2xx/3xx reaching here means a response we could not use (e.g. a redirect to a login page).
+  if (status >= 300 && status < 400) {
+    // Redirects are never followed: the request carries a bearer token or the client secret.
+    const location = failure.headers?.get('location');
+    const target = location ? ` to ${redirectTarget(location, context.baseUrl)}` : '';
+    return new CoupaConfigurationError(
+      `Coupa answered ${where} with a redirect (HTTP ${status})${target}, which was not followed because the request carries credentials: ` +
+        'set the host to the instance\'s own https:// URL (as in the browser address bar after logging in)',
+      details,
+    );
+  }
+  // A 1xx/2xx reaching here means a response we could not use.
   return new CoupaTransientError(`Coupa answered ${where} with an unexpected HTTP ${status}${said}`, details);
 }
 
@@ -211,12 +227,31 @@ function fromFailure(failure: Failure, error: unknown, context: ErrorContext): C
     case 'aborted':
       return new CoupaTransientError(`${where} was aborted before Coupa answered`, { ...base, cause: error });
     default: {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return new CoupaTransientError(
-        `${where} failed: ${redactSecrets(text, context.secrets ?? []).slice(0, 300)}`,
-        { ...base, cause: error },
-      );
+      // Not an answer from Coupa: name it without echoing its message, which may quote its input
+      // (a header value with a token, a body with a secret).
+      const name = error instanceof Error ? error.name : typeof error;
+      return new CoupaTransientError(`${where} failed inside the client (${name}) before Coupa answered`, base);
     }
+  }
+}
+
+/** Where a redirect pointed: origin and redacted path; relative locations against the host. */
+function redirectTarget(location: string, baseUrl: string | undefined): string {
+  try {
+    const url = new URL(location, baseUrl ?? 'http://unknown.invalid');
+    return `${url.origin}${reportedPath(url)}`;
+  } catch {
+    return 'an unreadable location';
+  }
+}
+
+/** A parsed JSON body with secrets redacted in every string (round trip through text). */
+function redactJson(body: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (body === undefined || body === null || secrets.length === 0) return body;
+  try {
+    return JSON.parse(redactSecrets(JSON.stringify(body), secrets));
+  } catch {
+    return undefined;
   }
 }
 
@@ -263,12 +298,12 @@ function shorten(path: string): string {
 
 /**
  * What a failed transport call should throw: the mapped {@link CoupaError} for HTTP errors
- * (body read for Coupa's messages), timeouts and network errors; anything else (the caller's own
- * abort, an error from a token provider) passes through unchanged.
+ * (body read for Coupa's messages), timeouts and network errors, and anything else the transport threw
+ * (named, not echoed); only the caller's own abort passes through unchanged.
  * @internal
  */
 export async function mapCallError(error: unknown, context: ErrorContext): Promise<unknown> {
   if (error instanceof HTTPError) return toCoupaError(await readHttpFailure(error), context);
-  const kind = classifyFailure(error).kind;
-  return kind === 'timeout' || kind === 'network' ? toCoupaError(error, context) : error;
+  // The caller's own abort passes through; anything else becomes a Coupa error that does not echo it.
+  return classifyFailure(error).kind === 'aborted' ? error : toCoupaError(error, context);
 }
