@@ -130,6 +130,7 @@ export class CoupaClient {
       path: reportedPath(new URL(resource + (search ? `?${search}` : ''), this.host.apiUrl)),
       timeoutMs: this.#http.timeoutMs,
       baseUrl: this.host.baseUrl,
+      idempotent: options.idempotent ?? isIdempotent(verb),
     };
     let usedToken: string | undefined;
     const call: TransportCall = {
@@ -138,7 +139,7 @@ export class CoupaClient {
       ...(search ? { searchParams: search } : {}),
       ...(options.json === undefined ? {} : { json: options.json }),
       ...(options.signal ? { signal: options.signal } : {}),
-      idempotent: options.idempotent ?? isIdempotent(verb),
+      idempotent: context.idempotent!,
       beforeAttempt: async (request) => {
         // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
         try {

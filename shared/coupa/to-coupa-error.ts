@@ -10,6 +10,7 @@ import {
   CoupaRateLimitedError,
   CoupaTransientError,
   CoupaUnauthorizedError,
+  CoupaUnknownOutcomeError,
   CoupaValidationError,
   isCoupaError,
   type CoupaErrorDetails,
@@ -39,6 +40,8 @@ export interface ErrorContext {
   readonly grantType?: 'client_credentials' | 'authorization_code' | 'refresh_token';
   /** Scopes a token request asked for (not secret), to word `invalid_scope`. */
   readonly scopes?: readonly string[];
+  /** Was the request safe to resend (what it does, not only its verb)? @default by method */
+  readonly idempotent?: boolean;
   /** The host's base URL, to report where a relative redirect pointed. */
   readonly baseUrl?: string;
   /** Secret values to scrub from anything Coupa's body echoes back. */
@@ -132,10 +135,9 @@ function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
     return new CoupaRateLimitedError(`Coupa rate-limited ${where}${said} (HTTP 429)${attemptsText(context)}${wait}`, details);
   }
   if (status >= 500 || status === 408) {
-    return new CoupaTransientError(
-      `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}${unknownOutcome(context, 'usually temporary, try again later')}`,
-      details,
-    );
+    const text = `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}`;
+    if (outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, details);
+    return new CoupaTransientError(`${text}; usually temporary, try again later`, details);
   }
   if (status >= 400) {
     const why = said === '' ? ' without saying why: check the request against the object\'s fields' : '';
@@ -210,19 +212,16 @@ function fromFailure(failure: Failure, error: unknown, context: ErrorContext): C
     case 'timeout': {
       // No `cause`: ky's TimeoutError holds the Request, whose headers carry the bearer token.
       const within = context.timeoutMs === undefined ? '' : ` within ${context.timeoutMs} ms`;
-      return new CoupaTransientError(
-        `Coupa did not answer ${where}${within}${attemptsText(context)}${unknownOutcome(context, 'try again later')}`,
-        base,
-      );
+      const text = `Coupa did not answer ${where}${within}${attemptsText(context)}`;
+      if (outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, base);
+      return new CoupaTransientError(`${text}; try again later`, base);
     }
     case 'network': {
       const what = describeNetworkCode(failure.code);
-      const next = failure.notSent
-        ? failure.code === 'ENOTFOUND'
-          ? '; check the host setting'
-          : '; the request never reached Coupa, try again later'
-        : unknownOutcome(context, 'try again later');
-      return new CoupaTransientError(`${where} failed: ${what}${attemptsText(context)}${next}`, { ...base, cause: error });
+      const text = `${where} failed: ${what}${attemptsText(context)}`;
+      if (!failure.notSent && outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, { ...base, cause: error });
+      const next = !failure.notSent ? 'try again later' : failure.code === 'ENOTFOUND' ? 'check the host setting' : 'the request never reached Coupa, try again later';
+      return new CoupaTransientError(`${text}; ${next}`, { ...base, cause: error });
     }
     case 'aborted':
       return new CoupaTransientError(`${where} was aborted before Coupa answered`, { ...base, cause: error });
@@ -278,11 +277,18 @@ function describeNetworkCode(code: string | undefined): string {
   }
 }
 
-// Why a POST is not resent, in words a person can act on.
-function unknownOutcome(context: ErrorContext, otherwise: string): string {
-  if (context.endpoint === 'token' || isIdempotent(context.method)) return `; ${otherwise}`;
-  return `; the outcome is unknown (Coupa may have applied the ${context.method}), so it was not retried: check Coupa before sending it again`;
+/**
+ * True when the failed request changes Coupa in a way a resend could repeat (the caller said it is not
+ * idempotent, else by its method) and Coupa's answer did not say whether it applied. Token requests
+ * are the token module's concern (a lost refresh answer is handled there).
+ */
+function outcomeUnknown(context: ErrorContext): boolean {
+  if (context.endpoint === 'token') return false;
+  return !(context.idempotent ?? isIdempotent(context.method));
 }
+
+const UNKNOWN_OUTCOME =
+  '; the outcome is unknown (Coupa may have applied it), so it was not resent: check Coupa (e.g. get the record by its natural key) before sending it again';
 
 function attemptsText(context: ErrorContext): string {
   return context.attempts !== undefined && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
