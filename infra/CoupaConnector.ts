@@ -19,6 +19,7 @@ import { Construct } from 'constructs';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
+import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
 import { Actions } from './Actions';
 import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 import { HandlerFunction } from './HandlerFunction';
@@ -142,8 +143,10 @@ export interface CoupaConnectorProps {
   readonly enableCommands?: boolean;
   /**
    * Event sources whose `Coupa Command` events are run, e.g. `['com.acme.erp']`. Never the connector's
-   * own source (its events are changes and results).
-   * @default - any source except the connector's own `coupa.<instance>`
+   * own source (its events are changes and results). Commands must also name this connector's
+   * `instance` in their detail. Grant senders `grantSendCommands`, which conditions PutEvents on these
+   * sources, so a role can command only the connectors it was granted.
+   * @default - [`coupa.<instance>.commands`]
    */
   readonly commandSources?: readonly string[];
   /**
@@ -204,6 +207,8 @@ export class CoupaConnector extends Construct {
   readonly commandFunction?: lambda.IFunction;
   /** The rule that sends `Coupa Command` events to the command function. */
   readonly commandRule?: events.Rule;
+  /** Sources whose `Coupa Command` events (naming this instance) are run; empty when commands are disabled. */
+  readonly commandSources: readonly string[];
   /** Commands that failed after their retries (EventBridge and Lambda async failure records). */
   readonly commandDeadLetterQueue?: sqs.Queue;
   /** In ALARM while the command dead-letter queue holds messages. */
@@ -221,6 +226,7 @@ export class CoupaConnector extends Construct {
     this.host = props.host;
     this.grantType = resolved.grantType;
     this.eventSource = `coupa.${props.instance}`;
+    this.commandSources = resolved.enableActions && resolved.enableCommands ? [...(props.commandSources ?? [defaultCommandSource(props.instance)])] : [];
 
     this.eventBus = props.existingEventBus ?? new events.EventBus(this, 'EventBus', props.eventBusProps);
     this.credentialsSecret = props.existingCredentialsSecret ?? this.createCredentialsSecret(props);
@@ -307,7 +313,7 @@ export class CoupaConnector extends Construct {
         timeout: resolved.actionTimeout,
         memorySize: resolved.actionMemorySize,
         commands: resolved.enableCommands,
-        ...(props.commandSources ? { commandSources: props.commandSources } : {}),
+        commandSources: this.commandSources,
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       });
       this.idempotencyTable = actions.idempotencyTable;
@@ -323,6 +329,24 @@ export class CoupaConnector extends Construct {
         }).stateMachine;
       }
     }
+  }
+
+  /**
+   * Lets a grantee (an application's role) send `Coupa Command` events to this connector: PutEvents on
+   * the bus, conditioned on one of `commandSources` and the `Coupa Command` detail type. Throws when
+   * commands are disabled.
+   */
+  grantSendCommands(grantee: iam.IGrantable, source: string = this.commandSources[0] ?? ''): iam.Grant {
+    if (this.commandSources.length === 0) throw new Error('CoupaConnector: grantSendCommands needs commands; enableCommands is false');
+    if (!this.commandSources.includes(source)) {
+      throw new Error(`CoupaConnector: grantSendCommands source "${source}" is not one of commandSources (${this.commandSources.join(', ')})`);
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.eventBus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': source, 'events:detail-type': COMMAND_DETAIL_TYPE } },
+    });
   }
 
   /**
@@ -391,6 +415,9 @@ export class CoupaConnector extends Construct {
     return secret;
   }
 }
+
+/** The one source `Coupa Command` events are accepted from unless `commandSources` says otherwise. */
+export const defaultCommandSource = (instance: string): string => `coupa.${instance}.commands`;
 
 function grantSecret(grantee: iam.IGrantable, secret: secretsmanager.ISecret, actions: string[]): void {
   iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [secret.secretArn] });
