@@ -288,7 +288,8 @@ describe('action options', () => {
   });
 
   test('grantSendCommands: PutEvents on the bus only for a command source and the Coupa Command detail type', () => {
-    const { stack, connector } = build({ commandSources: ['com.acme.erp', 'com.acme.portal'] });
+    const stack = new Stack(noBundling(), 'S');
+    const connector = new CoupaConnector(stack, 'C', { instance: 'acme', commandSources: ['com.acme.erp', 'com.acme.portal'] });
     const erp = new iam.Role(stack, 'Erp', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const portal = new iam.Role(stack, 'Portal', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(connector.grantSendCommands(erp).success).toBe(true);
@@ -304,7 +305,9 @@ describe('action options', () => {
         },
       });
     }
-    expect(() => build({ enableCommands: false }).connector.grantSendCommands(erp)).toThrow(/enableCommands is false/);
+    const other = new Stack(noBundling(), 'T');
+    const noCommands = new CoupaConnector(other, 'C', { instance: 'acme', enableCommands: false });
+    expect(() => noCommands.grantSendCommands(new iam.Role(other, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(/enableCommands is false/);
     expect(build().connector.commandSources).toEqual(['coupa.acme.commands']);
   });
 
