@@ -23,7 +23,7 @@ export function scopesFor(objects: readonly CatalogObject[], options: ScopesForO
     scopes.push(o.scopes.read);
     const parent = o.parentParam && findObject(o.parentParam.parent);
     if (parent) scopes.push(parent.scopes.read);
-    if (!options.actions || !writable(o)) continue;
+    if (!options.actions) continue;
     scopes.push(o.scopes.write);
     const via = o.createVia && findObject(o.createVia.parent);
     if (via) scopes.push(via.scopes.write);
@@ -32,4 +32,3 @@ export function scopesFor(objects: readonly CatalogObject[], options: ScopesForO
 }
 
 const findObject = (key: string) => catalog.find((o) => o.key === key);
-const writable = (o: CatalogObject) => o.capabilities.create || o.capabilities.update || o.exportFlag || o.actions.length > 0;
