@@ -119,9 +119,10 @@ beforeAll(() => {
   fs.writeFileSync(path.join(app, 'tsconfig.json'), JSON.stringify(TSCONFIG, null, 2));
   fs.writeFileSync(path.join(app, 'app.ts'), APP_TS);
   fs.writeFileSync(path.join(app, 'esm-check.mts'), ESM_CHECK_MTS);
-}, 240_000);
+}, 300_000);
 
 afterAll(() => {
+  // KEEP_PACK_TMP=1 keeps the scratch app for a look after a failure.
   if (tmp && !process.env.KEEP_PACK_TMP) fs.rmSync(tmp, { recursive: true, force: true });
 });
 
@@ -140,7 +141,7 @@ describe('in a CDK app that installed the tarball', () => {
     outdir = path.join(tmp, 'cdk.out');
     // What `cdk synth` runs with cdk.json's app command (here the tsc output).
     run(process.execPath, ['app.js'], app, { CDK_OUTDIR: outdir });
-  }, 240_000);
+  }, 300_000);
 
   test('tsc accepts the imports, types the props, and emits the app', () => {
     expect(fs.existsSync(path.join(app, 'app.js'))).toBe(true);
