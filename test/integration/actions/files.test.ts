@@ -39,7 +39,7 @@ describe('attach', () => {
       attachment: { type: 'file', intent: 'Supplier', 'file-file-name': 'scan.pdf', 'file-content-type': 'application/pdf', 'file-file-size': String(scan.length) },
       file: { filename: 'scan.pdf', contentType: 'application/pdf', bytes: scan.length, sha256: sha256(scan) },
     });
-    const attachmentId = (result as { attachment: { id: number } }).attachment.id;
+    const attachmentId = (result as unknown as { attachment: { id: number } }).attachment.id;
     const post = h.sim.control.requests.find((r) => r.method === 'POST' && r.path.startsWith('/api/'))!;
     expect(post).toMatchObject({ path: '/api/invoices/3/attachments', status: 201 });
     expect(post.headers['content-type']).toMatch(/^multipart\/form-data; boundary=/);
