@@ -54,6 +54,15 @@ describe('object catalog', () => {
     );
   });
 
+  it('lists the objects that take attachments (R39 OpenAPI, plus expense reports and users from Compass)', () => {
+    expect(catalog.filter((o) => o.attachments).map((o) => o.key).sort()).toEqual(
+      ['contracts', 'expense_reports', 'inventory_transactions', 'invoices', 'purchase_order_lines', 'purchase_orders', 'requisitions', 'users'],
+    );
+    expect(getObject('invoices').attachments).toEqual({ path: '/invoices/{invoice_id}/attachments', param: 'invoice_id' });
+    expect(fillPath(getObject('users').attachments!.path, { user_id: 3 })).toBe('/users/3/attachments');
+    expect(getObject('suppliers').attachments).toBeUndefined();
+  });
+
   it('describes nested-only and embedded objects so one generic path can serve them', () => {
     expect(getObject('remit_to_addresses').parentParam).toEqual({ param: 'supplier_id', parent: 'suppliers', parentField: 'supplier-id' });
     expect(getObject('purchase_order_lines').createVia).toMatchObject({ parent: 'purchase_orders', field: 'order-lines' });
