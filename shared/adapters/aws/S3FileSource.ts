@@ -48,7 +48,11 @@ export class S3FileSource implements FileSource {
     }
     const size = out.ContentLength;
     if (size !== undefined && size > maxBytes) {
-      out.Body?.transformToWebStream().cancel().catch(() => undefined);
+      try {
+        void out.Body?.transformToWebStream().cancel().catch(() => undefined); // release the connection unread
+      } catch {
+        // already consumed or not a stream: nothing to release
+      }
       throw tooLarge(where, size, maxBytes);
     }
     let bytes: Uint8Array;

@@ -7,7 +7,7 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 const pdfForm = (bytes: Buffer) => {
   const form = new FormData();
   form.append('attachment[type]', 'file');
-  form.append('attachment[file]', new Blob([bytes], { type: 'application/pdf' }), 'a.pdf');
+  form.append('attachment[file]', new Blob([new Uint8Array(bytes)], { type: 'application/pdf' }), 'a.pdf');
   return form;
 };
 
