@@ -14,14 +14,15 @@ Commands:
   poll --object KEY --host URL --state-dir DIR --out FILE|- [--since ISO] [--lag-seconds N]
        [--return-type default|shallow|limited] [--instance NAME] [--source S] [--fields JSON]
        [--filter JSON] [--max-seconds N] [--concurrency N] [--parent NAME=ID] [--quiet]
+       [--credentials FILE]
                                    one poll run, exactly what one scheduled invocation does; appends
                                    each PutEvents entry as one JSON line; cursor state kept in DIR
   start [--host URL] [--objects a,b,c] [--interval-seconds N] [--lag-seconds N] [--out FILE]
-        [--state-dir DIR] [--duration-seconds N] [--records N]
+        [--state-dir DIR] [--duration-seconds N] [--records N] [--credentials FILE]
                                    the local main job (npm start): pollers on a short interval, one line
                                    per event, full events in FILE; without --host on the built-in
                                    simulator, which keeps editing records
-  invoke ACTION --host URL --input JSON|@FILE|@- [--files-dir DIR]
+  invoke ACTION --host URL --input JSON|@FILE|@- [--credentials FILE] [--files-dir DIR]
                                    run an action locally, as the action Lambda does: get, query, create,
                                    update, mark_exported, request, attach or a special action (submit,
                                    approve…); prints the result JSON; on failure prints
@@ -31,8 +32,9 @@ Commands:
                                    under DIR (default ./coupa-files)
   help                             this text
 
-Credentials for commands that call Coupa come from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET
-(optional COUPA_SCOPES, space-separated).`;
+Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,
+either grant; rotated refresh tokens are written back to it; --host may then be left out), else from
+COUPA_CLIENT_ID / COUPA_CLIENT_SECRET (optional COUPA_SCOPES, space-separated).`;
 
 /** Parses a whole non-negative integer flag value, naming the flag when it is not one. */
 export function intFlag(name: string, value: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {

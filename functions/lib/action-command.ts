@@ -91,6 +91,8 @@ const PERMANENT = new Set([
   'Coupa.Forbidden',
   'Coupa.Conflict',
   'Coupa.Configuration',
+  // A write that may have been applied: answered, never retried (a retry could apply it twice).
+  'Coupa.UnknownOutcome',
   'Tokens.InvalidCredentials',
   'Tokens.SecretFormat',
 ]);

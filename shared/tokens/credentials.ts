@@ -3,6 +3,16 @@ import { z } from 'zod';
 import { resolveHost } from '../coupa/host';
 import { InvalidCredentialsError } from './errors';
 
+/**
+ * What a user holding only a Coupa API key is told: Coupa retired API keys for integrations in favour of
+ * OAuth 2.0 (OpenID Connect) clients.
+ */
+export const API_KEY_UNSUPPORTED =
+  'Coupa no longer supports API keys for integrations like this one; use an OAuth 2.0 client instead. ' +
+  'In Coupa, go to Setup > Integrations > OAuth2/OpenID Connect Clients, create a client with grant type ' +
+  '"Client credentials" (or "Authorization code"), tick the scopes it needs (`objects --json` lists them per object), ' +
+  'and store its identifier and secret as clientId and clientSecret (see the README, "Connect to Coupa")';
+
 /** Value the deployed credentials secret starts with; the user replaces it (see README). */
 export const CREDENTIALS_PLACEHOLDER = 'REPLACE_ME';
 
@@ -48,6 +58,8 @@ export function parseCredentials(secretId: string, raw: unknown, defaultHost?: s
     throw new InvalidCredentialsError(secretId, ['the secret must be a JSON object']);
   }
   const record = raw as Record<string, unknown>;
+  const apiKeyOnly = ['apiKey', 'api_key', 'X-COUPA-API-KEY'].some((k) => k in record) && !('clientId' in record);
+  if (apiKeyOnly) throw new InvalidCredentialsError(secretId, [API_KEY_UNSUPPORTED]);
   const result = schema.safeParse(record);
   const problems: string[] = [];
   if (!result.success) {

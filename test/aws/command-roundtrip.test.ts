@@ -152,6 +152,23 @@ describe('Coupa Command round trip on moto', () => {
     expect(answers[0]!.detail).toMatchObject({ correlationId: command!.id, id: expect.any(Number), result: { record: { name: 'Bus Created Supplies' } } });
   });
 
+  test('a create whose answer is lost after Coupa applied it: one POST, Coupa Command Failed (Coupa.UnknownOutcome), and redeliveries send nothing', async () => {
+    const before = sim.control.list('suppliers').length;
+    const posts = () => sim.control.requests.filter((r) => r.method === 'POST' && r.path === '/api/suppliers').length;
+    const postsBefore = posts();
+    const [command] = await sendCommands({ detail: { action: 'create', object: 'suppliers', data: { name: 'Once Only Supplies' }, correlationId: 'lost-answer' } });
+    sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST', path: '/api/suppliers', afterApply: true }]);
+    // Not thrown: a throw would make Lambda retry the event, and the retry would create a second supplier.
+    await expect(handler(command!, context())).resolves.toMatchObject({ status: 'failed' });
+    await expect(handler(command!, context())).resolves.toMatchObject({ status: 'failed' }); // Lambda's retry or a redelivery
+    expect(posts()).toBe(postsBefore + 1);
+    expect(sim.control.list('suppliers').length).toBe(before + 1);
+    const answers = await results();
+    expect(answers.map((a) => a['detail-type'])).toEqual(['Coupa Command Failed', 'Coupa Command Failed']);
+    expect(answers[0]!.detail.error).toMatchObject({ errorType: 'Coupa.UnknownOutcome', errorMessage: expect.stringMatching(/HTTP 502.*outcome is unknown.*Recorded for idempotencyKey/) });
+    expect(answers[1]!.detail.error).toMatchObject({ errorType: 'Coupa.UnknownOutcome', errorMessage: expect.stringMatching(/had an unknown outcome at .* is not sent again/) });
+  });
+
   test('permanent failures are answered with Coupa Command Failed, not retried', async () => {
     const events = await sendCommands(
       { detail: { action: 'create', object: 'suppliers', data: { 'display-name': 'nameless' }, correlationId: 'bad-data' } },

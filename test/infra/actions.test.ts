@@ -213,6 +213,9 @@ describe('actions of the example stack', () => {
     expect(RETRYABLE_ERRORS).toEqual(['Coupa.RateLimited', 'Coupa.Transient']);
     expect(update.Catch).toEqual([{ ErrorEquals: CAUGHT_ERRORS, ResultPath: '$.failure', Next: 'RecordFailure' }]);
     expect(CAUGHT_ERRORS).toContain('Coupa.Validation');
+    // A write that may have been applied is caught, never retried.
+    expect(CAUGHT_ERRORS).toContain('Coupa.UnknownOutcome');
+    expect(RETRYABLE_ERRORS).not.toContain('Coupa.UnknownOutcome');
     expect(asl.States.EachSupplier.ItemProcessor.States.RecordFailure).toMatchObject({ Type: 'Pass', Parameters: { status: 'failed', 'error.$': '$.failure.Error' } });
     expect(update.Parameters).toMatchObject({ action: 'update', object: 'suppliers', 'idempotencyKey.$': "States.Format('{}:suppliers:{}', $.execution, $.id)" });
     expect(asl.States.EachSupplier).toMatchObject({ Type: 'Map', ItemsPath: '$.suppliers.records', MaxConcurrency: 2 });

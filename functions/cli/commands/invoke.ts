@@ -4,7 +4,7 @@ import { executeAction, parseActionInput, type ParsedAction } from '../../../sha
 import { findObject, type CatalogObject } from '../../../shared/catalog';
 import { FilePayloadStore, LocalFileSource } from '../../../shared/adapters/file';
 import { CoupaClient } from '../../../shared/coupa';
-import { credentialsFromEnv } from '../credentials';
+import { loadCliCredentials } from '../credentials';
 import type { CliIo } from '../io';
 import { UsageError } from '../usage';
 
@@ -18,15 +18,18 @@ export async function invokeCommand(args: string[], io: CliIo): Promise<number> 
     args,
     strict: true,
     allowPositionals: true,
-    options: { host: { type: 'string' }, input: { type: 'string' }, 'files-dir': { type: 'string' } },
+    options: { host: { type: 'string' }, input: { type: 'string' }, credentials: { type: 'string' }, 'files-dir': { type: 'string' } },
   });
   if (positionals.length !== 1) {
     throw new UsageError(`invoke takes one ACTION (get, query, create, update, mark_exported, request, attach or a special action such as submit); got ${positionals.length}`);
   }
-  if (!values.host) throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL)');
+  if (!values.host && !values.credentials) {
+    throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host');
+  }
   if (values.input === undefined) throw new UsageError('--input is required: the action input as JSON, @FILE, or @- for stdin');
   const parsed = parseActionInput(positionals[0]!, await readInput(values.input));
-  const client = new CoupaClient({ host: values.host, credentials: credentialsFromEnv(objectsOf(parsed), 'write') });
+  const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects: objectsOf(parsed), access: 'write' });
+  const client = new CoupaClient({ host: (values.host ?? login.host)!, credentials: login.credentials });
   // attach reads local files; a request answered with a file saves it under --files-dir.
   const fileResults = { store: new FilePayloadStore(values['files-dir'] ?? 'coupa-files'), keyPrefix: '' };
   const result = await executeAction({ client, files: new LocalFileSource(), fileResults }, parsed);

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { getObject, type CatalogObject } from '../../../shared/catalog';
 import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
 import type { ReturnType } from '../../../shared/events';
-import { credentialsFromEnv, instanceOf } from '../credentials';
+import { instanceOf, loadCliCredentials } from '../credentials';
 import type { CliIo } from '../io';
 import { localPoll } from '../local-poller';
 import { intFlag, UsageError } from '../usage';
@@ -33,10 +33,11 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
       'max-seconds': { type: 'string' },
       concurrency: { type: 'string' },
       parent: { type: 'string' },
+      credentials: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
   });
-  const required = (name: 'object' | 'host' | 'state-dir' | 'out') => {
+  const required = (name: 'object' | 'state-dir' | 'out') => {
     const value = values[name];
     if (!value) throw new UsageError(`--${name} is required`);
     return value;
@@ -56,7 +57,10 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const fields = parseJson<FieldSpec>('fields', values.fields, Array.isArray);
   const filters = parseJson<CoupaQuery>('filter', values.filter, (v) => typeof v === 'object' && v !== null && !Array.isArray(v));
 
-  const client = new CoupaClient({ host: required('host'), credentials: credentialsFromEnv([object]) });
+  const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects: [object] });
+  const host = values.host ?? login.host;
+  if (!host) throw new UsageError('--host is required (or --credentials FILE, which names its host)');
+  const client = new CoupaClient({ host, credentials: login.credentials });
   const instance = values.instance ?? instanceOf(client.host.hostname, client.host.instance);
   const stateDir = required('state-dir');
   await mkdir(stateDir, { recursive: true });

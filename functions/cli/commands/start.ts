@@ -7,7 +7,7 @@ import type { EventPublisher } from '../../../shared/changes';
 import { CoupaClient } from '../../../shared/coupa';
 import type { CoupaEventEntry } from '../../../shared/events';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
-import { credentialsFromEnv, instanceOf } from '../credentials';
+import { instanceOf, loadCliCredentials } from '../credentials';
 import { summarizeEvent } from '../event-summary';
 import type { CliIo } from '../io';
 import { localPoll } from '../local-poller';
@@ -33,6 +33,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       out: { type: 'string', default: '.local/events.jsonl' },
       'duration-seconds': { type: 'string' },
       records: { type: 'string' },
+      credentials: { type: 'string' },
     },
   });
   const objects = values.objects.split(',').map((key) => getObject(key));
@@ -40,7 +41,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   if (notPollable.length > 0) throw new UsageError(`These objects have no change events: ${notPollable.join(', ')}`);
   const intervalMs = (intFlag('interval-seconds', values['interval-seconds'], { min: 1, max: 3600 }) ?? 5) * 1000;
   const durationMs = intFlag('duration-seconds', values['duration-seconds'], { min: 1 });
-  const simulated = values.host === undefined;
+  const simulated = values.host === undefined && values.credentials === undefined;
 
   let sim: Simulator | undefined;
   let stateDir = values['state-dir'];
@@ -54,11 +55,11 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   await mkdir(stateDir, { recursive: true });
   await mkdir(path.dirname(values.out), { recursive: true });
 
-  const host = sim?.baseUrl ?? values.host!;
-  const client = new CoupaClient({
-    host,
-    credentials: simulated ? { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: objects.map((o) => o.scopes.read) } : credentialsFromEnv(objects),
-  });
+  const login = simulated
+    ? { host: sim!.baseUrl, credentials: { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: objects.map((o) => o.scopes.read) } }
+    : await loadCliCredentials({ file: values.credentials, host: values.host, objects });
+  const host = values.host ?? login.host!;
+  const client = new CoupaClient({ host, credentials: login.credentials });
   const instance = instanceOf(client.host.hostname, client.host.instance);
   const lagSeconds = intFlag('lag-seconds', values['lag-seconds'], { max: 86_400 }) ?? (simulated ? 1 : 120);
   const publisher = new PrintingPublisher(new JsonLinesPublisher(values.out), io);

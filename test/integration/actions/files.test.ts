@@ -93,9 +93,9 @@ describe('attach', () => {
 
   it('is never resent after an unknown outcome (5xx, reset); a 429 (rejected before anything happened) is', async () => {
     h.sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST', path: '/api/invoices/4/attachments' }]);
-    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.Transient', status: 502 });
+    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.UnknownOutcome', status: 502 });
     h.sim.control.injectFaults([{ kind: 'reset', method: 'POST', path: '/api/invoices/4/attachments' }]);
-    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.Transient' });
+    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.UnknownOutcome' });
     expect(h.apiRequests()).toEqual(['POST /api/invoices/4/attachments', 'POST /api/invoices/4/attachments']);
     expect(h.sim.control.pendingFaults()).toEqual([]);
 
