@@ -162,6 +162,12 @@ export interface CoupaConnectorProps {
   /** Memory of the action and command functions (MB), 128 to 10240. @default 512 */
   readonly actionMemorySize?: number;
   /**
+   * Buckets the `attach` action may read files from (`s3:GetObject` on their objects, KMS decrypt if
+   * encrypted). The payload bucket's `attachments/` prefix is always readable. Needs `enableActions`.
+   * @default - none: files come from the payload bucket only
+   */
+  readonly attachmentSourceBuckets?: readonly s3.IBucket[];
+  /**
    * Also create the example state machine of infra/examples/UpdateSuppliersStateMachine.ts (query
    * suppliers, set custom fields on each). Needs `enableActions`.
    * @default false
@@ -314,6 +320,7 @@ export class CoupaConnector extends Construct {
         memorySize: resolved.actionMemorySize,
         commands: resolved.enableCommands,
         commandSources: this.commandSources,
+        ...(props.attachmentSourceBuckets ? { attachmentSourceBuckets: props.attachmentSourceBuckets } : {}),
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       });
       this.idempotencyTable = actions.idempotencyTable;

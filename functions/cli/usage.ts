@@ -22,11 +22,14 @@ Commands:
                                    the local main job (npm start): pollers on a short interval, one line
                                    per event, full events in FILE; without --host on the built-in
                                    simulator, which keeps editing records
-  invoke ACTION --host URL --input JSON|@FILE|@- [--credentials FILE]
+  invoke ACTION --host URL --input JSON|@FILE|@- [--credentials FILE] [--files-dir DIR]
                                    run an action locally, as the action Lambda does: get, query, create,
-                                   update, mark_exported, request or a special action (submit, approve…);
-                                   prints the result JSON; on failure prints {"errorType","errorMessage"}
-                                   and exits 1. Scopes default to the object's read and write scopes
+                                   update, mark_exported, request, attach or a special action (submit,
+                                   approve…); prints the result JSON; on failure prints
+                                   {"errorType","errorMessage"} and exits 1. Scopes default to the
+                                   object's read and write scopes. attach reads file.path (relative to
+                                   the working directory); files Coupa answers a request with are saved
+                                   under DIR (default ./coupa-files)
   auth login --host URL (--out FILE | --secret-id ARN) [--objects a,b] [--scopes "S …"] [--port N]
              [--timeout-seconds N] [--no-browser]
                                    authorization-code sign-in: prints Coupa's authorization URL (first

@@ -44,4 +44,12 @@ describe('FilePayloadStore', () => {
     expect(ref).toEqual({ bucket: `file://${path.join(dir, 'payloads')}`, key: 'acme/invoices/1/../../escape.json', bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
     expect(await readFile(path.join(dir, 'payloads', 'acme', 'invoices', '1', 'escape.json'), 'utf8')).toBe(body);
   });
+
+  it('putBytes writes the bytes as they are', async () => {
+    const store = new FilePayloadStore(path.join(dir, 'files'));
+    const bytes = new Uint8Array([0, 255, 1, 254, 0x80]);
+    const ref = await store.putBytes('request/scan.bin', bytes, 'application/octet-stream');
+    expect(ref).toEqual({ bucket: `file://${path.join(dir, 'files')}`, key: 'request/scan.bin', bytes: 5, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect([...(await readFile(path.join(dir, 'files', 'request', 'scan.bin')))]).toEqual([...bytes]);
+  });
 });
