@@ -27,6 +27,15 @@ Commands:
                                    update, mark_exported, request or a special action (submit, approve…);
                                    prints the result JSON; on failure prints {"errorType","errorMessage"}
                                    and exits 1. Scopes default to the object's read and write scopes
+  doctor [--host URL] [--objects a,b,c] [--credentials FILE | --secret-id ARN] [--json]
+         [--clock-skew-seconds N] [--timeout-seconds N]
+                                   test the connection: the host answers like Coupa, the grant works, the
+                                   token's scopes cover the objects, one read per object works, Coupa's
+                                   clock is within N s (60) of ours; one line per check, each failure
+                                   naming its fix; exits 1 when any fails. --objects defaults to
+                                   invoices,purchase_orders,suppliers. --secret-id checks a deployed
+                                   stack's credentials secret (CredentialsSecretArn) with your AWS
+                                   credentials; --host is then the stack's host, used if the secret has none
   help                             this text
 
 Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,

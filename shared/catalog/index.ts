@@ -27,3 +27,4 @@ export class UnknownObjectError extends Error {
     super(`Unknown Coupa object "${key}". Known objects: ${[...byKey.keys()].join(', ')}`);
   }
 }
+export { OFFLINE_ACCESS_SCOPE, scopesFor, type ScopeNeeds } from './scopes';
