@@ -15,6 +15,7 @@ const deps = {
   runner: awsActionRunner(config, logger),
   publisher: eventBridgeResultPublisher(config.eventBusName!),
   source: config.eventSource,
+  instance: config.instance,
   logger,
 };
 

@@ -15,7 +15,8 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actionResultKeyPrefix } from '../functions/lib/action-config';
-import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
+import { COMMAND_DETAIL_TYPE, COMMAND_FAILED, COMMAND_SUCCEEDED } from '../functions/lib/action-command';
+import { putEventsStatement } from './put-events';
 import type { CoupaConnector } from './CoupaConnector';
 import { HandlerFunction } from './HandlerFunction';
 
@@ -38,8 +39,8 @@ export interface ActionsProps {
   readonly timeout: Duration;
   readonly memorySize: number;
   readonly commands: boolean;
-  /** Event sources whose commands run; undefined: any but the connector's own. */
-  readonly commandSources?: readonly string[];
+  /** Event sources whose commands run (resolved: the connector's default applied). */
+  readonly commandSources: readonly string[];
   readonly logRetention?: logs.RetentionDays;
 }
 
@@ -126,7 +127,8 @@ export class Actions extends Construct {
     this.commandFunction = command.function;
     this.commandRole = command.role;
     this.grantCommon(props, command.role);
-    iam.Grant.addToPrincipal({ grantee: command.role, actions: [...ACTION_IAM.events], resourceArns: [connector.eventBus.eventBusArn] });
+    // Only its own result events: the connector's source and the two result detail types.
+    command.role.addToPrincipalPolicy(putEventsStatement(connector.eventBus, connector.eventSource, [COMMAND_SUCCEEDED, COMMAND_FAILED]));
 
     // Retryable failures (throttling, Coupa 5xx): Lambda's async retries over up to an hour, then the
     // dead-letter queue (the destination grants sqs:SendMessage on this queue only).
@@ -140,8 +142,9 @@ export class Actions extends Construct {
       description: `Coupa Command events for ${connector.instance}, run by the command function`,
       eventPattern: {
         detailType: [COMMAND_DETAIL_TYPE],
-        // Never the connector's own source: its events are change and result events, not commands.
-        source: props.commandSources ? [...props.commandSources] : events.Match.anythingBut(connector.eventSource),
+        // Only the listed senders, and only commands for this instance (two connectors may share a bus).
+        source: [...props.commandSources],
+        detail: { instance: [connector.instance] },
       },
       targets: [new targets.LambdaFunction(command.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(1) })],
     });

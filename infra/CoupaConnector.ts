@@ -17,9 +17,10 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
-import { findObject, scopesFor } from '../shared/catalog';
+import { findObject, requiredScopes } from '../shared/catalog';
 import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
+import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
 import { Actions } from './Actions';
 import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 import { HandlerFunction } from './HandlerFunction';
@@ -143,8 +144,10 @@ export interface CoupaConnectorProps {
   readonly enableCommands?: boolean;
   /**
    * Event sources whose `Coupa Command` events are run, e.g. `['com.acme.erp']`. Never the connector's
-   * own source (its events are changes and results).
-   * @default - any source except the connector's own `coupa.<instance>`
+   * own source (its events are changes and results). Commands must also name this connector's
+   * `instance` in their detail. Grant senders `grantSendCommands`, which conditions PutEvents on these
+   * sources, so a role can command only the connectors it was granted.
+   * @default - [`coupa.<instance>.commands`]
    */
   readonly commandSources?: readonly string[];
   /**
@@ -190,7 +193,7 @@ export class CoupaConnector extends Construct {
   /** In ALARM when a token refresh failed; attach an action (SNS) to be told. */
   readonly tokenRefreshAlarm: cloudwatch.Alarm;
   /**
-   * The OAuth scopes this configuration needs (shared/catalog `scopesFor`): `core.common.read`, the
+   * The OAuth scopes this configuration needs (shared/catalog `requiredScopes`): `core.common.read`, the
    * pollers' read scopes, the action objects' read and write scopes, and `offline_access` for
    * authorization-code grants. Tokens are requested with these when the credentials secret lists no
    * scopes (`"scopes": []`, its initial value).
@@ -218,6 +221,8 @@ export class CoupaConnector extends Construct {
   readonly commandFunction?: lambda.IFunction;
   /** The rule that sends `Coupa Command` events to the command function. */
   readonly commandRule?: events.Rule;
+  /** Sources whose `Coupa Command` events (naming this instance) are run; empty when commands are disabled. */
+  readonly commandSources: readonly string[];
   /** Commands that failed after their retries (EventBridge and Lambda async failure records). */
   readonly commandDeadLetterQueue?: sqs.Queue;
   /** In ALARM while the command dead-letter queue holds messages. */
@@ -235,6 +240,7 @@ export class CoupaConnector extends Construct {
     this.host = props.host;
     this.grantType = resolved.grantType;
     this.eventSource = `coupa.${props.instance}`;
+    this.commandSources = resolved.enableActions && resolved.enableCommands ? [...(props.commandSources ?? [defaultCommandSource(props.instance)])] : [];
 
     this.eventBus = props.existingEventBus ?? new events.EventBus(this, 'EventBus', props.eventBusProps);
     this.credentialsSecret = props.existingCredentialsSecret ?? this.createCredentialsSecret(props);
@@ -244,7 +250,7 @@ export class CoupaConnector extends Construct {
     if (props.actionObjects && !resolved.enableActions) throw new Error('CoupaConnector: actionObjects needs enableActions');
     const unknown = (props.actionObjects ?? []).filter((key) => !findObject(key));
     if (unknown.length > 0) throw new Error(`CoupaConnector: actionObjects: unknown objects ${unknown.join(', ')} (see the CLI's \`objects\`)`);
-    this.requiredScopes = scopesFor({
+    this.requiredScopes = requiredScopes({
       read: pollerKeys,
       write: resolved.enableActions ? (props.actionObjects ?? pollerKeys) : [],
       grantType: this.grantType,
@@ -333,7 +339,7 @@ export class CoupaConnector extends Construct {
         timeout: resolved.actionTimeout,
         memorySize: resolved.actionMemorySize,
         commands: resolved.enableCommands,
-        ...(props.commandSources ? { commandSources: props.commandSources } : {}),
+        commandSources: this.commandSources,
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       });
       this.idempotencyTable = actions.idempotencyTable;
@@ -349,6 +355,24 @@ export class CoupaConnector extends Construct {
         }).stateMachine;
       }
     }
+  }
+
+  /**
+   * Lets a grantee (an application's role) send `Coupa Command` events to this connector: PutEvents on
+   * the bus, conditioned on one of `commandSources` and the `Coupa Command` detail type. Throws when
+   * commands are disabled.
+   */
+  grantSendCommands(grantee: iam.IGrantable, source: string = this.commandSources[0] ?? ''): iam.Grant {
+    if (this.commandSources.length === 0) throw new Error('CoupaConnector: grantSendCommands needs commands; enableCommands is false');
+    if (!this.commandSources.includes(source)) {
+      throw new Error(`CoupaConnector: grantSendCommands source "${source}" is not one of commandSources (${this.commandSources.join(', ')})`);
+    }
+    return iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['events:PutEvents'],
+      resourceArns: [this.eventBus.eventBusArn],
+      conditions: { StringEquals: { 'events:source': source, 'events:detail-type': COMMAND_DETAIL_TYPE } },
+    });
   }
 
   /**
@@ -417,6 +441,9 @@ export class CoupaConnector extends Construct {
     return secret;
   }
 }
+
+/** The one source `Coupa Command` events are accepted from unless `commandSources` says otherwise. */
+export const defaultCommandSource = (instance: string): string => `coupa.${instance}.commands`;
 
 function grantSecret(grantee: iam.IGrantable, secret: secretsmanager.ISecret, actions: string[]): void {
   iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [secret.secretArn] });

@@ -1,15 +1,13 @@
 // One Lambda built from a handler in functions/: local esbuild bundling (no Docker), nodejs24.x,
 // its own log group with retention, and its own role that may only write to that log group (no
 // AWSLambdaBasicExecutionRole, whose logs:* on every log group cdk-nag rightly flags as IAM4).
-import path from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-export const REPO_ROOT = path.join(__dirname, '..');
+import { bundlingRoots, handlerEntry } from './bundling-roots';
 
 export interface HandlerFunctionProps {
   /** File under functions/, e.g. `token-refresh.ts`. */
@@ -43,10 +41,12 @@ export class HandlerFunction extends Construct {
     });
     this.logGroup.grantWrite(this.role);
 
+    // From this repository or from node_modules/coupa-connector (infra/bundling-roots.ts).
+    const { projectRoot, depsLockFilePath } = bundlingRoots();
     this.function = new NodejsFunction(this, 'Function', {
-      entry: path.join(REPO_ROOT, 'functions', props.handlerFile),
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: path.join(REPO_ROOT, 'package-lock.json'),
+      entry: handlerEntry(props.handlerFile),
+      projectRoot,
+      depsLockFilePath,
       description: props.description,
       // nodejs20.x is deprecated on Lambda; the bundle still targets node20 so it also runs locally.
       runtime: lambda.Runtime.NODEJS_24_X,

@@ -13,8 +13,10 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../functions/lib/poller-rules';
+import { detailTypeOf } from '../shared/events';
 import type { CoupaConnector } from './CoupaConnector';
 import { HandlerFunction } from './HandlerFunction';
+import { putEventsStatement } from './put-events';
 import { staggeredSchedule, staggerMinute } from './poller-schedule';
 import type { ResolvedPoller } from './validate-pollers';
 
@@ -98,7 +100,9 @@ export class Poller extends Construct {
     const { connector, poller } = props;
     connector.grantTokenAccess(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.checkpoints], resourceArns: [props.checkpointTable.tableArn] });
-    iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.events], resourceArns: [connector.eventBus.eventBusArn] });
+    // Only this object's change events, under the connector's source: a poller cannot send commands.
+    const detailTypes = (['created', 'updated'] as const).map((change) => detailTypeOf(poller.object, change));
+    role.addToPrincipalPolicy(putEventsStatement(connector.eventBus, connector.eventSource, detailTypes));
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.deadLetters], resourceArns: [props.deadLetterQueue.queueArn] });
     const prefixes = payloadKeyPrefixes(props.payloadPrefix, connector.instance, poller.object.key);
     iam.Grant.addToPrincipal({

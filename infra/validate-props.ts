@@ -76,7 +76,7 @@ function validateActionProps(props: CoupaConnectorProps) {
   if (props.commandSources !== undefined) {
     if (!enableCommands) throw new Error('CoupaConnector: commandSources is set but enableCommands is false');
     if (props.commandSources.length === 0) {
-      throw new Error('CoupaConnector: commandSources must name at least one event source (omit it to accept any source but the connector\'s own)');
+      throw new Error('CoupaConnector: commandSources must name at least one event source (omit it for the default coupa.<instance>.commands)');
     }
     if (props.commandSources.includes(ownSource)) {
       throw new Error(`CoupaConnector: commandSources may not include the connector's own source "${ownSource}": its result events would come back as commands`);

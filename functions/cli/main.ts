@@ -11,6 +11,7 @@ const commands: Record<string, () => Promise<Command>> = {
   start: async () => (require('./commands/start') as typeof import('./commands/start')).startCommand,
   simulator: async () => (require('./commands/simulator') as typeof import('./commands/simulator')).simulatorCommand,
   invoke: async () => (require('./commands/invoke') as typeof import('./commands/invoke')).invokeCommand,
+  auth: async () => (require('./commands/auth') as typeof import('./commands/auth')).authCommand,
   doctor: async () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,
 };
 

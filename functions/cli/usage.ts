@@ -27,6 +27,15 @@ Commands:
                                    update, mark_exported, request or a special action (submit, approve…);
                                    prints the result JSON; on failure prints {"errorType","errorMessage"}
                                    and exits 1. Scopes default to the object's read and write scopes
+  auth login --host URL (--out FILE | --secret-id ARN) [--objects a,b] [--scopes "S …"] [--port N]
+             [--timeout-seconds N] [--no-browser]
+                                   authorization-code sign-in: prints Coupa's authorization URL (first
+                                   stdout line), opens a browser, takes the redirect on
+                                   http://127.0.0.1:8976/callback (--port N; 0 = any free port; default
+                                   wait 300 s) and stores the credentials with a refresh token in FILE
+                                   (0600) or the stack's credentials secret. Scopes: core.common.read,
+                                   offline_access and the read and write scopes of --objects, plus
+                                   --scopes; neither given: the objects in infra/config.ts
   doctor [--host URL] [--objects a,b,c] [--credentials FILE | --secret-id ARN] [--json]
          [--clock-skew-seconds N] [--timeout-seconds N]
                                    test the connection: the host answers like Coupa, the grant works, the
@@ -40,7 +49,8 @@ Commands:
 
 Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,
 either grant; rotated refresh tokens are written back to it; --host may then be left out), else from
-COUPA_CLIENT_ID / COUPA_CLIENT_SECRET (optional COUPA_SCOPES, space-separated).`;
+COUPA_CLIENT_ID / COUPA_CLIENT_SECRET (optional COUPA_SCOPES, space-separated). \`auth login\` takes the
+client from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET only, never from flags.`;
 
 /** Parses a whole non-negative integer flag value, naming the flag when it is not one. */
 export function intFlag(name: string, value: string | undefined, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number | undefined {

@@ -27,6 +27,8 @@ export interface CommandEvent {
  */
 export interface CommandDetail {
   readonly action: string;
+  /** The Coupa instance the command is for (e.g. `acme`): only that instance's connector runs it. */
+  readonly instance: string;
   readonly object?: string;
   readonly id?: number;
   readonly data?: Record<string, unknown>;
@@ -74,6 +76,8 @@ export interface CommandDeps {
   readonly publisher: ResultPublisher;
   /** `Source` of result events: `coupa.<instance>`. */
   readonly source: string;
+  /** This connector's instance: commands naming another are refused (the rule already filters them). */
+  readonly instance: string;
   readonly logger?: RunnerLogger;
 }
 
@@ -91,6 +95,8 @@ const PERMANENT = new Set([
   'Coupa.Forbidden',
   'Coupa.Conflict',
   'Coupa.Configuration',
+  // A write that may have been applied: answered, never retried (a retry could apply it twice).
+  'Coupa.UnknownOutcome',
   'Tokens.InvalidCredentials',
   'Tokens.SecretFormat',
 ]);
@@ -112,7 +118,7 @@ export async function handleCommand(deps: CommandDeps, event: CommandEvent, cont
   const correlationId = typeof detail.correlationId === 'string' && detail.correlationId !== '' ? detail.correlationId : event.id;
   const action = typeof detail.action === 'string' && detail.action !== '' ? detail.action : null;
   const object = typeof detail.object === 'string' ? detail.object : null;
-  const { action: _a, correlationId: _c, ...input } = detail;
+  const { action: _a, correlationId: _c, instance: commandInstance, ...input } = detail;
   const idempotencyKey = typeof input.idempotencyKey === 'string' && input.idempotencyKey !== '' ? input.idempotencyKey : event.id;
   const base = {
     schemaVersion: COMMAND_SCHEMA_VERSION,
@@ -126,6 +132,10 @@ export async function handleCommand(deps: CommandDeps, event: CommandEvent, cont
   let resultDetail: CommandResultDetail;
   if (!isObject(event.detail) || action === null) {
     resultDetail = { ...base, error: { errorType: 'Coupa.Validation', errorMessage: 'A Coupa Command needs a JSON object detail with "action" (e.g. "update") and the action\'s input ("object", "id", "data", …)' } };
+  } else if (commandInstance !== deps.instance) {
+    // Two connectors on one bus (prod and sandbox) must not both run a command.
+    const named = typeof commandInstance === 'string' ? `names instance "${commandInstance.slice(0, 64)}"` : 'names no "instance"';
+    resultDetail = { ...base, error: { errorType: 'Coupa.Validation', errorMessage: `The command ${named}; this connector runs only commands for "${deps.instance}"` } };
   } else {
     const request: ActionRequest = { action, input: { ...input, idempotencyKey } };
     try {

@@ -7,7 +7,7 @@ import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempo
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
 import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type ParsedAction } from '../../shared/actions';
-import { CoupaTransientError, CoupaValidationError } from '../../shared/coupa';
+import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
 import type { PayloadStore } from '../../shared/changes/ports';
 import type { DataRef } from '../../shared/events';
 
@@ -34,6 +34,16 @@ export interface ClaimCheckedResult {
 }
 
 export type ActionOutput = ActionResult | ClaimCheckedResult;
+
+/**
+ * What the idempotency record keeps for a write whose outcome is unknown (`Coupa.UnknownOutcome`): a
+ * repeat with the same idempotencyKey is answered with the same error and never sent again.
+ */
+interface RecordedUnknownOutcome {
+  readonly unknownOutcome: { readonly message: string; readonly at: string };
+}
+const isRecordedUnknownOutcome = (value: unknown): value is RecordedUnknownOutcome =>
+  typeof value === 'object' && value !== null && 'unknownOutcome' in value;
 
 export interface RunnerLogger {
   info(message: string, ...extra: Record<string, unknown>[]): void;
@@ -92,13 +102,15 @@ const NO_CONTEXT = { getRemainingTimeInMillis: () => 60_000 } as unknown as Cont
  *   the first result (even days later, within the expiry), a repeat with a different input fails with
  *   `Coupa.Validation`, a repeat while the first is still running waits for its result (up to
  *   `inProgressWaitMs`) and otherwise fails with `Coupa.Transient` (retry it: the next try answers with
- *   the stored result); a failed write records nothing, so its retry runs again.
+ *   the stored result); a failed write records nothing, so its retry runs again — except a write whose
+ *   outcome is unknown (`Coupa.UnknownOutcome`): that is recorded, and every repeat with the key fails
+ *   the same way without sending anything.
  */
 export class ActionRunner {
   readonly #deps: ActionRunnerDeps;
   readonly #options: ActionRunnerOptions;
   readonly #config: IdempotencyConfig;
-  readonly #idempotent: (payload: IdempotentPayload, context: Context) => Promise<ActionOutput>;
+  readonly #idempotent: (payload: IdempotentPayload, context: Context) => Promise<ActionOutput | RecordedUnknownOutcome>;
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(deps: ActionRunnerDeps, options: ActionRunnerOptions) {
@@ -113,9 +125,15 @@ export class ActionRunner {
       hashFunction: 'sha256',
     });
     this.#idempotent = makeIdempotent(
-      async (payload: IdempotentPayload, _context: Context) => {
+      async (payload: IdempotentPayload, _context: Context): Promise<ActionOutput | RecordedUnknownOutcome> => {
         payload.state.executed = true;
-        return this.#execute(payload.request, payload.parsed, true);
+        try {
+          return await this.#execute(payload.request, payload.parsed, true);
+        } catch (error) {
+          // Keep it: Powertools deletes the record of a failed call, and the retry would send the write again.
+          if (isCoupaUnknownOutcomeError(error)) return { unknownOutcome: { message: error.message, at: new Date().toISOString() } };
+          throw error;
+        }
       },
       { persistenceStore: deps.persistenceStore, config: this.#config, keyPrefix: idempotencyKeyPrefix(options.instance) },
     );
@@ -136,6 +154,7 @@ export class ActionRunner {
       try {
         const result = await this.#idempotent(payload, context);
         if (!payload.state.executed) this.#deps.logger?.info('Repeated write answered from its idempotency record', { action: request.action, object, idempotencyKey: key });
+        if (isRecordedUnknownOutcome(result)) throw unknownOutcomeFailure(result, payload.state.executed, `${request.action} of ${object}`, key);
         return result;
       } catch (error) {
         if (nameOf(error) === 'IdempotencyAlreadyInProgressError' && Date.now() + delayMs < waitUntil) {
@@ -200,6 +219,17 @@ export class ActionRunner {
         return error; // the action's own error (Coupa.*), unchanged
     }
   }
+}
+
+/** The error for a recorded unknown outcome: the first time, and for every repeat with the same key. */
+function unknownOutcomeFailure(recorded: RecordedUnknownOutcome, first: boolean, what: string, key: string): CoupaUnknownOutcomeError {
+  const { message, at } = recorded.unknownOutcome;
+  const advice = 'check Coupa for the record, then send a new idempotencyKey if it is missing';
+  return new CoupaUnknownOutcomeError(
+    first
+      ? `${message}. Recorded for idempotencyKey "${key}": a repeat with this key gets this error and is not sent; ${advice}`
+      : `The ${what} with idempotencyKey "${key}" had an unknown outcome at ${at} and is not sent again; ${advice}. It failed with: ${message}`,
+  );
 }
 
 function summarise(result: ActionResult): Omit<ClaimCheckedResult, 'payload'> {

@@ -1,8 +1,9 @@
 // Example state machine to copy: query Coupa suppliers, then set custom fields on each, through the
 // connector's action function. Shows the three things every Coupa state machine needs:
 // - Retry on `Coupa.RateLimited` and `Coupa.Transient` with backoff (Coupa allows 25 requests/s);
-// - Catch on `Coupa.Validation` (Coupa refused the data: retrying cannot help) into a state that
-//   records the failure, so one bad supplier does not fail the whole run;
+// - Catch on `Coupa.Validation` (Coupa refused the data: retrying cannot help) and `Coupa.UnknownOutcome`
+//   (the write may have been applied: never retry it) into a state that records the failure, so one bad
+//   supplier does not fail the whole run;
 // - an idempotencyKey per write (execution name + supplier id), so a retried or re-driven update
 //   reaches Coupa once.
 //
@@ -33,10 +34,13 @@ export interface UpdateSuppliersStateMachineProps {
   readonly logRetention?: logs.RetentionDays;
 }
 
-/** Errors worth waiting for: Coupa throttling (429) and transient faults (5xx, timeouts, an identical write in progress). */
+/**
+ * Errors worth waiting for: Coupa throttling (429) and transient faults (5xx, timeouts, an identical write
+ * in progress). Never `Coupa.UnknownOutcome`: that write may have been applied, and a retry could apply it twice.
+ */
 export const RETRYABLE_ERRORS = ['Coupa.RateLimited', 'Coupa.Transient'];
-/** Errors that are answers: Coupa refused the data, or the supplier is gone. */
-export const CAUGHT_ERRORS = ['Coupa.Validation', 'Coupa.NotFound'];
+/** Errors that are answers: Coupa refused the data, the supplier is gone, or a write's outcome is unknown (check Coupa). */
+export const CAUGHT_ERRORS = ['Coupa.Validation', 'Coupa.NotFound', 'Coupa.UnknownOutcome'];
 
 export class UpdateSuppliersStateMachine extends Construct {
   readonly stateMachine: sfn.StateMachine;

@@ -2,6 +2,7 @@
 // an embedding parent (purchase order lines), which add the line to the parent and then read it.
 import type { CoupaRecord, FieldSpec } from '../coupa';
 import { idOf } from './read-actions';
+import { addsNestedRecords } from './resend-safety';
 import { responseOptions } from './response-options';
 import type { ActionDeps, ActionResult, ParsedCreate, ParsedMarkExported, ParsedSpecialAction, ParsedUpdate } from './types';
 
@@ -42,9 +43,12 @@ function newLineId(lines: readonly CoupaRecord[], data: Readonly<Record<string, 
   return ids.length ? Math.max(...ids) : null;
 }
 
-/** `PUT /api/{path}/{id}` with the fields to change. @internal */
+/**
+ * `PUT /api/{path}/{id}` with the fields to change; not resent after an unknown outcome when it adds
+ * nested records (see resend-safety.ts). @internal
+ */
 export async function runUpdate({ client }: ActionDeps, input: ParsedUpdate): Promise<ActionResult> {
-  const reply = await client.update(input.path, input.id, input.data, responseOptions(input));
+  const reply = await client.update(input.path, input.id, input.data, { ...responseOptions(input), idempotent: !addsNestedRecords(input.data) });
   return { object: input.object, id: idOf(reply) ?? input.id, record: asRecord(reply) };
 }
 

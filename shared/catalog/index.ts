@@ -4,6 +4,7 @@ import type { CatalogObject } from './types';
 export { catalog } from './objects';
 export * from './types';
 export * from './operations';
+export { OFFLINE_ACCESS_SCOPE, requiredScopes, scopesFor, type ScopeNeeds, type ScopesForOptions } from './scopes';
 
 const byKey = new Map(catalog.map((o) => [o.key, o]));
 
@@ -27,4 +28,3 @@ export class UnknownObjectError extends Error {
     super(`Unknown Coupa object "${key}". Known objects: ${[...byKey.keys()].join(', ')}`);
   }
 }
-export { OFFLINE_ACCESS_SCOPE, scopesFor, type ScopeNeeds } from './scopes';

@@ -51,6 +51,8 @@ export interface CoupaActionOptions extends CoupaRequestOptions {
   readonly method?: HttpMethod;
 }
 
+/** RFC 6750 `b64token`: what may follow `Bearer ` in an Authorization header. */
+const BEARER_TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 const METHODS: ReadonlySet<string> = new Set(['GET', 'POST', 'PUT', 'PATCH', 'DELETE']);
 
 /**
@@ -127,6 +129,8 @@ export class CoupaClient {
       method: verb,
       path: reportedPath(new URL(resource + (search ? `?${search}` : ''), this.host.apiUrl)),
       timeoutMs: this.#http.timeoutMs,
+      baseUrl: this.host.baseUrl,
+      idempotent: options.idempotent ?? isIdempotent(verb),
     };
     let usedToken: string | undefined;
     const call: TransportCall = {
@@ -135,7 +139,7 @@ export class CoupaClient {
       ...(search ? { searchParams: search } : {}),
       ...(options.json === undefined ? {} : { json: options.json }),
       ...(options.signal ? { signal: options.signal } : {}),
-      idempotent: options.idempotent ?? isIdempotent(verb),
+      idempotent: context.idempotent!,
       beforeAttempt: async (request) => {
         // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
         try {
@@ -143,6 +147,12 @@ export class CoupaClient {
         } catch (error) {
           // Not a Coupa API failure: keep it out of the API retry loop and the API error mapping.
           throw new TokenProviderFailure(error);
+        }
+        // A stored token that is not a bearer token would make Headers.set throw with the value in its message.
+        if (typeof usedToken !== 'string' || !BEARER_TOKEN.test(usedToken)) {
+          throw new TokenProviderFailure(
+            new CoupaConfigurationError('The access token from the token provider is malformed (not an RFC 6750 bearer token): refresh the stored token'),
+          );
         }
         request.headers.set('Authorization', `Bearer ${usedToken}`);
       },
@@ -154,7 +164,7 @@ export class CoupaClient {
     } catch (error) {
       if (error instanceof TokenProviderFailure) throw error.original;
       if (!(error instanceof HTTPError && error.response.status === 401)) {
-        throw await mapCallError(error, { ...context, attempts: state.attempts });
+        throw await mapCallError(error, { ...context, attempts: state.attempts, secrets: [usedToken] });
       }
       // Coupa rejects a bad token before doing anything, so resending (even a POST) is safe. Once.
       void error.response.body?.cancel().catch(() => undefined);
@@ -163,7 +173,7 @@ export class CoupaClient {
         response = await this.#transport.send(call, state);
       } catch (second) {
         if (second instanceof TokenProviderFailure) throw second.original;
-        throw await mapCallError(second, { ...context, attempts: state.attempts });
+        throw await mapCallError(second, { ...context, attempts: state.attempts, secrets: [usedToken] });
       }
     }
     return parseBody<T>(response, { ...context, attempts: state.attempts }, options.onResponse);

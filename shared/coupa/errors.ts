@@ -11,6 +11,7 @@ export type CoupaErrorName =
   | 'Coupa.Conflict'
   | 'Coupa.RateLimited'
   | 'Coupa.Transient'
+  | 'Coupa.UnknownOutcome'
   | 'Coupa.Configuration';
 
 /** What an error knows about the request that failed. All optional: some errors precede any request. */
@@ -88,6 +89,15 @@ export class CoupaTransientError extends CoupaError {
   override readonly name = 'Coupa.Transient' as const;
 }
 
+/**
+ * A write that is not safe to repeat (a create, a special action, an update that adds nested records, a
+ * custom POST) was sent, and no answer came back that says whether Coupa applied it (timeout, reset, 5xx).
+ * It was not resent, and must not be resent blindly: check Coupa first (e.g. a get by natural key).
+ */
+export class CoupaUnknownOutcomeError extends CoupaError {
+  override readonly name = 'Coupa.UnknownOutcome' as const;
+}
+
 /** The client was configured wrongly (host, options, credentials shape); thrown before any request. */
 export class CoupaConfigurationError extends CoupaError {
   override readonly name = 'Coupa.Configuration' as const;
@@ -101,6 +111,7 @@ const names: ReadonlySet<string> = new Set<CoupaErrorName>([
   'Coupa.Conflict',
   'Coupa.RateLimited',
   'Coupa.Transient',
+  'Coupa.UnknownOutcome',
   'Coupa.Configuration',
 ]);
 
@@ -124,4 +135,5 @@ export const isCoupaForbiddenError = guard<CoupaForbiddenError>('Coupa.Forbidden
 export const isCoupaConflictError = guard<CoupaConflictError>('Coupa.Conflict');
 export const isCoupaRateLimitedError = guard<CoupaRateLimitedError>('Coupa.RateLimited');
 export const isCoupaTransientError = guard<CoupaTransientError>('Coupa.Transient');
+export const isCoupaUnknownOutcomeError = guard<CoupaUnknownOutcomeError>('Coupa.UnknownOutcome');
 export const isCoupaConfigurationError = guard<CoupaConfigurationError>('Coupa.Configuration');

@@ -2,6 +2,7 @@
 import { HTTPError } from 'ky';
 import { parseErrorBody } from './error-body';
 import {
+  CoupaConfigurationError,
   CoupaConflictError,
   CoupaError,
   CoupaForbiddenError,
@@ -9,11 +10,12 @@ import {
   CoupaRateLimitedError,
   CoupaTransientError,
   CoupaUnauthorizedError,
+  CoupaUnknownOutcomeError,
   CoupaValidationError,
   isCoupaError,
   type CoupaErrorDetails,
 } from './errors';
-import { redactSecrets } from './redact';
+import { redactSecrets, reportedPath } from './redact';
 import { classifyFailure, isIdempotent, type Failure } from './retry';
 import { readRetryAfter } from './retry-timing';
 
@@ -38,6 +40,10 @@ export interface ErrorContext {
   readonly grantType?: 'client_credentials' | 'authorization_code' | 'refresh_token';
   /** Scopes a token request asked for (not secret), to word `invalid_scope`. */
   readonly scopes?: readonly string[];
+  /** Was the request safe to resend (what it does, not only its verb)? @default by method */
+  readonly idempotent?: boolean;
+  /** The host's base URL, to report where a relative redirect pointed. */
+  readonly baseUrl?: string;
   /** Secret values to scrub from anything Coupa's body echoes back. */
   readonly secrets?: readonly (string | undefined)[];
 }
@@ -86,8 +92,11 @@ function isHttpFailure(value: unknown): value is HttpFailure {
 
 function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
   const { status } = failure;
-  const parsed = parseErrorBody(failure.body);
-  const coupaMessages = parsed.messages.map((m) => redactSecrets(m, context.secrets ?? []));
+  // Redact the whole body before parsing: parsing truncates long messages, and a cut secret no longer matches.
+  const secrets = context.secrets ?? [];
+  const body = typeof failure.body === 'string' ? redactSecrets(failure.body, secrets) : redactJson(failure.body, secrets);
+  const parsed = parseErrorBody(body);
+  const coupaMessages = parsed.messages.map((m) => redactSecrets(m, secrets));
   const retryAfter = failure.headers ? readRetryAfter(failure.headers) : undefined;
   const details: CoupaErrorDetails = {
     status,
@@ -126,16 +135,25 @@ function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
     return new CoupaRateLimitedError(`Coupa rate-limited ${where}${said} (HTTP 429)${attemptsText(context)}${wait}`, details);
   }
   if (status >= 500 || status === 408) {
-    return new CoupaTransientError(
-      `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}${unknownOutcome(context, 'usually temporary, try again later')}`,
-      details,
-    );
+    const text = `Coupa failed to process ${where}${said} (HTTP ${status})${attemptsText(context)}`;
+    if (outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, details);
+    return new CoupaTransientError(`${text}; usually temporary, try again later`, details);
   }
   if (status >= 400) {
     const why = said === '' ? ' without saying why: check the request against the object\'s fields' : '';
     return new CoupaValidationError(`Coupa rejected ${where}${said} (HTTP ${status})${why}`, details);
   }
-  // A 1xx/2xx/3xx reaching here means a response we could not use (e.g. a redirect to a login page).
+  if (status >= 300 && status < 400) {
+    // Redirects are never followed: the request carries a bearer token or the client secret.
+    const location = failure.headers?.get('location');
+    const target = location ? ` to ${redirectTarget(location, context.baseUrl)}` : '';
+    return new CoupaConfigurationError(
+      `Coupa answered ${where} with a redirect (HTTP ${status})${target}, which was not followed because the request carries credentials: ` +
+        'set the host to the instance\'s own https:// URL (as in the browser address bar after logging in)',
+      details,
+    );
+  }
+  // A 1xx/2xx reaching here means a response we could not use.
   return new CoupaTransientError(`Coupa answered ${where} with an unexpected HTTP ${status}${said}`, details);
 }
 
@@ -194,29 +212,45 @@ function fromFailure(failure: Failure, error: unknown, context: ErrorContext): C
     case 'timeout': {
       // No `cause`: ky's TimeoutError holds the Request, whose headers carry the bearer token.
       const within = context.timeoutMs === undefined ? '' : ` within ${context.timeoutMs} ms`;
-      return new CoupaTransientError(
-        `Coupa did not answer ${where}${within}${attemptsText(context)}${unknownOutcome(context, 'try again later')}`,
-        base,
-      );
+      const text = `Coupa did not answer ${where}${within}${attemptsText(context)}`;
+      if (outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, base);
+      return new CoupaTransientError(`${text}; try again later`, base);
     }
     case 'network': {
       const what = describeNetworkCode(failure.code);
-      const next = failure.notSent
-        ? failure.code === 'ENOTFOUND'
-          ? '; check the host setting'
-          : '; the request never reached Coupa, try again later'
-        : unknownOutcome(context, 'try again later');
-      return new CoupaTransientError(`${where} failed: ${what}${attemptsText(context)}${next}`, { ...base, cause: error });
+      const text = `${where} failed: ${what}${attemptsText(context)}`;
+      if (!failure.notSent && outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, { ...base, cause: error });
+      const next = !failure.notSent ? 'try again later' : failure.code === 'ENOTFOUND' ? 'check the host setting' : 'the request never reached Coupa, try again later';
+      return new CoupaTransientError(`${text}; ${next}`, { ...base, cause: error });
     }
     case 'aborted':
       return new CoupaTransientError(`${where} was aborted before Coupa answered`, { ...base, cause: error });
     default: {
-      const text = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      return new CoupaTransientError(
-        `${where} failed: ${redactSecrets(text, context.secrets ?? []).slice(0, 300)}`,
-        { ...base, cause: error },
-      );
+      // Not an answer from Coupa: name it without echoing its message, which may quote its input
+      // (a header value with a token, a body with a secret).
+      const name = error instanceof Error ? error.name : typeof error;
+      return new CoupaTransientError(`${where} failed inside the client (${name}) before Coupa answered`, base);
     }
+  }
+}
+
+/** Where a redirect pointed: origin and redacted path; relative locations against the host. */
+function redirectTarget(location: string, baseUrl: string | undefined): string {
+  try {
+    const url = new URL(location, baseUrl ?? 'http://unknown.invalid');
+    return `${url.origin}${reportedPath(url)}`;
+  } catch {
+    return 'an unreadable location';
+  }
+}
+
+/** A parsed JSON body with secrets redacted in every string (round trip through text). */
+function redactJson(body: unknown, secrets: readonly (string | undefined)[]): unknown {
+  if (body === undefined || body === null || secrets.length === 0) return body;
+  try {
+    return JSON.parse(redactSecrets(JSON.stringify(body), secrets));
+  } catch {
+    return undefined;
   }
 }
 
@@ -243,11 +277,18 @@ function describeNetworkCode(code: string | undefined): string {
   }
 }
 
-// Why a POST is not resent, in words a person can act on.
-function unknownOutcome(context: ErrorContext, otherwise: string): string {
-  if (context.endpoint === 'token' || isIdempotent(context.method)) return `; ${otherwise}`;
-  return `; the outcome is unknown (Coupa may have applied the ${context.method}), so it was not retried: check Coupa before sending it again`;
+/**
+ * True when the failed request changes Coupa in a way a resend could repeat (the caller said it is not
+ * idempotent, else by its method) and Coupa's answer did not say whether it applied. Token requests
+ * are the token module's concern (a lost refresh answer is handled there).
+ */
+function outcomeUnknown(context: ErrorContext): boolean {
+  if (context.endpoint === 'token') return false;
+  return !(context.idempotent ?? isIdempotent(context.method));
 }
+
+const UNKNOWN_OUTCOME =
+  '; the outcome is unknown (Coupa may have applied it), so it was not resent: check Coupa (e.g. get the record by its natural key) before sending it again';
 
 function attemptsText(context: ErrorContext): string {
   return context.attempts !== undefined && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
@@ -263,12 +304,12 @@ function shorten(path: string): string {
 
 /**
  * What a failed transport call should throw: the mapped {@link CoupaError} for HTTP errors
- * (body read for Coupa's messages), timeouts and network errors; anything else (the caller's own
- * abort, an error from a token provider) passes through unchanged.
+ * (body read for Coupa's messages), timeouts and network errors, and anything else the transport threw
+ * (named, not echoed); only the caller's own abort passes through unchanged.
  * @internal
  */
 export async function mapCallError(error: unknown, context: ErrorContext): Promise<unknown> {
   if (error instanceof HTTPError) return toCoupaError(await readHttpFailure(error), context);
-  const kind = classifyFailure(error).kind;
-  return kind === 'timeout' || kind === 'network' ? toCoupaError(error, context) : error;
+  // The caller's own abort passes through; anything else becomes a Coupa error that does not echo it.
+  return classifyFailure(error).kind === 'aborted' ? error : toCoupaError(error, context);
 }

@@ -40,6 +40,9 @@ export class Transport {
       ...(prefixUrl === undefined ? {} : { prefixUrl }),
       timeout: options.timeoutMs,
       throwHttpErrors: true,
+      // Never follow a redirect: every request carries a bearer token or the client secret, and a 3xx
+      // could hand them to another origin. A 3xx fails as an error that names where it pointed.
+      redirect: 'manual',
       headers: { Accept: 'application/json', 'User-Agent': options.userAgent },
     });
   }

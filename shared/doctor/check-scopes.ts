@@ -1,6 +1,6 @@
 // Checks 3 and 4: the scopes. First what the token says it was granted against what the objects need
-// (scopesFor), then one small read per object: `GET /api/<path>?limit=1&return_object=limited`.
-import { fillPath, getObject, scopesFor, type CatalogObject } from '../catalog';
+// (requiredScopes), then one small read per object: `GET /api/<path>?limit=1&return_object=limited`.
+import { fillPath, getObject, requiredScopes, type CatalogObject } from '../catalog';
 import type { CoupaHost } from '../coupa';
 import { exchange, redirectTarget, type Answer, type ExchangeOptions } from './exchange';
 import { describeNetworkProblem } from './network-problem';
@@ -15,7 +15,7 @@ export function checkGranted(
   requested: readonly string[],
   scopesSetting: string,
 ): CheckResult {
-  const needed = scopesFor({ read: objectKeys });
+  const needed = requiredScopes({ read: objectKeys });
   if (granted === undefined) {
     return { check: 'granted', status: 'ok', message: `Coupa did not list the granted scopes; the reads below show whether ${needed.join(' ')} work` };
   }

@@ -87,10 +87,11 @@ export function commandSchemas(): Map<string, Record<string, unknown>> {
     type: 'object',
   });
   const command = {
-    ...base('Coupa Command', 'A command for the connector: one action (create, update, get, query, request, mark_exported or a special action) on one object.'),
-    required: ['action'],
+    ...base('Coupa Command', 'A command for the connector of one Coupa instance: one action (create, update, get, query, request, mark_exported or a special action) on one object. Accepted only from the connector\'s commandSources (default coupa.<instance>.commands).'),
+    required: ['action', 'instance'],
     properties: {
       action: { type: 'string', minLength: 1 },
+      instance: { type: 'string', minLength: 1, description: 'The Coupa instance the command is for (e.g. acme): only that connector runs it.' },
       object: { type: 'string', minLength: 1 },
       id: { type: 'integer', minimum: 1 },
       data: { type: 'object' },

@@ -9,6 +9,11 @@ interface FaultFilter {
   readonly path?: string;
   /** How many requests the fault applies to (default 1). */
   readonly count?: number;
+  /**
+   * `status` and `reset` only: handle the request first (a write is applied), then lose the answer — the
+   * "timeout/reset/5xx after Coupa applied it" case a client must never resend blindly.
+   */
+  readonly afterApply?: boolean;
 }
 
 export type Fault =

@@ -18,7 +18,7 @@ export interface RequestLogEntry {
   /** The catalog object the request addressed, if any. */
   objectKey?: string;
   /** Fault applied, if any. */
-  fault?: 'status' | 'reset' | 'delay';
+  fault?: 'status' | 'reset' | 'delay' | 'status-after-apply' | 'reset-after-apply';
   /** Simulator clock at arrival (epoch ms). */
   readonly timeMs: number;
 }

@@ -69,13 +69,21 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       status: 0,
       timeMs: clock.now(),
     });
+    const fault = faults.take(method, path);
+    // A fault after applying: the request is handled as usual, then its answer is replaced (lost).
+    const lost = fault?.afterApply && fault.kind !== 'delay' ? fault : undefined;
     const respond = (status: number, body: unknown, headers?: Record<string, string>) => {
+      if (lost?.kind === 'reset') return void req.socket.resetAndDestroy();
+      if (lost?.kind === 'status') {
+        entry.status = lost.status;
+        return sendJson(res, lost.status, faultBody(lost.status));
+      }
       entry.status = status;
       sendJson(res, status, body, headers);
     };
 
-    const fault = faults.take(method, path);
-    if (fault) {
+    if (lost) entry.fault = `${lost.kind}-after-apply`;
+    else if (fault) {
       entry.fault = fault.kind;
       if (fault.kind === 'reset') return void req.socket.resetAndDestroy();
       if (fault.kind === 'status') {

@@ -154,6 +154,21 @@ describe('action handler against moto and the simulator', () => {
     expect(supplierCount()).toBe(before + 1);
   });
 
+  test('a create whose answer is lost after Coupa applied it fails as Coupa.UnknownOutcome; the idempotency record keeps that, so a retry sends nothing', async () => {
+    const before = supplierCount();
+    const posts = () => writesTo(/^\/api\/suppliers$/).length;
+    const postsBefore = posts();
+    const event = { action: 'create', object: 'suppliers', data: { name: 'Unknown Outcome AG' }, idempotencyKey: uniqueName('lost') };
+    sim.control.injectFaults([{ kind: 'reset', method: 'POST', path: '/api/suppliers', afterApply: true }]);
+    const first = await lambdaError(handler(event, context()));
+    expect(first.errorType).toBe('Coupa.UnknownOutcome');
+    const retried = await lambdaError(handler(event, context())); // a Step Functions Retry that listed it anyway, or a person
+    expect(retried.errorType).toBe('Coupa.UnknownOutcome');
+    expect(retried.errorMessage).toMatch(/idempotencyKey "lost-[0-9a-f]+" had an unknown outcome at .* not sent again; check Coupa/);
+    expect(posts()).toBe(postsBefore + 1);
+    expect(supplierCount()).toBe(before + 1);
+  });
+
   test('update sets a custom field; a special action (approve) moves an approval on', async () => {
     const updated = await handler(
       { action: 'update', object: 'suppliers', id: 5, data: { 'custom-fields': { 'cf-integration-status': 'synced' } }, idempotencyKey: uniqueName('update') },
@@ -200,12 +215,12 @@ describe('action handler against moto and the simulator', () => {
     expect((sim.control.get('suppliers', 6)!['custom-fields'] as Record<string, unknown>)['cf-cost-center']).toBe('CC-1');
   });
 
-  test('a failed write is not recorded as done: its retry with the same key reaches Coupa', async () => {
+  test('a write that failed for sure (rate-limited: not processed) is not recorded as done: its retry with the same key reaches Coupa', async () => {
     const before = supplierCount();
     const event = { action: 'create', object: 'suppliers', data: { name: 'Retry After Fault Inc' }, idempotencyKey: uniqueName('fault') };
-    sim.control.injectFaults([{ kind: 'status', status: 503, method: 'POST', path: '/api/suppliers' }]);
+    sim.control.injectFaults([{ kind: 'status', status: 429, retryAfterSeconds: 120, method: 'POST', path: '/api/suppliers' }]);
     const error = await lambdaError(handler(event, context()));
-    expect(error.errorType).toBe('Coupa.Transient');
+    expect(error.errorType).toBe('Coupa.RateLimited');
     expect(supplierCount()).toBe(before);
     const retried = await handler(event, context());
     expect(retried).toMatchObject({ object: 'suppliers', record: { name: 'Retry After Fault Inc' } });

@@ -89,10 +89,18 @@ async function drain(queueUrl: string): Promise<Message[]> {
     all.push(...out.Messages);
   }
 }
-/** Puts commands on the bus and returns what the command rule delivered (the events Lambda would get). */
-async function sendCommands(...entries: { source?: string; detail: unknown }[]): Promise<CommandEvent[]> {
+/**
+ * Puts commands on the bus (from the default command source, for instance `acme`, unless the entry says
+ * otherwise) and returns what the command rule delivered (the events Lambda would get).
+ */
+async function sendCommands(...entries: { source?: string; detail: Record<string, unknown> }[]): Promise<CommandEvent[]> {
   const out = await eb.send(new PutEventsCommand({
-    Entries: entries.map((e) => ({ EventBusName: aws.bus, Source: e.source ?? 'com.acme.erp', DetailType: 'Coupa Command', Detail: JSON.stringify(e.detail) })),
+    Entries: entries.map((e) => ({
+      EventBusName: aws.bus,
+      Source: e.source ?? 'coupa.acme.commands',
+      DetailType: 'Coupa Command',
+      Detail: JSON.stringify('instance' in e.detail ? e.detail : { instance: 'acme', ...e.detail }),
+    })),
   }));
   expect(out.FailedEntryCount).toBe(0);
   return (await drain(aws.inboxUrl)).map((m) => JSON.parse(m.Body!) as CommandEvent);
@@ -116,7 +124,7 @@ describe('Coupa Command round trip on moto', () => {
       detail: { action: 'update', object: 'suppliers', id: 4, data: { 'custom-fields': { 'cf-erp-number': 'ERP-4711' } }, correlationId: 'erp-sync-42', returnType: 'limited' },
     });
     expect(rest).toHaveLength(0);
-    expect(command).toMatchObject({ source: 'com.acme.erp', 'detail-type': 'Coupa Command' });
+    expect(command).toMatchObject({ source: 'coupa.acme.commands', 'detail-type': 'Coupa Command' });
 
     await expect(handler(command!, context())).resolves.toEqual({ correlationId: 'erp-sync-42', action: 'update', object: 'suppliers', id: 4, status: 'succeeded' });
     expect(customFields(4)['cf-erp-number']).toBe('ERP-4711');
@@ -152,6 +160,23 @@ describe('Coupa Command round trip on moto', () => {
     expect(answers[0]!.detail).toMatchObject({ correlationId: command!.id, id: expect.any(Number), result: { record: { name: 'Bus Created Supplies' } } });
   });
 
+  test('a create whose answer is lost after Coupa applied it: one POST, Coupa Command Failed (Coupa.UnknownOutcome), and redeliveries send nothing', async () => {
+    const before = sim.control.list('suppliers').length;
+    const posts = () => sim.control.requests.filter((r) => r.method === 'POST' && r.path === '/api/suppliers').length;
+    const postsBefore = posts();
+    const [command] = await sendCommands({ detail: { action: 'create', object: 'suppliers', data: { name: 'Once Only Supplies' }, correlationId: 'lost-answer' } });
+    sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST', path: '/api/suppliers', afterApply: true }]);
+    // Not thrown: a throw would make Lambda retry the event, and the retry would create a second supplier.
+    await expect(handler(command!, context())).resolves.toMatchObject({ status: 'failed' });
+    await expect(handler(command!, context())).resolves.toMatchObject({ status: 'failed' }); // Lambda's retry or a redelivery
+    expect(posts()).toBe(postsBefore + 1);
+    expect(sim.control.list('suppliers').length).toBe(before + 1);
+    const answers = await results();
+    expect(answers.map((a) => a['detail-type'])).toEqual(['Coupa Command Failed', 'Coupa Command Failed']);
+    expect(answers[0]!.detail.error).toMatchObject({ errorType: 'Coupa.UnknownOutcome', errorMessage: expect.stringMatching(/HTTP 502.*outcome is unknown.*Recorded for idempotencyKey/) });
+    expect(answers[1]!.detail.error).toMatchObject({ errorType: 'Coupa.UnknownOutcome', errorMessage: expect.stringMatching(/had an unknown outcome at .* is not sent again/) });
+  });
+
   test('permanent failures are answered with Coupa Command Failed, not retried', async () => {
     const events = await sendCommands(
       { detail: { action: 'create', object: 'suppliers', data: { 'display-name': 'nameless' }, correlationId: 'bad-data' } },
@@ -180,10 +205,22 @@ describe('Coupa Command round trip on moto', () => {
     expect(customFields(5)['cf-erp-number']).toBe('ERP-5');
   });
 
-  test("the rule ignores commands from the connector's own source and other detail types", async () => {
-    const delivered = await sendCommands({ source: 'coupa.acme', detail: { action: 'get', object: 'suppliers', id: 1 } });
+  test("the rule runs only listed sources' commands for this instance: not the connector's own source, other senders, other instances or detail types", async () => {
+    const delivered = await sendCommands(
+      { source: 'coupa.acme', detail: { action: 'get', object: 'suppliers', id: 1 } },
+      { source: 'com.attacker.app', detail: { action: 'request', method: 'DELETE', path: 'suppliers/1' } },
+      { detail: { instance: 'acme-sandbox', action: 'get', object: 'suppliers', id: 1 } },
+      { detail: { instance: undefined, action: 'get', object: 'suppliers', id: 1 } },
+    );
     expect(delivered).toEqual([]);
-    await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: aws.bus, Source: 'com.acme.erp', DetailType: 'Coupa Command Succeeded', Detail: '{}' }] }));
+    await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: aws.bus, Source: 'coupa.acme.commands', DetailType: 'Coupa Command Succeeded', Detail: '{"instance":"acme"}' }] }));
     expect(await drain(aws.inboxUrl)).toEqual([]);
+  });
+
+  test('the handler itself refuses a command for another instance (invoked directly, past the rule)', async () => {
+    const result = await handler({ id: 'direct-1', source: 'coupa.acme.commands', 'detail-type': 'Coupa Command', detail: { instance: 'acme-sandbox', action: 'get', object: 'suppliers', id: 1 } }, context());
+    expect(result).toMatchObject({ status: 'failed' });
+    const [answer] = await results();
+    expect(answer!.detail.error).toEqual({ errorType: 'Coupa.Validation', errorMessage: 'The command names instance "acme-sandbox"; this connector runs only commands for "acme"' });
   });
 });

@@ -19,7 +19,7 @@ import { CAUGHT_ERRORS, RETRYABLE_ERRORS, UpdateSuppliersStateMachine } from '..
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 
 type Cfn = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const normalize = (list: Statement[]) => list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
@@ -120,7 +120,13 @@ describe('actions of the example stack', () => {
     expect(normalize(statementsOfRole(template, roleOf(command[1])))).toEqual(
       normalize([
         ...shared(logGroup(command[1])),
-        { Effect: 'Allow', Action: 'events:PutEvents', Resource: getAtt(ids.bus) },
+        // Only its own result events: no command, no other source.
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: getAtt(ids.bus),
+          Condition: { StringEquals: { 'events:source': 'coupa.acme', 'events:detail-type': ['Coupa Command Succeeded', 'Coupa Command Failed'] } },
+        },
         { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: getAtt(ids.dlq) },
       ]),
     );
@@ -144,10 +150,10 @@ describe('actions of the example stack', () => {
     expect(Object.values(ACTION_IAM).flat().every((a) => granted.has(a))).toBe(true);
   });
 
-  test('command rule: Coupa Command from any source but the connector\'s own, to the command function, DLQ and retries', () => {
+  test('command rule: Coupa Command from the listed sources (default coupa.<instance>.commands) naming this instance, to the command function, DLQ and retries', () => {
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: { Ref: ids.bus },
-      EventPattern: { 'detail-type': ['Coupa Command'], source: [{ 'anything-but': ['coupa.acme'] }] },
+      EventPattern: { 'detail-type': ['Coupa Command'], source: ['coupa.acme.commands'], detail: { instance: ['acme'] } },
       State: 'ENABLED',
       Targets: [
         {
@@ -212,6 +218,9 @@ describe('actions of the example stack', () => {
     expect(RETRYABLE_ERRORS).toEqual(['Coupa.RateLimited', 'Coupa.Transient']);
     expect(update.Catch).toEqual([{ ErrorEquals: CAUGHT_ERRORS, ResultPath: '$.failure', Next: 'RecordFailure' }]);
     expect(CAUGHT_ERRORS).toContain('Coupa.Validation');
+    // A write that may have been applied is caught, never retried.
+    expect(CAUGHT_ERRORS).toContain('Coupa.UnknownOutcome');
+    expect(RETRYABLE_ERRORS).not.toContain('Coupa.UnknownOutcome');
     expect(asl.States.EachSupplier.ItemProcessor.States.RecordFailure).toMatchObject({ Type: 'Pass', Parameters: { status: 'failed', 'error.$': '$.failure.Error' } });
     expect(update.Parameters).toMatchObject({ action: 'update', object: 'suppliers', 'idempotencyKey.$': "States.Format('{}:suppliers:{}', $.execution, $.id)" });
     expect(asl.States.EachSupplier).toMatchObject({ Type: 'Map', ItemsPath: '$.suppliers.records', MaxConcurrency: 2 });
@@ -268,7 +277,7 @@ describe('action options', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Events::Rule', {
       EventBusName: 'shared-bus',
-      EventPattern: { 'detail-type': ['Coupa Command'], source: ['com.acme.erp', 'com.acme.portal'] },
+      EventPattern: { 'detail-type': ['Coupa Command'], source: ['com.acme.erp', 'com.acme.portal'], detail: { instance: ['acme'] } },
     });
     const [, action] = functionWith(template, 'ActionsActionFunction');
     expect(action.Properties).toMatchObject({ Timeout: 45, MemorySize: 1024 });
@@ -278,6 +287,30 @@ describe('action options', () => {
     template.hasResource('AWS::DynamoDB::GlobalTable', { Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }), DeletionPolicy: 'Retain' });
     const [, command] = functionWith(template, 'ActionsCommandFunction');
     expect(JSON.stringify(statementsOfRole(template, roleOf(command)).find((s) => actionsOf(s).includes('events:PutEvents'))?.Resource)).toContain(':event-bus/shared-bus');
+  });
+
+  test('grantSendCommands: PutEvents on the bus only for a command source and the Coupa Command detail type', () => {
+    const stack = new Stack(noBundling(), 'S');
+    const connector = new CoupaConnector(stack, 'C', { instance: 'acme', commandSources: ['com.acme.erp', 'com.acme.portal'] });
+    const erp = new iam.Role(stack, 'Erp', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const portal = new iam.Role(stack, 'Portal', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    expect(connector.grantSendCommands(erp).success).toBe(true);
+    connector.grantSendCommands(portal, 'com.acme.portal');
+    expect(() => connector.grantSendCommands(portal, 'com.attacker')).toThrow(/"com.attacker" is not one of commandSources \(com.acme.erp, com.acme.portal\)/);
+    const template = Template.fromStack(stack);
+    const busArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Events::EventBus'))[0]!, 'Arn'] };
+    for (const [role, source] of [['Erp', 'com.acme.erp'], ['Portal', 'com.acme.portal']] as const) {
+      template.hasResourceProperties('AWS::IAM::Policy', {
+        Roles: [{ Ref: Match.stringLikeRegexp(`^${role}`) }],
+        PolicyDocument: {
+          Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'events:source': source, 'events:detail-type': 'Coupa Command' } } }],
+        },
+      });
+    }
+    const other = new Stack(noBundling(), 'T');
+    const noCommands = new CoupaConnector(other, 'C', { instance: 'acme', enableCommands: false });
+    expect(() => noCommands.grantSendCommands(new iam.Role(other, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(/enableCommands is false/);
+    expect(build().connector.commandSources).toEqual(['coupa.acme.commands']);
   });
 
   test('enableCommands: false keeps the action function, without rule, command function or queue', () => {

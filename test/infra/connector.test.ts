@@ -13,12 +13,13 @@ import { pollerConfigFromEnv } from '../../functions/lib/poller-config';
 import { config } from '../../infra/config';
 import { CoupaConnector, type CoupaConnectorProps, type PollerConfig } from '../../infra/CoupaConnector';
 import { ExampleStack } from '../../infra/ExampleStack';
+import { getObject } from '../../shared/catalog';
 import { POLLER_ACTIONS } from '../../infra/Poller';
 import { scheduleProblem, staggeredSchedule } from '../../infra/poller-schedule';
 
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 function statements(template: Template): Statement[] {
   return Object.values(template.findResources('AWS::IAM::Policy')).flatMap(
     (p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement,
@@ -346,7 +347,13 @@ describe('pollers of the example stack', () => {
         { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: ids.token } },
         { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.credentials } },
         { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] } },
-        { Effect: 'Allow', Action: 'events:PutEvents', Resource: { 'Fn::GetAtt': [ids.bus, 'Arn'] } },
+        // Only this object's change events under the connector's source: never a Coupa Command.
+        {
+          Effect: 'Allow',
+          Action: 'events:PutEvents',
+          Resource: { 'Fn::GetAtt': [ids.bus, 'Arn'] },
+          Condition: { StringEquals: { 'events:source': 'coupa.acme', 'events:detail-type': [`Coupa ${getObject(o.object).title} Created`, `Coupa ${getObject(o.object).title} Updated`] } },
+        },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] } },
         { Effect: 'Allow', Action: 's3:PutObject', Resource: [objectArn(ids.bucket, `/acme/${o.object}/*`), objectArn(ids.bucket, '/dead-letters/*')] },
       ];

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { findObject, scopesFor, UnknownObjectError, type CatalogObject } from '../../../shared/catalog';
+import { findObject, requiredScopes, UnknownObjectError, type CatalogObject } from '../../../shared/catalog';
 import { diagnose, formatReport, type DoctorCredentials, type DoctorDeps, type DoctorInput } from '../../../shared/doctor';
 import { parseCredentials } from '../../../shared/tokens/credentials';
 import { loadCliCredentials } from '../credentials';
@@ -87,7 +87,7 @@ async function fromSecret(secretId: string, defaultHost: string | undefined, key
   // --host plays the stack's `host` prop: used when the secret has none, as the deployed functions do.
   const parsed = parseCredentials(secretId, raw, defaultHost);
   // An empty list means "the stack's scopes" (what the deployed functions then request).
-  const scopes = parsed.scopes?.length ? parsed.scopes : scopesFor({ read: keys });
+  const scopes = parsed.scopes?.length ? parsed.scopes : requiredScopes({ read: keys });
   return {
     input: {
       host: parsed.host,

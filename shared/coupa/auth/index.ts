@@ -10,3 +10,4 @@ export {
 } from './request-token';
 export { DEFAULT_REFRESH_SKEW_MS, OAuthTokenProvider, type OAuthTokenProviderOptions } from './OAuthTokenProvider';
 export { BASE_SCOPE, normalizeScopes } from './scopes';
+export { authorizationUrl, type AuthorizationRequest } from './authorization-url';

@@ -4,7 +4,7 @@
 import { CoupaConfigurationError, CoupaTransientError } from '../errors';
 import { resolveHost } from '../host';
 import { normalizeHttpOptions, type CoupaHttpOptions } from '../options';
-import { reportedPath } from '../redact';
+import { basicAuthForms, reportedPath } from '../redact';
 import { mapCallError } from '../to-coupa-error';
 import { Transport, type CallState } from '../transport';
 import { normalizeScopes } from './scopes';
@@ -112,7 +112,12 @@ async function postToken(settings: OAuthClientSettings, grant: Grant, options: R
   // A refresh keeps the scopes originally granted; asking again could only narrow or fail them.
   if (grant.grant_type !== 'refresh_token') form.set('scope', scopes.join(' '));
 
-  const secrets = [settings.clientSecret, 'code' in grant ? grant.code : undefined, 'refresh_token' in grant ? grant.refresh_token : undefined];
+  const secrets = [
+    settings.clientSecret,
+    ...basicAuthForms(settings.clientId, settings.clientSecret),
+    'code' in grant ? grant.code : undefined,
+    'refresh_token' in grant ? grant.refresh_token : undefined,
+  ];
   const context = {
     method: 'POST',
     path: reportedPath(host.tokenUrl),
@@ -121,6 +126,7 @@ async function postToken(settings: OAuthClientSettings, grant: Grant, options: R
     scopes,
     secrets,
     timeoutMs: http.timeoutMs,
+    baseUrl: host.baseUrl,
   };
   const state: CallState = { attempts: 0 };
   const sentAt = now();

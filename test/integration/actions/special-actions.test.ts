@@ -126,12 +126,44 @@ describe('unknown outcomes', () => {
   it('sends a special action once when the connection drops (it may have run), but resends a plain update', async () => {
     const draft = withStatus('invoices', ['draft'])[0]!;
     h.sim.control.injectFaults([{ kind: 'reset', method: 'PUT', path: `/api/invoices/${draft.id as number}/submit` }]);
-    await expect(h.run('submit', { object: 'invoices', id: draft.id })).rejects.toMatchObject({ name: 'Coupa.Transient' });
+    await expect(h.run('submit', { object: 'invoices', id: draft.id })).rejects.toMatchObject({ name: 'Coupa.UnknownOutcome' });
     expect(h.apiRequests().filter((r) => r.endsWith('/submit'))).toHaveLength(1);
 
     h.sim.control.resetRequestLog();
     h.sim.control.injectFaults([{ kind: 'reset', method: 'PUT', path: '/api/suppliers/2' }]);
     expect(await h.record('update', { object: 'suppliers', id: 2, data: { 'display-name': 'Resent once' } })).toMatchObject({ 'display-name': 'Resent once' });
     expect(h.apiRequests().filter((r) => r.startsWith('PUT /api/suppliers/2'))).toHaveLength(2);
+  });
+
+  it('a create whose answer is lost after Coupa applied it: sent once, Coupa.UnknownOutcome, one record', async () => {
+    const before = h.sim.control.list('suppliers').length;
+    h.sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST', path: '/api/suppliers', afterApply: true }]);
+    await expect(h.run('create', { object: 'suppliers', data: { name: 'Lost Answer Ltd' } })).rejects.toMatchObject({ name: 'Coupa.UnknownOutcome' });
+    expect(h.apiRequests().filter((r) => r === 'POST /api/suppliers')).toHaveLength(1);
+    expect(h.sim.control.list('suppliers')).toHaveLength(before + 1);
+  });
+
+  it('an update that adds a purchase order line without an id is a PUT sent once after a lost answer (it would add the line twice)', async () => {
+    const po = h.sim.control.list('purchase_orders').find((r) => Array.isArray(r['order-lines']) && (r['order-lines'] as unknown[]).length > 0)!;
+    const lines = () => (h.sim.control.get('purchase_orders', po.id as number)!['order-lines'] as unknown[]).length;
+    const before = lines();
+    h.sim.control.resetRequestLog();
+    h.sim.control.injectFaults([{ kind: 'status', status: 504, method: 'PUT', path: `/api/purchase_orders/${po.id as number}`, afterApply: true }]);
+    const newLine = { description: 'Added once', quantity: 1, price: 10, 'line-num': before + 1 };
+    await expect(h.run('update', { object: 'purchase_orders', id: po.id, data: { 'order-lines': [newLine] } })).rejects.toMatchObject({
+      name: 'Coupa.UnknownOutcome',
+      message: expect.stringMatching(/HTTP 504.*outcome is unknown/),
+    });
+    expect(h.apiRequests().filter((r) => r.startsWith(`PUT /api/purchase_orders/${po.id as number}`))).toHaveLength(1);
+    expect(lines()).toBe(before + 1);
+  });
+
+  it('an update that edits existing lines by id is resent after a lost answer (the same edit twice is one edit)', async () => {
+    const po = h.sim.control.list('purchase_orders').find((r) => Array.isArray(r['order-lines']) && (r['order-lines'] as unknown[]).length > 0)!;
+    const line = (po['order-lines'] as { id: number }[])[0]!;
+    h.sim.control.resetRequestLog();
+    h.sim.control.injectFaults([{ kind: 'status', status: 504, method: 'PUT', path: `/api/purchase_orders/${po.id as number}`, afterApply: true }]);
+    await h.run('update', { object: 'purchase_orders', id: po.id, data: { 'order-lines': [{ id: line.id, description: 'Edited' }] } });
+    expect(h.apiRequests().filter((r) => r.startsWith(`PUT /api/purchase_orders/${po.id as number}`))).toHaveLength(2);
   });
 });

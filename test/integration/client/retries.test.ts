@@ -192,9 +192,9 @@ describe('POST is never resent after an unknown outcome', () => {
 
     const error = await client.create('suppliers', newSupplier()).catch((e: Error) => e);
 
-    expect(error).toMatchObject({ name: 'Coupa.Transient', method: 'POST', path: '/api/suppliers', attempts: 1 });
+    expect(error).toMatchObject({ name: 'Coupa.UnknownOutcome', method: 'POST', path: '/api/suppliers', attempts: 1 });
     expect((error as Error).message).toBe(
-      'Coupa did not answer POST /api/suppliers within 500 ms; the outcome is unknown (Coupa may have applied the POST), so it was not retried: check Coupa before sending it again',
+      'Coupa did not answer POST /api/suppliers within 500 ms; the outcome is unknown (Coupa may have applied it), so it was not resent: check Coupa (e.g. get the record by its natural key) before sending it again',
     );
     expect(h.sim.control.requests.filter((r) => r.method === 'POST')).toHaveLength(1);
     expect(h.retries).toEqual([]);
@@ -208,7 +208,7 @@ describe('POST is never resent after an unknown outcome', () => {
 
     const error = await client.create('suppliers', newSupplier()).catch((e: Error) => e);
 
-    expect(error).toMatchObject({ name: 'Coupa.Transient', attempts: 1 });
+    expect(error).toMatchObject({ name: 'Coupa.UnknownOutcome', attempts: 1 });
     expect((error as Error).message).toMatch(/^POST \/api\/suppliers failed: the connection (was reset|closed unexpectedly) \(\w+\); the outcome is unknown/);
     expect(apiCalls(h.sim)).toEqual([['POST', 0]]);
   });
@@ -217,7 +217,7 @@ describe('POST is never resent after an unknown outcome', () => {
     const client = h.client();
     h.sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST' }]);
     const error = await client.action('suppliers', null, 'bogus_collection_action', { method: 'POST' }).catch((e: Error) => e);
-    expect(error).toMatchObject({ name: 'Coupa.Transient', status: 502, attempts: 1 });
+    expect(error).toMatchObject({ name: 'Coupa.UnknownOutcome', status: 502, attempts: 1 });
     expect(apiCalls(h.sim)).toEqual([['POST', 502]]);
   });
 });

@@ -7,6 +7,7 @@ import {
   isCoupaNotFoundError,
   isCoupaRateLimitedError,
   isCoupaTransientError,
+  isCoupaUnknownOutcomeError,
   isCoupaValidationError,
   parseErrorBody,
   toCoupaError,
@@ -105,9 +106,14 @@ describe('toCoupaError', () => {
     expect(error.message).toBe('Coupa rate-limited GET /api/x (HTTP 429) after 6 attempts; Coupa asked to wait 7 s');
   });
 
-  it('says a failed POST was not retried and its outcome is unknown', () => {
+  it('names a failed POST Coupa.UnknownOutcome: not resent, outcome unknown; a PUT the caller marks unsafe too', () => {
     const error = toCoupaError({ status: 502 }, { method: 'POST', path: '/api/invoices', attempts: 1 });
-    expect(error.message).toMatch(/outcome is unknown.*not retried.*check Coupa before sending it again/);
+    expect(error.name).toBe('Coupa.UnknownOutcome');
+    expect(error.message).toMatch(/outcome is unknown.*not resent: check Coupa .* before sending it again/);
+    const unsafePut = toCoupaError({ status: 504 }, { method: 'PUT', path: '/api/purchase_orders/1', attempts: 1, idempotent: false });
+    expect(unsafePut.name).toBe('Coupa.UnknownOutcome');
+    const safePost = toCoupaError({ status: 504 }, { method: 'POST', path: '/api/x', attempts: 3, idempotent: true });
+    expect(safePost.name).toBe('Coupa.Transient');
     const get = toCoupaError({ status: 502 }, { method: 'GET', path: '/api/invoices', attempts: 6 });
     expect(get.message).toBe('Coupa failed to process GET /api/invoices (HTTP 502) after 6 attempts; usually temporary, try again later');
   });
@@ -115,9 +121,9 @@ describe('toCoupaError', () => {
   it('maps timeouts without keeping the request (it holds the bearer token)', () => {
     const request = new Request('https://acme.coupahost.com/api/invoices', { method: 'POST', headers: { Authorization: 'Bearer SECRET' } });
     const error = toCoupaError(new TimeoutError(request), { method: 'POST', path: '/api/invoices', timeoutMs: 30000, attempts: 1 });
-    expect(isCoupaTransientError(error)).toBe(true);
+    expect(isCoupaUnknownOutcomeError(error)).toBe(true);
     expect(error.message).toBe(
-      'Coupa did not answer POST /api/invoices within 30000 ms; the outcome is unknown (Coupa may have applied the POST), so it was not retried: check Coupa before sending it again',
+      'Coupa did not answer POST /api/invoices within 30000 ms; the outcome is unknown (Coupa may have applied it), so it was not resent: check Coupa (e.g. get the record by its natural key) before sending it again',
     );
     expect(error.cause).toBeUndefined();
     expect(JSON.stringify(error)).not.toContain('SECRET');
