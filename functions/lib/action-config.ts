@@ -67,6 +67,7 @@ const schema = z.object({
   TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
   COUPA_HOST: optional(z.string().trim()),
   COUPA_GRANT_TYPE: optional(z.enum(['client_credentials', 'authorization_code'], { error: 'must be client_credentials or authorization_code' })),
+  COUPA_SCOPES: optional(z.string().trim()),
 });
 
 /** Thrown at cold start when the environment is unusable; the message lists every variable at fault. */
@@ -100,6 +101,7 @@ export function actionConfigFromEnv(env: NodeJS.ProcessEnv = process.env, option
       tokenSecretId: e.TOKEN_SECRET_ARN,
       ...(e.COUPA_HOST ? { defaultHost: e.COUPA_HOST } : {}),
       ...(e.COUPA_GRANT_TYPE ? { expectedGrantType: e.COUPA_GRANT_TYPE } : {}),
+      ...(e.COUPA_SCOPES ? { defaultScopes: e.COUPA_SCOPES.split(/\s+/) } : {}),
     },
   };
 }

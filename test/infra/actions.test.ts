@@ -80,6 +80,7 @@ describe('actions of the example stack', () => {
       TOKEN_SECRET_ARN: { Ref: ids.token },
       COUPA_GRANT_TYPE: 'client_credentials',
       COUPA_HOST: config.host,
+      COUPA_SCOPES: expect.stringMatching(/^core\.common\.read /),
       INSTANCE: 'acme',
       IDEMPOTENCY_TABLE: { Ref: ids.table },
       IDEMPOTENCY_EXPIRY_SECONDS: '86400',
@@ -103,6 +104,7 @@ describe('actions of the example stack', () => {
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
       const parsed = actionConfigFromEnv(env, { needsBus });
       expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({ instance: 'acme', expiry: 86_400, source: 'coupa.acme' });
+      expect(parsed.tokens.defaultScopes?.join(' ')).toBe(vars.COUPA_SCOPES);
     }
   });
 
