@@ -32,7 +32,7 @@ describe('CLI: start (the local main job on the built-in simulator)', () => {
       expect(entry.DetailType).toMatch(/^Coupa (Invoice|Purchase Order|Supplier) (Created|Updated)$/);
     }
     // Live edits made while it ran arrive as events too, not only the backfill.
-    const recent = entries.filter((e) => Date.now() - e.Time < 60_000);
+    const recent = entries.filter((e) => Date.now() - Date.parse(e.Time) < 60_000);
     expect(recent.length).toBeGreaterThan(0);
     const keys = entries.map((e) => JSON.parse(e.Detail).metadata.idempotencyKey);
     expect(new Set(keys).size).toBe(keys.length);

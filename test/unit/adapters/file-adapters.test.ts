@@ -28,7 +28,7 @@ describe('JsonLinesPublisher', () => {
   it('appends one PutEvents entry per line', async () => {
     const file = path.join(dir, 'events.jsonl');
     const publisher = new JsonLinesPublisher(file, 'bus');
-    const entry = { Source: 'coupa.acme', DetailType: 'Coupa User Updated', Detail: '{"a":1}', Time: 0 };
+    const entry = { Source: 'coupa.acme', DetailType: 'Coupa User Updated', Detail: '{"a":1}', Time: '1970-01-01T00:00:00Z' };
     expect(await publisher.publish([entry, entry])).toEqual({ delivered: 2, deadLettered: 0, calls: 1 });
     await publisher.publish([entry]);
     const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
