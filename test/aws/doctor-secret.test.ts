@@ -1,24 +1,13 @@
 // `doctor --secret-id`: the deployed check, reading a stack's credentials secret from Secrets Manager
 // (moto) with the caller's AWS credentials, against the simulator; a rotated refresh token goes back
 // into the secret with the other fields kept.
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { exchangeAuthorizationCode } from '../../shared/coupa';
 import { startSimulator, type Simulator } from '../../shared/simulator';
+import { runCli, userEnv } from '../support/cli';
 import { motoLambdaEnvironment, secretsManagerClient, uniqueName } from '../support/moto/clients';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../functions/cli/bin.mjs');
-const env: NodeJS.ProcessEnv = { ...process.env };
-for (const name of ['COUPA_CLIENT_ID', 'COUPA_CLIENT_SECRET', 'COUPA_SCOPES']) delete env[name];
-
-const doctor = (args: string[]) =>
-  run(process.execPath, [bin, 'doctor', ...args], { env: { ...env, ...motoLambdaEnvironment() }, timeout: 30_000 }).then(
-    ({ stdout }) => ({ code: 0, stdout }),
-    (e: { code: number; stdout: string }) => e,
-  );
+const doctor = (args: string[]) => runCli(['doctor', ...args], { env: userEnv(motoLambdaEnvironment()) });
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -43,12 +32,9 @@ describe('doctor --secret-id (deployed credentials)', () => {
 
   it('fails on the placeholder the stack starts with, naming the fix', async () => {
     const arn = await secretHolding({ clientId: 'REPLACE_ME', clientSecret: 'generated', scopes: [] });
-    const failure = await run(process.execPath, [bin, 'doctor', '--secret-id', arn, '--host', sim.baseUrl], { env: { ...env, ...motoLambdaEnvironment() } }).then(
-      () => undefined,
-      (e: { code: number; stderr: string }) => e,
-    );
-    expect(failure?.code).toBe(1);
-    expect(failure?.stderr).toContain('clientId still holds the placeholder REPLACE_ME');
+    const failure = await doctor(['--secret-id', arn, '--host', sim.baseUrl]);
+    expect(failure.code).toBe(1);
+    expect(failure.stderr).toContain('clientId still holds the placeholder REPLACE_ME');
     expect(failure?.stderr).not.toContain('generated');
   });
 

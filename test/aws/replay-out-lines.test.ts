@@ -1,20 +1,17 @@
 // `poll --out` lines are PutEvents entries as written (Time an ISO instant, not epoch milliseconds, which
 // PutEvents would read as seconds): replayed, they reach a subscriber with the record's updated-at as the
 // event time.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { startSimulator, type Simulator } from '../../shared/simulator';
 import { eventBridgeClient, sqsClient, uniqueName } from '../support/moto/clients';
 import { createQueue } from '../support/moto/resources';
+import { cli, simulatorClientEnv } from '../support/cli';
 
 jest.setTimeout(60_000);
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../functions/cli/bin.mjs');
 
 let sim: Simulator;
 let dir: string;
@@ -29,8 +26,7 @@ afterAll(async () => {
 
 test('--out lines replay through PutEvents as written, with Time as the record’s updated-at', async () => {
   const out = path.join(dir, 'suppliers.jsonl');
-  const env = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
-  await run(process.execPath, [bin, 'poll', '--object', 'suppliers', '--host', sim.baseUrl, '--state-dir', path.join(dir, 'state'), '--out', out, '--since', '2000-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'], { env });
+  await cli(['poll', '--object', 'suppliers', '--host', sim.baseUrl, '--state-dir', path.join(dir, 'state'), '--out', out, '--since', '2000-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'], { env: simulatorClientEnv() });
   const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { Time: unknown; Detail: string; Source: string });
   expect(lines).toHaveLength(4);
   for (const line of lines) expect(line.Time).toBe((JSON.parse(line.Detail) as { metadata: { updatedAt: string } }).metadata.updatedAt);

@@ -1,31 +1,16 @@
 // `doctor` through the package bin against the simulator: a passing check, and each failure named
 // with its fix (wrong secret, closed port, a host that is not Coupa, missing scopes, a dead refresh
 // token), the clock-skew warning, and never a secret in the output.
-import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { exchangeAuthorizationCode } from '../../../shared/coupa';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
+import { runCli, simulatorClientEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
-const env: NodeJS.ProcessEnv = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
-delete env.COUPA_SCOPES;
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-const doctor = (args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> =>
-  run(process.execPath, [bin, 'doctor', ...args], { env: { ...env, ...extraEnv }, timeout: 30_000 }).then(
-    ({ stdout, stderr }) => ({ code: 0, stdout, stderr }),
-    (e: Run) => e,
-  );
+const doctor = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(['doctor', ...args], { env: simulatorClientEnv(extraEnv) });
 /** The line of `check` (and object), as printed: status, check, message. */
 const line = (stdout: string, check: string, object?: string) =>
   stdout.split('\n').find((l) => l.slice(6, 18).trim() === check && (object === undefined || l.slice(18).startsWith(`${object}:`) || l.slice(18).startsWith(`${object} (`)));

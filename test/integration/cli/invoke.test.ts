@@ -1,16 +1,12 @@
 // `invoke ACTION --host URL --input JSON|@FILE` through the package bin, against the simulator.
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
+import { cli, runCli, simulatorClientEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
-const env: NodeJS.ProcessEnv = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
-delete env.COUPA_SCOPES; // scopes default to the object's
+const env = simulatorClientEnv(); // scopes default to the object's
 
 let sim: Simulator;
 let dir: string;
@@ -23,15 +19,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const invoke = (...args: string[]) => run(process.execPath, [bin, 'invoke', ...args], { env, timeout: 30_000 });
-/** The rejection of a failing invoke: exit code, stdout, stderr. */
-const failure = (...args: string[]) =>
-  invoke(...args).then(
-    () => {
-      throw new Error('invoke succeeded');
-    },
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+const invoke = (...args: string[]) => cli(['invoke', ...args], { env });
+/** A failing invoke: exit code, stdout, stderr. */
+const failure = async (...args: string[]) => {
+  const result = await runCli(['invoke', ...args], { env });
+  if (result.code === 0) throw new Error('invoke succeeded');
+  return result;
+};
 
 describe('CLI: invoke', () => {
   it('get prints the record as JSON on stdout', async () => {
