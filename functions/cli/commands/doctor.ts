@@ -3,10 +3,10 @@ import { findObject, requiredScopes, UnknownObjectError, type CatalogObject } fr
 import { diagnose, formatReport, type DoctorCredentials, type DoctorDeps, type DoctorInput } from '../../../shared/doctor';
 import { parseCredentials } from '../../../shared/tokens/credentials';
 import { loadCliCredentials } from '../credentials';
+import { DEFAULT_OBJECTS } from '../defaults';
 import type { CliIo } from '../io';
 import { intFlag, UsageError } from '../usage';
 
-const DEFAULT_OBJECTS = 'invoices,purchase_orders,suppliers';
 
 /**
  * Tests the connection to Coupa: `doctor --host acme [--objects invoices] [--credentials FILE | --secret-id ARN]`.

@@ -9,11 +9,11 @@ import type { CoupaEventEntry } from '../../../shared/events';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
 import { instanceOf, loadCliCredentials } from '../credentials';
 import { summarizeEvent } from '../event-summary';
+import { DEFAULT_OBJECTS } from '../defaults';
 import type { CliIo } from '../io';
 import { localPoll } from '../local-poller';
 import { intFlag, UsageError } from '../usage';
 
-const DEFAULT_OBJECTS = 'invoices,purchase_orders,suppliers';
 
 /**
  * The local main job: pollers for a few objects on a short interval, events printed as one line each

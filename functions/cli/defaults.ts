@@ -1,0 +1,2 @@
+/** The objects `start` polls and `doctor` checks when `--objects` is not given. */
+export const DEFAULT_OBJECTS = 'invoices,purchase_orders,suppliers';
