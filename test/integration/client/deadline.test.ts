@@ -2,6 +2,8 @@
 // left, makes no retry that could not end before the deadline, and sends nothing when too little time
 // is left, failing with the retryable error of its last failure (Coupa.UnknownOutcome for a write cut
 // off after it was sent). Asserted by error names and attempt counts, never by elapsed time.
+import { getObject } from '../../../shared/catalog';
+import { CoupaRecordSource } from '../../../shared/changes';
 import { CoupaError, withDeadline } from '../../../shared/coupa';
 import { apiCalls, useSimulator } from './harness';
 
@@ -116,5 +118,19 @@ describe('a call with a deadline', () => {
     // Within the client's maxRetryAfterMs but not within the view's deadline: not slept.
     const list = await failure(patient.list('suppliers', { limit: 1 }));
     expect(list).toMatchObject({ name: 'Coupa.Transient', attempts: 1, retryAfterMs: 120_000 });
+  });
+});
+
+describe("the poller's page requests", () => {
+  it('carry the run’s request deadline: a page facing a long Retry-After fails at once as Coupa.Transient', async () => {
+    const client = await warmClient();
+    const source = new CoupaRecordSource(client, { object: getObject('suppliers'), returnType: 'limited' });
+    h.sim.control.injectFaults([{ kind: 'status', status: 503, retryAfterSeconds: 5 }]);
+    const request = { kind: 'range', fromMs: 0, toMs: Date.now() } as const;
+    const error = await failure(source.fetchPage(request, { deadlineMs: inSeconds(3) }));
+    expect(error).toMatchObject({ name: 'Coupa.Transient', attempts: 1 });
+    // Without one, the wait is slept and the page comes back.
+    h.sim.control.injectFaults([{ kind: 'status', status: 503, retryAfterSeconds: 1 }]);
+    await expect(source.fetchPage(request)).resolves.toMatchObject({ records: expect.any(Array) });
   });
 });
