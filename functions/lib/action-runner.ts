@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type FileSource, type ParsedAction } from '../../shared/actions';
+import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type FileSource, type ParsedAction, type TruncatedBy } from '../../shared/actions';
 import { actionResultKeyPrefix } from './action-config';
 import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
 import type { PayloadStore } from '../../shared/changes/ports';
@@ -28,6 +28,8 @@ export interface ClaimCheckedResult {
   readonly id?: number | null;
   readonly count?: number;
   readonly truncated?: boolean;
+  readonly nextOffset?: number;
+  readonly truncatedBy?: TruncatedBy;
   readonly status?: number;
   readonly payload: 's3' | 'omitted';
   readonly resultRef?: DataRef;
@@ -79,7 +81,17 @@ export interface ActionRunnerOptions {
    * `Coupa.Transient`; capped by the invocation's remaining time. @default 10000
    */
   readonly inProgressWaitMs?: number;
+  /**
+   * Time kept back from the invocation's remaining time for what follows the Coupa calls: the claim
+   * check of a large result (S3), the idempotency record (DynamoDB) and, for commands, the result
+   * event (EventBridge). Coupa calls end, or fail with a retryable error, this long before Lambda's
+   * deadline. @default 5000 (ACTION_DEADLINE_RESERVE_MS)
+   */
+  readonly deadlineReserveMs?: number;
 }
+
+/** Default of {@link ActionRunnerOptions.deadlineReserveMs}. */
+export const ACTION_DEADLINE_RESERVE_MS = 5_000;
 
 /** Key prefix of the idempotency records: shared by the action and command functions of an instance. */
 export const idempotencyKeyPrefix = (instance: string): string => `coupa-action:${instance}`;
@@ -91,6 +103,8 @@ interface IdempotentPayload {
   readonly input: unknown;
   readonly request: ActionRequest;
   readonly parsed: ParsedAction;
+  /** Not hashed: when the Coupa calls must have ended (epoch ms), if the invocation has a deadline. */
+  readonly deadlineMs: number | undefined;
   /** Set by the wrapped function: false afterwards means the result came from the idempotency record. */
   readonly state: { executed: boolean };
 }
@@ -134,7 +148,7 @@ export class ActionRunner {
       async (payload: IdempotentPayload, _context: Context): Promise<ActionOutput | RecordedUnknownOutcome> => {
         payload.state.executed = true;
         try {
-          return await this.#execute(payload.request, payload.parsed, true);
+          return await this.#execute(payload.request, payload.parsed, true, payload.deadlineMs);
         } catch (error) {
           // Keep it: Powertools deletes the record of a failed call, and the retry would send the write again.
           if (isCoupaUnknownOutcomeError(error)) return { unknownOutcome: { message: error.message, at: new Date().toISOString() } };
@@ -145,16 +159,24 @@ export class ActionRunner {
     );
   }
 
-  /** Runs one action; throws errors named for Step Functions (`Coupa.*`). */
-  async run(request: ActionRequest, context: Context = NO_CONTEXT): Promise<ActionOutput> {
+  /**
+   * Runs one action; throws errors named for Step Functions (`Coupa.*`). With a Lambda `context`, every
+   * Coupa call ends `deadlineReserveMs` before the invocation's deadline (or fails with a retryable
+   * error: `Coupa.Transient`, `Coupa.RateLimited`, or `Coupa.UnknownOutcome` for a write cut off after
+   * it was sent), so the function is never killed mid-action by Lambda's timeout.
+   */
+  async run(request: ActionRequest, context?: Context): Promise<ActionOutput> {
+    const startedMs = Date.now();
     const parsed = parseActionInput(request.action, request.input); // Coupa.Validation, nothing recorded
+    const deadlineMs = context ? startedMs + context.getRemainingTimeInMillis() - (this.#options.deadlineReserveMs ?? ACTION_DEADLINE_RESERVE_MS) : undefined;
     const key = parsed.idempotencyKey;
     const write = isWriteAction(request.action, request.input);
-    if (!key || !write) return this.#execute(request, parsed, write);
+    if (!key || !write) return this.#execute(request, parsed, write, deadlineMs);
 
+    context ??= NO_CONTEXT;
     const { idempotencyKey: _omit, ...normalised } = parsed as typeof parsed & { idempotencyKey?: string };
     const object = 'object' in parsed ? parsed.object : 'request';
-    const payload: IdempotentPayload = { key: `${request.action}:${object}:${key}`, input: normalised, request, parsed, state: { executed: false } };
+    const payload: IdempotentPayload = { key: `${request.action}:${object}:${key}`, input: normalised, request, parsed, deadlineMs, state: { executed: false } };
     const waitUntil = Date.now() + Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, context.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
       try {
@@ -172,12 +194,13 @@ export class ActionRunner {
     }
   }
 
-  async #execute(request: ActionRequest, parsed: ParsedAction, write: boolean): Promise<ActionOutput> {
+  async #execute(request: ActionRequest, parsed: ParsedAction, write: boolean, deadlineMs: number | undefined): Promise<ActionOutput> {
     const client = await this.#deps.client();
     const { payloads, files } = this.#deps;
     const result = await executeAction(
       {
         client,
+        ...(deadlineMs === undefined ? {} : { deadlineMs }),
         ...(files ? { files } : {}),
         ...(payloads ? { fileResults: { store: payloads, keyPrefix: actionResultKeyPrefix(this.#options.instance) } } : {}),
       },
@@ -247,7 +270,10 @@ function unknownOutcomeFailure(recorded: RecordedUnknownOutcome, first: boolean,
 }
 
 function summarise(result: ActionResult): Omit<ClaimCheckedResult, 'payload'> {
-  if ('records' in result) return { object: result.object, count: result.count, truncated: result.truncated };
+  if ('records' in result) {
+    const { object, count, truncated, nextOffset, truncatedBy } = result;
+    return { object, count, truncated, ...(nextOffset === undefined ? {} : { nextOffset }), ...(truncatedBy ? { truncatedBy } : {}) };
+  }
   if ('record' in result || 'attachment' in result) return { object: result.object, id: result.id };
   return { status: result.status };
 }

@@ -16,7 +16,7 @@ import type { PollerConfig } from './poller-config';
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface Poller {
   readonly deps: PollDeps;
-  readonly input: Omit<PollInput, 'runId' | 'stopAtMs'>;
+  readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
 /** What the poller logs through; Powertools' Logger fits. */
@@ -39,7 +39,7 @@ export function awsPoller(config: PollerConfig, logger: PollerLogger): Poller {
       ...(config.filters ? { filters: config.filters } : {}),
     }),
   );
-  const records: RecordSource = { fetchPage: async (request) => (await source()).fetchPage(request) };
+  const records: RecordSource = { fetchPage: async (request, options) => (await source()).fetchPage(request, options) };
   const payloads = new S3PayloadStore({ client: new S3Client({}), bucket: config.payloadBucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) });
   const deadLetter = new SqsDeadLetterSink({ client: new SQSClient({}), queueUrl: config.deadLetterQueueUrl, payloads });
   return {

@@ -11,6 +11,13 @@ export const MAX_DEPTH = 32;
 export const DEFAULT_QUERY_LIMIT = 50;
 export const MAX_QUERY_LIMIT = 10_000;
 /**
+ * Most bytes of records (Coupa's JSON) one `query` holds: it stops paging before a page would pass
+ * it and answers `truncated: true` with `nextOffset`. A count alone does not bound memory (a default
+ * invoice is ~16 KB, one with many lines far more); 8 MiB of JSON keeps a query with its claim check
+ * well inside a 512 MB Lambda (see `npm run bench:query`).
+ */
+export const MAX_QUERY_RESULT_BYTES = 8 * 1024 * 1024;
+/**
  * Largest file `attach` uploads and `request` keeps from a file answer: 32 MiB. Both hold the whole file
  * in memory (twice, briefly, while it is encoded or stored), which a 512 MB Lambda affords; Coupa may
  * refuse smaller files by its own instance settings.

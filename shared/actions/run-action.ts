@@ -1,4 +1,5 @@
 // The one core call of the action Lambdas, the command consumer, the CLI and the tests.
+import { withDeadline } from '../coupa';
 import { runAttach } from './attach';
 import { runRequest } from './custom-request';
 import { parseActionInput } from './parse-action-input';
@@ -26,7 +27,8 @@ export async function runAction(deps: ActionDeps, action: string, input: unknown
 }
 
 /** Runs an action that {@link parseActionInput} has already validated. */
-export async function executeAction(deps: ActionDeps, parsed: ParsedAction): Promise<ActionResult> {
+export async function executeAction(given: ActionDeps, parsed: ParsedAction): Promise<ActionResult> {
+  const deps = given.deadlineMs === undefined ? given : { ...given, client: withDeadline(given.client, given.deadlineMs) };
   switch (parsed.kind) {
     case 'get':
       return runGet(deps, parsed);

@@ -25,7 +25,19 @@ export interface ActionDeps {
    * directory in the CLI). Without it, a file answer fails with `Coupa.Configuration`.
    */
   readonly fileResults?: { readonly store: PayloadStore; readonly keyPrefix: string };
+  /**
+   * Epoch ms by which every Coupa call must have ended (a Lambda's deadline less a reserve): each call
+   * fails before it with a retryable error (`shared/coupa` `deadlineMs`), and `query` stops paging
+   * early, returning what it has with `truncated: true`. Without it, calls are bounded only by the
+   * client's timeouts and retries.
+   */
+  readonly deadlineMs?: number;
+  /** The most bytes of records (as JSON) one `query` holds. @default MAX_QUERY_RESULT_BYTES (8 MiB) */
+  readonly queryResultBytes?: number;
 }
+
+/** Why a query result stopped before Coupa ran out of records. */
+export type TruncatedBy = 'limit' | 'bytes' | 'deadline';
 
 /** A stored file: where (`bucket`/`key`, or `file://dir` and the path below it), size, SHA-256, type. */
 export type FileRef = DataRef & { readonly contentType: string };
@@ -35,15 +47,16 @@ export type FileRef = DataRef & { readonly contentType: string };
  * - one record (get, create, update, special actions, mark_exported): `record` is Coupa's answer as
  *   returned (dashed keys), `null` with `returnType: "none"` or an empty answer; `id` is the record's id
  *   (from the answer, else from the input), `null` when unknown (a create with `returnType: "none"`);
- * - records (query): `truncated` is true when the result stopped at `limit` while Coupa has, or may
- *   have, more (continue with `offset: offset + count`);
+ * - records (query): `truncated` is true when the result stopped while Coupa has, or may have, more:
+ *   at `limit`, at the byte budget (`MAX_QUERY_RESULT_BYTES`) or near the deadline (`truncatedBy`);
+ *   continue with `offset: nextOffset` (= offset + count);
  * - request: Coupa's HTTP status and parsed JSON body (`null` when empty), or, when Coupa answers
  *   with a file (an image scan, a PDF), the status and a claim check of the stored bytes (`file`);
  * - attach: the record (`object`, `id`), Coupa's new attachment record, and what was uploaded.
  */
 export type ActionResult =
   | { object: string; id: number | null; record: CoupaRecord | null }
-  | { object: string; records: CoupaRecord[]; count: number; truncated: boolean }
+  | { object: string; records: CoupaRecord[]; count: number; truncated: boolean; nextOffset?: number; truncatedBy?: TruncatedBy }
   | { status: number; body: unknown }
   | { status: number; file: FileRef }
   | { object: string; id: number; attachment: CoupaRecord | null; file: AttachedFile };

@@ -2,7 +2,7 @@ import { fillPath, type CatalogObject } from '../catalog';
 import type { CoupaClient, CoupaQuery, FieldSpec } from '../coupa';
 import type { ReturnType } from '../events';
 import { PAGE_SIZE, type PageRequest } from './plan';
-import type { RecordPage, RecordSource } from './ports';
+import type { FetchPageOptions, RecordPage, RecordSource } from './ports';
 
 export interface RecordSourceOptions {
   readonly object: CatalogObject;
@@ -35,13 +35,14 @@ export class CoupaRecordSource implements RecordSource {
     this.#shape = shapeOf(options.returnType, options.fields);
   }
 
-  async fetchPage(request: PageRequest): Promise<RecordPage> {
+  async fetchPage(request: PageRequest, fetchOptions: FetchPageOptions = {}): Promise<RecordPage> {
     const window: CoupaQuery =
       request.kind === 'range'
         ? { updated_at: { gt_or_eq: new Date(request.fromMs), lt: new Date(request.toMs) }, order_by: 'updated_at', dir: 'asc' }
         : { updated_at: { gt_or_eq: new Date(request.atMs), lt: new Date(request.atMs + 1000) }, id: { gt: request.afterId }, order_by: 'id', dir: 'asc' };
     let serverTimeMs: number | undefined;
     const records = await this.client.list(this.#path, { ...this.options.filters, ...window, ...this.#shape, limit: PAGE_SIZE }, {
+      ...(fetchOptions.deadlineMs === undefined ? {} : { deadlineMs: fetchOptions.deadlineMs }),
       onResponse: (response: Response) => {
         const date = Date.parse(response.headers.get('date') ?? '');
         if (!Number.isNaN(date)) serverTimeMs = date;

@@ -9,9 +9,15 @@ export interface RecordPage {
   readonly serverTimeMs?: number;
 }
 
+/** How a page fetch is bounded. */
+export interface FetchPageOptions {
+  /** Epoch ms by which the request, retries included, must have ended (failing with a retryable error). */
+  readonly deadlineMs?: number;
+}
+
 /** Fetches one planned page of an object's records from Coupa. */
 export interface RecordSource {
-  fetchPage(request: PageRequest): Promise<RecordPage>;
+  fetchPage(request: PageRequest, options?: FetchPageOptions): Promise<RecordPage>;
 }
 
 /** The stored state of one poller: its cursor and an optimistic-concurrency version. */

@@ -50,6 +50,11 @@ export interface PollInput {
   readonly runId: string;
   /** Make no new Coupa request after this instant (epoch ms): a backfill continues next run. */
   readonly stopAtMs?: number;
+  /**
+   * Every Coupa request, retries included, ends by this instant (epoch ms) or fails with a retryable
+   * error, so a request started just before `stopAtMs` cannot outlive the invocation.
+   */
+  readonly requestDeadlineMs?: number;
   /** @default 200 KiB */
   readonly inlineLimitBytes?: number;
   /** Save the cursor once this many records were published since the last save (and at the end). @default 100 */
@@ -157,7 +162,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
           lane.inFlight = true;
           inFlight.set(
             lane,
-            deps.records.fetchPage(request).then(
+            deps.records.fetchPage(request, input.requestDeadlineMs === undefined ? undefined : { deadlineMs: input.requestDeadlineMs }).then(
               (page): Landed => ({ lane, request, page }),
               (error: unknown): Landed => ({ lane, request, error }),
             ),

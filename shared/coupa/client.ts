@@ -3,13 +3,13 @@
 import { HTTPError } from 'ky';
 import { OAuthTokenProvider } from './auth/OAuthTokenProvider';
 import type { TokenProvider } from './auth/types';
-import { CoupaConfigurationError, CoupaTransientError, CoupaValidationError, isCoupaNotFoundError } from './errors';
+import { CoupaConfigurationError, CoupaResponseTooLargeError, CoupaTransientError, CoupaValidationError, isCoupaNotFoundError } from './errors';
 import { resolveHost, type CoupaHost } from './host';
 import { normalizeHttpOptions, type CoupaClientOptions, type NormalizedHttpOptions } from './options';
 import { idSegment, normalizeResourcePath } from './path';
 import { buildQuery, type CoupaQuery, type FieldSpec, type ReturnObject } from './query';
 import { reportedPath } from './redact';
-import { isIdempotent } from './retry';
+import { isIdempotent, MIN_ATTEMPT_MS } from './retry';
 import { mapCallError, toCoupaError, type ErrorContext } from './to-coupa-error';
 import { Transport, type CallState, type TransportCall } from './transport';
 import type { CoupaRecord, HttpMethod } from './types';
@@ -31,6 +31,20 @@ export interface CoupaRequestOptions {
   readonly fields?: FieldSpec | string;
   readonly signal?: AbortSignal;
   /**
+   * Epoch ms (`Date.now()` clock) by which the call must have ended, e.g. the Lambda deadline less a
+   * reserve. Each attempt's timeout is cut to the time left, a retry is made only if its wait (backoff
+   * or `Retry-After`) and at least 1 s of attempt fit before it, and a call with no time left is not
+   * sent. It then fails with the error of its last failure, which Step Functions can retry:
+   * `Coupa.Transient` (timeouts, 5xx, or not sent at all), `Coupa.RateLimited` (429) — or
+   * `Coupa.UnknownOutcome` when a request that is not safe to resend was cut off after it was sent.
+   */
+  readonly deadlineMs?: number;
+  /**
+   * Largest body read into memory: a longer answer is cut off while it is read and fails with
+   * {@link CoupaResponseTooLargeError} (`Coupa.Validation`). @default no limit (`requestContent`: 32 MiB)
+   */
+  readonly maxBytes?: number;
+  /**
    * May the request be sent again when its outcome is unknown (timeout, reset, 5xx)? Defaults by
    * method (GET/PUT/PATCH/DELETE yes, POST no). Set `false` for a PUT that is not idempotent, such as
    * a special action (`add_approver`) or adding an embedded line: only 429s and the 401 refresh are
@@ -44,11 +58,8 @@ export interface CoupaRequestOptions {
   readonly onResponse?: (response: Response) => void;
 }
 
-/** Options of {@link CoupaClient.requestContent}. */
-export interface CoupaContentOptions extends CoupaRequestOptions {
-  /** Largest body read into memory; a longer answer fails with `Coupa.Validation`. @default 33554432 (32 MiB) */
-  readonly maxBytes?: number;
-}
+/** Options of {@link CoupaClient.requestContent}: `maxBytes` defaults to 32 MiB ({@link DEFAULT_MAX_CONTENT_BYTES}). */
+export type CoupaContentOptions = CoupaRequestOptions;
 
 /**
  * An answer of {@link CoupaClient.requestContent}: parsed JSON (`null` for an empty body), or a file's
@@ -137,7 +148,10 @@ export class CoupaClient {
    */
   async request<T = unknown>(method: HttpMethod, path: string, options: CoupaRequestOptions = {}): Promise<T | undefined> {
     const { response, context } = await this.#exchange(method, path, options);
-    return parseBody<T>(response, context, options.onResponse);
+    if (options.maxBytes === undefined) return parseBody<T>(response, context, options.onResponse);
+    const bytes = await readBytes(response, context, checkedMaxBytes(options.maxBytes));
+    options.onResponse?.(response);
+    return decodeJson(Buffer.from(bytes).toString('utf8'), response, context) as T | undefined;
   }
 
   /**
@@ -150,7 +164,7 @@ export class CoupaClient {
    */
   async requestContent(method: HttpMethod, path: string, options: CoupaContentOptions = {}): Promise<CoupaContent> {
     const { maxBytes = DEFAULT_MAX_CONTENT_BYTES, ...rest } = options;
-    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new CoupaConfigurationError('maxBytes must be a whole number of bytes');
+    checkedMaxBytes(maxBytes);
     const { response, context } = await this.#exchange(method, path, rest);
     const contentType = response.headers.get('content-type') ?? '';
     const bytes = await readBytes(response, context, maxBytes);
@@ -170,6 +184,8 @@ export class CoupaClient {
     if (verb === 'GET' && options.returnObject === 'none') {
       throw new CoupaValidationError('return_object=none is for writes; GET takes limited or shallow');
     }
+    const { deadlineMs } = options;
+    if (deadlineMs !== undefined && !Number.isFinite(deadlineMs)) throw new CoupaConfigurationError('deadlineMs must be an instant in epoch ms');
     const search = buildQuery({
       ...options.query,
       ...(options.returnObject ? { return_object: options.returnObject } : {}),
@@ -190,6 +206,7 @@ export class CoupaClient {
       ...(options.json === undefined ? {} : { json: options.json }),
       ...(options.multipart === undefined ? {} : { body: options.multipart }),
       ...(options.signal ? { signal: options.signal } : {}),
+      ...(deadlineMs === undefined ? {} : { deadlineMs }),
       idempotent: context.idempotent!,
       beforeAttempt: async (request) => {
         // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
@@ -209,22 +226,23 @@ export class CoupaClient {
       },
     };
     const state: CallState = { attempts: 0 };
+    const failed = (error: unknown) => mapCallError(error, { ...context, ...deadlineContext(state), attempts: state.attempts, secrets: [usedToken] });
     let response: Response;
     try {
+      refusePastDeadline(deadlineMs, context);
       response = await this.#transport.send(call, state);
     } catch (error) {
       if (error instanceof TokenProviderFailure) throw error.original;
-      if (!(error instanceof HTTPError && error.response.status === 401)) {
-        throw await mapCallError(error, { ...context, attempts: state.attempts, secrets: [usedToken] });
-      }
+      if (!(error instanceof HTTPError && error.response.status === 401)) throw await failed(error);
       // Coupa rejects a bad token before doing anything, so resending (even a POST) is safe. Once.
       void error.response.body?.cancel().catch(() => undefined);
       await this.tokenProvider.getToken({ forceRefresh: true, ...(usedToken ? { rejectedToken: usedToken } : {}) });
       try {
+        refusePastDeadline(deadlineMs, { ...context, attempts: state.attempts });
         response = await this.#transport.send(call, state);
       } catch (second) {
         if (second instanceof TokenProviderFailure) throw second.original;
-        throw await mapCallError(second, { ...context, attempts: state.attempts, secrets: [usedToken] });
+        throw await failed(second);
       }
     }
     return { response, context: { ...context, attempts: state.attempts } };
@@ -306,6 +324,31 @@ export function createCoupaClient(options: CoupaClientOptions): CoupaClient {
   return new CoupaClient(options);
 }
 
+/**
+ * A call with (almost) no time left before its deadline is not sent: Coupa.Transient, whatever the
+ * method, since nothing reached Coupa.
+ */
+function refusePastDeadline(deadlineMs: number | undefined, context: ErrorContext): void {
+  if (deadlineMs === undefined || deadlineMs - Date.now() >= MIN_ATTEMPT_MS) return;
+  throw new CoupaTransientError(
+    `${context.method} ${shortPath(context.path)} was not sent: less than ${MIN_ATTEMPT_MS} ms were left before the caller's deadline; try again in a new invocation`,
+    { method: context.method, path: context.path, ...(context.attempts ? { attempts: context.attempts } : {}) },
+  );
+}
+
+/** What the error message says about the deadline. */
+function deadlineContext(state: CallState): Pick<ErrorContext, 'deadlineCutMs' | 'stoppedForDeadline'> {
+  return {
+    ...(state.deadlineCutMs === undefined ? {} : { deadlineCutMs: state.deadlineCutMs }),
+    ...(state.stoppedForDeadline ? { stoppedForDeadline: true } : {}),
+  };
+}
+
+function checkedMaxBytes(maxBytes: number): number {
+  if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new CoupaConfigurationError('maxBytes must be a whole number of bytes');
+  return maxBytes;
+}
+
 /** Carries a token provider's error through ky untouched (thrown as is by `request`). */
 class TokenProviderFailure extends Error {
   override readonly name = 'TokenProviderFailure';
@@ -343,8 +386,9 @@ function decodeJson(text: string, response: Response, context: ErrorContext): un
 /** The body as bytes, refusing (and cancelling) one longer than `maxBytes` before holding it all. */
 async function readBytes(response: Response, context: ErrorContext, maxBytes: number): Promise<Uint8Array> {
   const tooLarge = (size: string) =>
-    new CoupaValidationError(
+    new CoupaResponseTooLargeError(
       `Coupa answered ${context.method} ${shortPath(context.path)} with ${size} bytes, over the limit of ${maxBytes} bytes read into memory`,
+      maxBytes,
       { status: response.status, method: context.method, path: context.path },
     );
   const declared = Number(response.headers.get('content-length') ?? NaN);

@@ -59,6 +59,22 @@ export class CoupaValidationError extends CoupaError {
   override readonly name = 'Coupa.Validation' as const;
 }
 
+/**
+ * Coupa's answer was longer than the caller's `maxBytes`: it was cut off while reading, before it was
+ * held whole. Still named `Coupa.Validation` (asking for less is the fix); the class lets a caller
+ * that can ask for less (a smaller page) tell it from other validation errors.
+ */
+export class CoupaResponseTooLargeError extends CoupaValidationError {
+  constructor(
+    message: string,
+    /** The limit the answer went over. */
+    readonly maxBytes: number,
+    details: CoupaErrorDetails = {},
+  ) {
+    super(message, details);
+  }
+}
+
 /** Coupa answered 404: no such record or path. */
 export class CoupaNotFoundError extends CoupaError {
   override readonly name = 'Coupa.NotFound' as const;
@@ -129,6 +145,8 @@ const guard =
     isCoupaError(error) && error.name === name;
 
 export const isCoupaValidationError = guard<CoupaValidationError>('Coupa.Validation');
+/** By class only: after serialisation it is an ordinary `Coupa.Validation`. */
+export const isCoupaResponseTooLargeError = (error: unknown): error is CoupaResponseTooLargeError => error instanceof CoupaResponseTooLargeError;
 export const isCoupaNotFoundError = guard<CoupaNotFoundError>('Coupa.NotFound');
 export const isCoupaUnauthorizedError = guard<CoupaUnauthorizedError>('Coupa.Unauthorized');
 export const isCoupaForbiddenError = guard<CoupaForbiddenError>('Coupa.Forbidden');

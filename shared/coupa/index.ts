@@ -17,6 +17,7 @@ export {
   CoupaForbiddenError,
   CoupaNotFoundError,
   CoupaRateLimitedError,
+  CoupaResponseTooLargeError,
   CoupaTransientError,
   CoupaUnknownOutcomeError,
   CoupaUnauthorizedError,
@@ -27,6 +28,7 @@ export {
   isCoupaForbiddenError,
   isCoupaNotFoundError,
   isCoupaRateLimitedError,
+  isCoupaResponseTooLargeError,
   isCoupaTransientError,
   isCoupaUnknownOutcomeError,
   isCoupaUnauthorizedError,
@@ -49,7 +51,7 @@ export {
   type NormalizedHttpOptions,
   type NormalizedRetryOptions,
 } from './options';
-export { classifyFailure, decideRetry, isIdempotent, type Failure, type RetryDecision } from './retry';
+export { classifyFailure, decideRetry, isIdempotent, MIN_ATTEMPT_MS, type Failure, type RetryDecision, type RetryPolicy } from './retry';
 export { readRetryAfter, type RetryAfter } from './retry-timing';
 export {
   buildQuery,
@@ -66,6 +68,7 @@ export {
   type ReturnObject,
 } from './query';
 export { MAX_PAGE_SIZE, paginate } from './paginate';
+export { withDeadline, type CoupaCalls } from './with-deadline';
 export {
   customFields,
   getCustomField,

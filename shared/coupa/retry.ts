@@ -12,6 +12,11 @@
 //   errors of our own)         → never: fail fast.
 //
 // A 401 is not handled here: the client refreshes the token once and resends (see client.ts).
+//
+// With a deadline (`deadlineMs` of a request), a retry is made only if its wait (the backoff, or the
+// Retry-After) plus MIN_ATTEMPT_MS still ends before the deadline; otherwise the last failure is
+// reported at once ('deadline'), as the error it is (Coupa.Transient, Coupa.RateLimited…). The
+// transport also cuts each attempt's timeout to the time left (transport.ts).
 import { HTTPError, TimeoutError, type RetryOptions } from 'ky';
 import type { NormalizedRetryOptions } from './options';
 import { readRetryAfter, type RetryAfter } from './retry-timing';
@@ -24,8 +29,14 @@ export type Failure =
   | { readonly kind: 'aborted' }
   | { readonly kind: 'other' };
 
-/** What to do about a failure: give up, back off, or wait as the response asked. */
-export type RetryDecision = 'fail' | 'backoff' | 'retry-after';
+/**
+ * What to do about a failure: give up, back off, wait as the response asked, or give up because the
+ * wait and another attempt would not end before the caller's deadline.
+ */
+export type RetryDecision = 'fail' | 'backoff' | 'retry-after' | 'deadline';
+
+/** The least time worth giving another attempt: a retry that would leave less before the deadline is not made. */
+export const MIN_ATTEMPT_MS = 1_000;
 
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
@@ -79,16 +90,35 @@ export function isIdempotent(method: string): boolean {
   return IDEMPOTENT.has(method.toUpperCase());
 }
 
+/** What the policy weighs besides the failure. */
+export interface RetryPolicy {
+  /** May the request be resent when its outcome is unknown? */
+  readonly idempotent: boolean;
+  /** Longest `Retry-After` worth sleeping; a longer one fails at once. */
+  readonly maxRetryAfterMs: number;
+  /** Time left before the caller's deadline; absent: no deadline. */
+  readonly remainingMs?: number;
+  /** The backoff a 'backoff' decision would sleep (its upper bound, before jitter). @default 0 */
+  readonly backoffMs?: number;
+}
+
 /**
  * The retry policy as one function (limits are counted by the caller).
  *
  * @param failure - the classified failure of the last attempt.
- * @param idempotent - may the request be resent when its outcome is unknown?
- * @param maxRetryAfterMs - longest `Retry-After` worth sleeping; a longer one fails at once.
+ * @param policy - idempotency, the Retry-After cap, and the time left before a deadline.
  * @example
  * decideRetry({ kind: 'timeout' }, { idempotent: false, maxRetryAfterMs: 60_000 }) // → 'fail'
+ * decideRetry({ kind: 'timeout' }, { idempotent: true, maxRetryAfterMs: 60_000, remainingMs: 800, backoffMs: 500 }) // → 'deadline'
  */
-export function decideRetry(failure: Failure, policy: { readonly idempotent: boolean; readonly maxRetryAfterMs: number }): RetryDecision {
+export function decideRetry(failure: Failure, policy: RetryPolicy): RetryDecision {
+  const decision = decideIgnoringDeadline(failure, policy);
+  if (decision === 'fail' || policy.remainingMs === undefined) return decision;
+  const waitMs = decision === 'retry-after' && failure.kind === 'status' && failure.retryAfter.kind === 'wait' ? failure.retryAfter.ms : (policy.backoffMs ?? 0);
+  return waitMs + MIN_ATTEMPT_MS <= policy.remainingMs ? decision : 'deadline';
+}
+
+function decideIgnoringDeadline(failure: Failure, policy: RetryPolicy): RetryDecision {
   switch (failure.kind) {
     case 'status': {
       const { status, retryAfter } = failure;
@@ -118,6 +148,8 @@ export interface RetryState {
   /** The last decision's wait, in ms, and whether it came from Retry-After. */
   delayMs: number;
   retryAfter: boolean;
+  /** Set when retrying stopped because the next attempt would not end before the deadline. */
+  stoppedForDeadline?: boolean;
 }
 
 /**
@@ -131,7 +163,7 @@ export interface RetryState {
  */
 export function kyRetryOptions(
   options: NormalizedRetryOptions,
-  request: { readonly idempotent: boolean; readonly signal?: AbortSignal },
+  request: { readonly idempotent: boolean; readonly signal?: AbortSignal; readonly deadlineMs?: number },
   state: RetryState,
 ): RetryOptions {
   return {
@@ -150,11 +182,16 @@ export function kyRetryOptions(
       state.retryAfter = false;
       return jittered;
     },
-    shouldRetry: ({ error }) => {
+    shouldRetry: ({ error, retryCount }) => {
       if (request.signal?.aborted) return false;
       const failure = classifyFailure(error);
-      const decision = decideRetry(failure, { idempotent: request.idempotent, maxRetryAfterMs: options.maxRetryAfterMs });
-      if (decision === 'fail') return false;
+      const decision = decideRetry(failure, {
+        idempotent: request.idempotent,
+        maxRetryAfterMs: options.maxRetryAfterMs,
+        ...(request.deadlineMs === undefined ? {} : { remainingMs: request.deadlineMs - Date.now(), backoffMs: backoffDelayMs(retryCount, options) }),
+      });
+      if (decision === 'deadline') state.stoppedForDeadline = true;
+      if (decision === 'fail' || decision === 'deadline') return false;
       if (decision === 'backoff') return true;
       // Let ky sleep the Retry-After itself (it reads the same header the same way).
       state.delayMs = failure.kind === 'status' && failure.retryAfter.kind === 'wait' ? failure.retryAfter.ms : 0;

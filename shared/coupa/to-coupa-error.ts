@@ -44,6 +44,10 @@ export interface ErrorContext {
   readonly idempotent?: boolean;
   /** The host's base URL, to report where a relative redirect pointed. */
   readonly baseUrl?: string;
+  /** The last attempt's timeout was cut to this many ms, the time left before the caller's deadline. */
+  readonly deadlineCutMs?: number;
+  /** Retrying stopped early: another attempt (and its wait) would not have ended before the deadline. */
+  readonly stoppedForDeadline?: boolean;
   /** Secret values to scrub from anything Coupa's body echoes back. */
   readonly secrets?: readonly (string | undefined)[];
 }
@@ -211,7 +215,12 @@ function fromFailure(failure: Failure, error: unknown, context: ErrorContext): C
   switch (failure.kind) {
     case 'timeout': {
       // No `cause`: ky's TimeoutError holds the Request, whose headers carry the bearer token.
-      const within = context.timeoutMs === undefined ? '' : ` within ${context.timeoutMs} ms`;
+      const within =
+        context.deadlineCutMs !== undefined
+          ? ` within ${context.deadlineCutMs} ms, the time left before the caller's deadline`
+          : context.timeoutMs === undefined
+            ? ''
+            : ` within ${context.timeoutMs} ms`;
       const text = `Coupa did not answer ${where}${within}${attemptsText(context)}`;
       if (outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, base);
       return new CoupaTransientError(`${text}; try again later`, base);
@@ -291,7 +300,8 @@ const UNKNOWN_OUTCOME =
   '; the outcome is unknown (Coupa may have applied it), so it was not resent: check Coupa (e.g. get the record by its natural key) before sending it again';
 
 function attemptsText(context: ErrorContext): string {
-  return context.attempts !== undefined && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+  const attempts = context.attempts !== undefined && context.attempts > 1 ? ` after ${context.attempts} attempts` : '';
+  return context.stoppedForDeadline ? `${attempts} (retries stopped early: the caller's deadline was near)` : attempts;
 }
 
 function seconds(ms: number): string {

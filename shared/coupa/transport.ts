@@ -1,7 +1,7 @@
 // One HTTP exchange with Coupa through ky: retries by our policy, per-attempt hooks (auth header,
 // metrics, retry reports). Shared by the API client and the OAuth token requests. Throws ky's raw
 // errors; callers map them with `toCoupaError` (they know what the request meant).
-import ky, { HTTPError, type KyInstance } from 'ky';
+import ky, { HTTPError, TimeoutError, type KyInstance } from 'ky';
 import type { NormalizedHttpOptions } from './options';
 import { reportedPath } from './redact';
 import { classifyFailure, kyRetryOptions, type RetryState } from './retry';
@@ -23,6 +23,11 @@ export interface TransportCall {
   readonly signal?: AbortSignal;
   /** May the request be resent when its outcome is unknown (timeouts, resets, 5xx)? */
   readonly idempotent: boolean;
+  /**
+   * Epoch ms by which the call must have ended: each attempt's timeout is cut to the time left, and a
+   * retry is made only if it can end before it (retry.ts).
+   */
+  readonly deadlineMs?: number;
   /** Runs before every attempt, e.g. to set `Authorization` from the current token. */
   readonly beforeAttempt?: (request: Request) => Promise<void> | void;
 }
@@ -30,6 +35,10 @@ export interface TransportCall {
 /** What one call went through; filled in while it runs. */
 export interface CallState {
   attempts: number;
+  /** Set when an attempt's timeout was cut to the time left before the deadline: that many ms. */
+  deadlineCutMs?: number;
+  /** Set when retrying stopped because another attempt would not end before the deadline. */
+  stoppedForDeadline?: boolean;
 }
 
 export class Transport {
@@ -79,7 +88,7 @@ export class Transport {
           }),
         );
       try {
-        const response = await baseFetch(input, init);
+        const response = await withinDeadline(baseFetch, input, init, call.deadlineMs, options.timeoutMs, state);
         report({ status: response.status });
         return response;
       } catch (error) {
@@ -87,6 +96,15 @@ export class Transport {
         throw error;
       }
     };
+    try {
+      return await this.#send(call, state, fetch, retryState);
+    } finally {
+      if (retryState.stoppedForDeadline) state.stoppedForDeadline = true;
+    }
+  }
+
+  #send(call: TransportCall, state: CallState, fetch: FetchLike, retryState: RetryState): Promise<Response> {
+    const options = this.#options;
     return this.#ky(call.url, {
       method: call.method,
       ...(call.searchParams ? { searchParams: call.searchParams } : {}),
@@ -95,7 +113,11 @@ export class Transport {
       ...(call.body === undefined ? {} : { body: call.body }),
       ...(call.signal ? { signal: call.signal } : {}),
       fetch,
-      retry: kyRetryOptions(options.retry, { idempotent: call.idempotent, ...(call.signal ? { signal: call.signal } : {}) }, retryState),
+      retry: kyRetryOptions(
+        options.retry,
+        { idempotent: call.idempotent, ...(call.signal ? { signal: call.signal } : {}), ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }) },
+        retryState,
+      ),
       hooks: {
         beforeRequest: [
           async (request) => {
@@ -129,6 +151,33 @@ export class Transport {
       },
     });
   }
+}
+
+/**
+ * One fetch attempt, failing as ky's own timeout would (a TimeoutError) when the time left before the
+ * deadline runs out first. ky's per-attempt timeout (`timeoutMs`) still applies when it is the shorter.
+ */
+async function withinDeadline(
+  fetch: FetchLike,
+  input: Request | string | URL,
+  init: RequestInit | undefined,
+  deadlineMs: number | undefined,
+  timeoutMs: number,
+  state: CallState,
+): Promise<Response> {
+  const leftMs = deadlineMs === undefined ? Number.POSITIVE_INFINITY : Math.max(0, Math.floor(deadlineMs - Date.now()));
+  if (leftMs >= timeoutMs || !(input instanceof Request)) return fetch(input, init);
+  const cut = new AbortController();
+  return new Promise<Response>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      state.deadlineCutMs = leftMs;
+      cut.abort();
+      reject(new TimeoutError(input));
+    }, leftMs);
+    fetch(input, { ...init, signal: AbortSignal.any([input.signal, cut.signal]) })
+      .then(resolve, reject)
+      .finally(() => clearTimeout(timer));
+  });
 }
 
 // Observability hooks must never break a request.

@@ -237,6 +237,45 @@ describe('action handler against moto and the simulator', () => {
     expect(error.errorType).toBe('Coupa.RateLimited');
   });
 
+  describe('with little of the invocation left (its deadline less the 5 s reserve)', () => {
+    const requestsTo = (method: string, path: string) => sim.control.requests.filter((r) => r.method === method && r.path === path).length;
+
+    test('a GET facing a 503 that asks for a longer wait than is left fails early as Coupa.Transient, after one attempt', async () => {
+      const before = requestsTo('GET', '/api/suppliers/5');
+      sim.control.injectFaults([{ kind: 'status', status: 503, retryAfterSeconds: 4, path: '/api/suppliers/5' }]);
+      // 7 s left: 2 s for Coupa, too little for a 4 s wait and another attempt.
+      const error = await lambdaError(handler({ action: 'get', object: 'suppliers', id: 5 }, context(uniqueName('req'), 7_000)));
+      expect(error.errorType).toBe('Coupa.Transient'); // listed in the state machine's Retry, unlike Sandbox.Timedout
+      expect(error.errorMessage).toMatch(/HTTP 503.*retries stopped early: the caller's deadline was near/);
+      expect(requestsTo('GET', '/api/suppliers/5')).toBe(before + 1);
+      // With the whole minute left, the same fault is waited out.
+      sim.control.injectFaults([{ kind: 'status', status: 503, retryAfterSeconds: 1, path: '/api/suppliers/5' }]);
+      await expect(handler({ action: 'get', object: 'suppliers', id: 5 }, context())).resolves.toMatchObject({ id: 5 });
+    });
+
+    test('a create cut off by the deadline after it was sent is Coupa.UnknownOutcome, kept for its idempotencyKey', async () => {
+      const posts = () => requestsTo('POST', '/api/suppliers');
+      const postsBefore = posts();
+      const event = { action: 'create', object: 'suppliers', data: { name: 'Deadline Cut GmbH' }, idempotencyKey: uniqueName('deadline') };
+      sim.control.injectFaults([{ kind: 'delay', ms: 4_000, method: 'POST', path: '/api/suppliers' }]);
+      // 7 s left: the POST gets 2 s, Coupa takes 4.
+      const first = await lambdaError(handler(event, context(uniqueName('req'), 7_000)));
+      expect(first.errorType).toBe('Coupa.UnknownOutcome');
+      expect(first.errorMessage).toMatch(/within \d+ ms, the time left before the caller's deadline/);
+      const retried = await lambdaError(handler(event, context()));
+      expect(retried.errorType).toBe('Coupa.UnknownOutcome');
+      expect(posts()).toBe(postsBefore + 1);
+    });
+
+    test('with less than the reserve left, nothing is sent: Coupa.Transient', async () => {
+      const before = sim.control.requests.length;
+      const error = await lambdaError(handler({ action: 'create', object: 'suppliers', data: { name: 'Never Sent Ltd' } }, context(uniqueName('req'), 4_000)));
+      expect(error.errorType).toBe('Coupa.Transient');
+      expect(error.errorMessage).toMatch(/was not sent/);
+      expect(sim.control.requests.slice(before).filter((r) => r.path.startsWith('/api/'))).toEqual([]);
+    });
+  });
+
   test('errors and results never carry a secret', async () => {
     const outputs: unknown[] = [];
     outputs.push(await handler({ action: 'get', object: 'suppliers', id: 7 }, context()));
@@ -252,7 +291,7 @@ describe('action handler against moto and the simulator', () => {
   test('results over RESULT_INLINE_LIMIT_BYTES come back as a claim check in S3', async () => {
     const small = await loadActionHandler(actionEnv({ RESULT_INLINE_LIMIT_BYTES: '2048', PAYLOAD_PREFIX: 'coupa' }));
     const result = await small({ action: 'query', object: 'suppliers', query: { limit: 10 } }, context());
-    expect(result).toMatchObject({ object: 'suppliers', count: 10, truncated: true, payload: 's3', resultRef: { bucket: aws.bucket, key: expect.stringMatching(/^coupa\/actions\/acme\/suppliers\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]+\.json$/) } });
+    expect(result).toMatchObject({ object: 'suppliers', count: 10, truncated: true, nextOffset: 10, truncatedBy: 'limit', payload: 's3', resultRef: { bucket: aws.bucket, key: expect.stringMatching(/^coupa\/actions\/acme\/suppliers\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]+\.json$/) } });
     const stored = await s3.send(new GetObjectCommand({ Bucket: result.resultRef.bucket, Key: result.resultRef.key }));
     const body = JSON.parse(await stored.Body!.transformToString());
     expect(body).toMatchObject({ object: 'suppliers', count: 10, truncated: true });

@@ -52,6 +52,23 @@ describe('decideRetry', () => {
   });
 });
 
+describe('decideRetry with a deadline', () => {
+  const withTime = (method: string, remainingMs: number, backoffMs = 500) => ({ ...policy(method), remainingMs, backoffMs });
+
+  it.each<[string, Failure, string, number, number, string]>([
+    ['backoff that fits with a second to spare', status(503), 'GET', 1_500, 500, 'backoff'],
+    ['backoff that leaves less than a second for the attempt', status(503), 'GET', 1_499, 500, 'deadline'],
+    ['timeout, backoff too long for the time left', { kind: 'timeout' }, 'GET', 10_000, 15_000, 'deadline'],
+    ['Retry-After that fits', status(429, { 'Retry-After': '2' }), 'POST', 3_000, 500, 'retry-after'],
+    ['Retry-After longer than the time left (a short backoff would fit, but Coupa asked)', status(429, { 'Retry-After': '5' }), 'POST', 4_000, 500, 'deadline'],
+    ['503 Retry-After longer than the time left', status(503, { 'Retry-After': '5' }), 'GET', 4_000, 500, 'deadline'],
+    ['a failure that is not retried stays a plain fail', status(500), 'POST', 60_000, 500, 'fail'],
+    ['a 400 with no time left is still a plain fail', status(400), 'GET', 0, 500, 'fail'],
+  ])('%s → %s', (_name, failure, method, remainingMs, backoffMs, decision) => {
+    expect(decideRetry(failure, withTime(method, remainingMs, backoffMs))).toBe(decision);
+  });
+});
+
 describe('classifyFailure', () => {
   it('recognises ky, undici and abort errors', () => {
     expect(classifyFailure(new TimeoutError(new Request('https://a.coupahost.com')))).toEqual({ kind: 'timeout' });
