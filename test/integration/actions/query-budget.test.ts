@@ -76,11 +76,12 @@ describe('query within a byte budget', () => {
   });
 
   it('a deadline too near for another page ends the result early, truncated with nextOffset', async () => {
-    // 400 ms a page and 2.5 s to go: a few pages fit, then the time left falls under 1 s (or twice the
-    // slowest page) and paging stops with what it has, rather than failing the whole query.
+    // 400 ms a page and 4 s to go (700 records need 14 pages, 5.6 s): a few pages fit, then the time left
+    // falls under 1 s (or twice the slowest page) and paging stops with what it has, rather than failing
+    // the whole query.
     h.sim.control.setLatencyMs(400);
     try {
-      const result = (await runAction({ client: h.client, deadlineMs: Date.now() + 2_500 }, 'query', { object: 'invoices', query: { limit: 700 }, returnType: 'limited' })) as QueryResult;
+      const result = (await runAction({ client: h.client, deadlineMs: Date.now() + 4_000 }, 'query', { object: 'invoices', query: { limit: 700 }, returnType: 'limited' })) as QueryResult;
       expect(result).toMatchObject({ truncated: true, truncatedBy: 'deadline', nextOffset: result.count });
       expect(result.count).toBeGreaterThanOrEqual(50);
       expect(result.count).toBeLessThan(700);
