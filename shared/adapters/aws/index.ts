@@ -12,3 +12,6 @@ export {
 export { SqsDeadLetterSink, SQS_DEFAULT_MAX_MESSAGE_BYTES, type SqsDeadLetterSinkOptions, type DeadLetterMessage } from './SqsDeadLetterSink';
 export { S3PayloadStore, type S3PayloadStoreOptions } from './S3PayloadStore';
 export { SecretsManagerSecretStore } from './SecretsManagerSecretStore';
+export { SqsRedriveQueue, type SqsRedriveQueueOptions } from './SqsRedriveQueue';
+export { EventBridgeRedriveBus } from './EventBridgeRedriveBus';
+export { S3PayloadReader } from './S3PayloadReader';
