@@ -2,7 +2,7 @@
 // command function behind a `Coupa Command` rule on the bus, the idempotency table both share, and the
 // command dead-letter queue. Least privilege: each role gets exactly the calls its adapters make
 // (ACTION_IAM), on exact ARNs; the only wildcard is the results' own key prefix in the payload bucket.
-import { Duration, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Fn, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -27,6 +27,8 @@ export const ACTION_IAM = {
   idempotency: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
   /** S3PayloadStore: claim-checked results. */
   results: ['s3:PutObject'],
+  /** S3FileSource: files the attach action uploads (source buckets, the payload bucket's attachments/ and results). */
+  attachments: ['s3:GetObject'],
   /** Result events of commands. */
   events: ['events:PutEvents'],
 } as const;
@@ -42,6 +44,8 @@ export interface ActionsProps {
   readonly commands: boolean;
   /** Event sources whose commands run (resolved: the connector's default applied). */
   readonly commandSources: readonly string[];
+  /** Buckets the attach action may read files from, besides the payload bucket. */
+  readonly attachmentSourceBuckets?: readonly s3.IBucket[];
   readonly logRetention?: logs.RetentionDays;
 }
 
@@ -76,6 +80,9 @@ export class Actions extends Construct {
       IDEMPOTENCY_EXPIRY_SECONDS: String(props.idempotencyExpiry.toSeconds()),
       PAYLOAD_BUCKET: props.payloadBucket.bucketName,
       ...(props.payloadPrefix ? { PAYLOAD_PREFIX: props.payloadPrefix } : {}),
+      ...(props.attachmentSourceBuckets?.length
+        ? { ATTACHMENT_SOURCE_BUCKETS: Fn.join(',', props.attachmentSourceBuckets.map((b) => b.bucketName)) }
+        : {}),
     };
 
     const action = new HandlerFunction(this, 'Action', {
@@ -162,6 +169,18 @@ export class Actions extends Construct {
     grantKeyVia(this.idempotencyTable.encryptionKey, role, 'dynamodb', KEY_ACTIONS.dynamodb);
     grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', KEY_ACTIONS.s3Put);
 
+    // attach reads files: under attachments/ of the payload bucket (files staged for Coupa), the
+    // instance's own results (a scan fetched by request, attached elsewhere), and the source buckets.
+    const staged = `${normalisedPrefix(props.payloadPrefix)}attachments/`;
+    const sources = props.attachmentSourceBuckets ?? [];
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: [...ACTION_IAM.attachments],
+      resourceArns: [props.payloadBucket.arnForObjects(`${staged}*`), props.payloadBucket.arnForObjects(`${prefix}*`), ...sources.map((b) => b.arnForObjects('*'))],
+    });
+    grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', ['kms:Decrypt']); // reading staged files and results
+    for (const source of sources) source.encryptionKey?.grantDecrypt(role);
+
     const bucket = props.payloadBucket.node.defaultChild;
     if (bucket instanceof s3.CfnBucket) {
       const bucketId = Stack.of(this).resolve(bucket.logicalId) as string;
@@ -169,10 +188,37 @@ export class Actions extends Construct {
         id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
         reason:
           `Results too large to return inline are claim-checked under one new key each (${prefix}<object>/<date>/<uuid>.json), ` +
-          'so PutObject needs a key prefix; the prefix holds only action results of this instance, no other action is granted.',
+          'so PutObject needs a key prefix; the prefix holds only action results of this instance, no other action is granted. ' +
+          'GetObject on it lets attach upload a file that a request fetched.',
+      });
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${staged}*]`,
+        reason: `attach uploads files the caller staged under ${staged} of the payload bucket; only GetObject is granted there.`,
+      });
+    }
+    for (const source of sources) {
+      Validations.of(role).acknowledge({
+        id: `AwsSolutions-IAM5[Resource::${nagResource(this, source)}/*]`,
+        reason: 'attach reads the file named in its input from an attachment source bucket the deployer chose (attachmentSourceBuckets); only GetObject is granted.',
       });
     }
   }
+}
+
+/** A bucket ARN as cdk-nag spells it in finding ids: `<LogicalId.Arn>`, `arn:<AWS::Partition>:s3:::name`. */
+function nagResource(scope: Construct, bucket: s3.IBucket): string {
+  const cfn = bucket.node.defaultChild;
+  if (cfn instanceof s3.CfnBucket) return `<${Stack.of(scope).resolve(cfn.logicalId) as string}.Arn>`;
+  return nagText(Stack.of(scope).resolve(bucket.bucketArn));
+}
+
+function nagText(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { Ref?: string; 'Fn::GetAtt'?: string[]; 'Fn::Join'?: [string, unknown[]] };
+  if (v.Ref) return `<${v.Ref}>`;
+  if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(nagText).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
 }
 
 /** The payload prefix as S3PayloadStore applies it: empty, or ending in `/`. */

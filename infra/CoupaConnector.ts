@@ -19,6 +19,7 @@ import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
+import { findObject, requiredScopes } from '../shared/catalog';
 import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
 import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
@@ -176,6 +177,18 @@ export interface CoupaConnectorProps {
   /** Memory of the action and command functions (MB), 128 to 10240. @default 512 */
   readonly actionMemorySize?: number;
   /**
+   * Buckets the `attach` action may read files from (`s3:GetObject` on their objects, KMS decrypt if
+   * encrypted). The payload bucket's `attachments/` prefix is always readable. Needs `enableActions`.
+   * @default - none: files come from the payload bucket only
+   */
+  readonly attachmentSourceBuckets?: readonly s3.IBucket[];
+  /**
+   * Objects the actions read and write: their read and write scopes go into `requiredScopes`. Only
+   * the scopes: the action function itself is not limited (Coupa refuses what the token lacks).
+   * @default - the poller objects (none when `enableActions` is false)
+   */
+  readonly actionObjects?: readonly string[];
+  /**
    * Also create the example state machine of infra/examples/UpdateSuppliersStateMachine.ts (query
    * suppliers, set custom fields on each). Needs `enableActions`.
    * @default false
@@ -220,6 +233,13 @@ export class CoupaConnector extends Construct {
   readonly encryptionKey?: kms.IKey;
   /** How long the dead-letter queues keep messages (`deadLetterRetention`). */
   readonly deadLetterRetention: Duration;
+  /**
+   * The OAuth scopes this configuration needs (shared/catalog `requiredScopes`): `core.common.read`, the
+   * pollers' read scopes, the action objects' read and write scopes, and `offline_access` for
+   * authorization-code grants. Tokens are requested with these when the credentials secret lists no
+   * scopes (`"scopes": []`, its initial value).
+   */
+  readonly requiredScopes: readonly string[];
   /** Environment that lets a handler build a StoredTokenProvider (functions/lib/tokens.ts). */
   readonly tokenEnvironment: Readonly<Record<string, string>>;
   /** Pollers' cursors and leases: partition key `pk` (string), on demand, point-in-time recovery. */
@@ -278,10 +298,22 @@ export class CoupaConnector extends Construct {
     this.credentialsSecret = props.existingCredentialsSecret ?? this.createCredentialsSecret(props);
     this.tokenSecret = this.createTokenSecret();
 
+    const pollerKeys = pollerConfigs.map((p) => p.object.key);
+    if (props.actionObjects && !resolved.enableActions) throw new Error('CoupaConnector: actionObjects needs enableActions');
+    const unknown = (props.actionObjects ?? []).filter((key) => !findObject(key));
+    if (unknown.length > 0) throw new Error(`CoupaConnector: actionObjects: unknown objects ${unknown.join(', ')} (see the CLI's \`objects\`)`);
+    this.requiredScopes = requiredScopes({
+      read: pollerKeys,
+      write: resolved.enableActions ? (props.actionObjects ?? pollerKeys) : [],
+      grantType: this.grantType,
+    });
     this.tokenEnvironment = {
       CREDENTIALS_SECRET_ARN: this.credentialsSecret.secretArn,
       TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
       COUPA_GRANT_TYPE: this.grantType,
+      // A default for a secret without scopes; an env var, not the secret's template, which would
+      // regenerate the secret (wiping the stored client) whenever the pollers change.
+      COUPA_SCOPES: this.requiredScopes.join(' '),
       ...(props.host ? { COUPA_HOST: props.host } : {}),
     };
 
@@ -364,6 +396,7 @@ export class CoupaConnector extends Construct {
         memorySize: resolved.actionMemorySize,
         commands: resolved.enableCommands,
         commandSources: this.commandSources,
+        ...(props.attachmentSourceBuckets ? { attachmentSourceBuckets: props.attachmentSourceBuckets } : {}),
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       });
       this.idempotencyTable = actions.idempotencyTable;

@@ -27,7 +27,11 @@ export class ExampleStack extends Stack {
     });
     new CfnOutput(this, 'CredentialsSecretArn', {
       value: this.connector.credentialsSecret.secretArn,
-      description: 'Store {"clientId","clientSecret","scopes"} of your Coupa OAuth client here',
+      description: 'Store {"clientId","clientSecret"} of your Coupa OAuth client here (scopes: RequiredScopes unless you list them)',
+    });
+    new CfnOutput(this, 'RequiredScopes', {
+      value: this.connector.requiredScopes.join(' '),
+      description: 'OAuth scopes to tick on the Coupa OAuth client (from the pollers and actions configured); requested when the credentials secret lists none',
     });
     new CfnOutput(this, 'EventBusName', { value: this.connector.eventBus.eventBusName });
     new CfnOutput(this, 'TokenRefreshFunctionName', { value: this.connector.tokenRefreshFunction.functionName });

@@ -105,6 +105,9 @@ function validateActionProps(props: CoupaConnectorProps) {
   if (props.createExampleStateMachine && !enableActions) {
     throw new Error('CoupaConnector: createExampleStateMachine needs enableActions (its tasks call the action function)');
   }
+  if (props.attachmentSourceBuckets?.length && !enableActions) {
+    throw new Error('CoupaConnector: attachmentSourceBuckets is set but enableActions is false (only the attach action reads them)');
+  }
   const ownSource = `coupa.${props.instance}`;
   if (props.commandSources !== undefined) {
     if (!enableCommands) throw new Error('CoupaConnector: commandSources is set but enableCommands is false');

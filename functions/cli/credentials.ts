@@ -1,5 +1,5 @@
 import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
-import type { CatalogObject } from '../../shared/catalog';
+import { scopesFor, type CatalogObject } from '../../shared/catalog';
 import { resolveHost, type CoupaCredentials } from '../../shared/coupa';
 import { API_KEY_UNSUPPORTED, parseCredentials, type Credentials } from '../../shared/tokens/credentials';
 import { UsageError } from './usage';
@@ -95,9 +95,7 @@ export function credentialsFromEnv(objects: readonly CatalogObject[], access: 'r
   return { clientId: clientId!, clientSecret: clientSecret!, scopes };
 }
 
-const defaultScopes = (objects: readonly CatalogObject[], access: 'read' | 'write' = 'read'): string[] => [
-  ...new Set(objects.flatMap((o) => (access === 'read' ? [o.scopes.read] : [o.scopes.read, o.scopes.write]))),
-];
+const defaultScopes = (objects: readonly CatalogObject[], access: 'read' | 'write' = 'read'): string[] => scopesFor(objects, { actions: access === 'write' });
 
 function sameHost(a: string, b: string): boolean {
   try {

@@ -22,11 +22,14 @@ Commands:
                                    the local main job (npm start): pollers on a short interval, one line
                                    per event, full events in FILE; without --host on the built-in
                                    simulator, which keeps editing records
-  invoke ACTION --host URL --input JSON|@FILE|@- [--credentials FILE]
+  invoke ACTION --host URL --input JSON|@FILE|@- [--credentials FILE] [--files-dir DIR]
                                    run an action locally, as the action Lambda does: get, query, create,
-                                   update, mark_exported, request or a special action (submit, approve…);
-                                   prints the result JSON; on failure prints {"errorType","errorMessage"}
-                                   and exits 1. Scopes default to the object's read and write scopes
+                                   update, mark_exported, request, attach or a special action (submit,
+                                   approve…); prints the result JSON; on failure prints
+                                   {"errorType","errorMessage"} and exits 1. Scopes default to the
+                                   object's read and write scopes. attach reads file.path (relative to
+                                   the working directory); files Coupa answers a request with are saved
+                                   under DIR (default ./coupa-files)
   auth login --host URL (--out FILE | --secret-id ARN) [--objects a,b] [--scopes "S …"] [--port N]
              [--timeout-seconds N] [--no-browser]
                                    authorization-code sign-in: prints Coupa's authorization URL (first
@@ -44,6 +47,15 @@ Commands:
                                    for Lambda failure records); --dry-run prints each entry it would send
                                    and changes nothing. AWS credentials and region from the environment.
                                    Prints {read, redriven, left, problems}; exit 1 if any were left
+  doctor [--host URL] [--objects a,b,c] [--credentials FILE | --secret-id ARN] [--json]
+         [--clock-skew-seconds N] [--timeout-seconds N]
+                                   test the connection: the host answers like Coupa, the grant works, the
+                                   token's scopes cover the objects, one read per object works, Coupa's
+                                   clock is within N s (60) of ours; one line per check, each failure
+                                   naming its fix; exits 1 when any fails. --objects defaults to
+                                   invoices,purchase_orders,suppliers. --secret-id checks a deployed
+                                   stack's credentials secret (CredentialsSecretArn) with your AWS
+                                   credentials; --host is then the stack's host, used if the secret has none
   help                             this text
 
 Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,

@@ -27,6 +27,8 @@ export interface ActionConfig {
   readonly payloadBucket?: string;
   readonly payloadPrefix?: string;
   readonly resultInlineLimitBytes: number;
+  /** Buckets `attach` may read files from (ATTACHMENT_SOURCE_BUCKETS, plus the payload bucket). */
+  readonly attachmentSourceBuckets: readonly string[];
   /** Command function only: where result events go, and their `Source`. */
   readonly eventBusName?: string;
   readonly eventSource: string;
@@ -50,6 +52,13 @@ const schema = z.object({
   PAYLOAD_BUCKET: optional(z.string().trim()),
   PAYLOAD_PREFIX: optional(z.string().trim()),
   RESULT_INLINE_LIMIT_BYTES: optional(integer(MIN_RESULT_INLINE_LIMIT_BYTES, MAX_RESULT_INLINE_LIMIT_BYTES)),
+  ATTACHMENT_SOURCE_BUCKETS: optional(
+    z
+      .string()
+      .trim()
+      .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+      .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be comma-separated S3 bucket names'))),
+  ),
   EVENT_BUS_NAME: optional(z.string().trim()),
   EVENT_SOURCE: optional(
     z.string().trim().max(256, 'must be at most 256 characters').refine((s) => !s.startsWith('aws.'), 'may not start with "aws." (reserved by AWS)'),
@@ -58,6 +67,7 @@ const schema = z.object({
   TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
   COUPA_HOST: optional(z.string().trim()),
   COUPA_GRANT_TYPE: optional(z.enum(['client_credentials', 'authorization_code'], { error: 'must be client_credentials or authorization_code' })),
+  COUPA_SCOPES: optional(z.string().trim()),
 });
 
 /** Thrown at cold start when the environment is unusable; the message lists every variable at fault. */
@@ -83,6 +93,7 @@ export function actionConfigFromEnv(env: NodeJS.ProcessEnv = process.env, option
     ...(e.PAYLOAD_BUCKET ? { payloadBucket: e.PAYLOAD_BUCKET } : {}),
     ...(e.PAYLOAD_PREFIX ? { payloadPrefix: e.PAYLOAD_PREFIX } : {}),
     resultInlineLimitBytes: e.RESULT_INLINE_LIMIT_BYTES ?? DEFAULT_RESULT_INLINE_LIMIT_BYTES,
+    attachmentSourceBuckets: [...new Set([...(e.ATTACHMENT_SOURCE_BUCKETS ?? []), ...(e.PAYLOAD_BUCKET ? [e.PAYLOAD_BUCKET] : [])])],
     ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
     eventSource: e.EVENT_SOURCE ?? defaultSource(e.INSTANCE),
     tokens: {
@@ -90,6 +101,7 @@ export function actionConfigFromEnv(env: NodeJS.ProcessEnv = process.env, option
       tokenSecretId: e.TOKEN_SECRET_ARN,
       ...(e.COUPA_HOST ? { defaultHost: e.COUPA_HOST } : {}),
       ...(e.COUPA_GRANT_TYPE ? { expectedGrantType: e.COUPA_GRANT_TYPE } : {}),
+      ...(e.COUPA_SCOPES ? { defaultScopes: e.COUPA_SCOPES.split(/\s+/) } : {}),
     },
   };
 }

@@ -7,6 +7,7 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { S3Client } from '@aws-sdk/client-s3';
+import { S3FileSource } from '../../shared/adapters/aws/S3FileSource';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import type { ResultEntry, ResultPublisher } from './action-command';
 import type { ActionConfig } from './action-config';
@@ -29,11 +30,13 @@ export function awsActionRunner(config: ActionConfig, logger: RunnerLogger): Act
     awsSdkV3Client: new DynamoDBClient({}),
     ...IDEMPOTENCY_ATTRIBUTES,
   });
+  const s3 = new S3Client({});
   const payloads = config.payloadBucket
-    ? new S3PayloadStore({ client: new S3Client({}), bucket: config.payloadBucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) })
+    ? new S3PayloadStore({ client: s3, bucket: config.payloadBucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) })
     : undefined;
+  const files = new S3FileSource({ client: s3, buckets: config.attachmentSourceBuckets });
   return new ActionRunner(
-    { client, persistenceStore, ...(payloads ? { payloads } : {}), logger },
+    { client, persistenceStore, ...(payloads ? { payloads } : {}), files, logger },
     { instance: config.instance, idempotencyExpirySeconds: config.idempotencyExpirySeconds, resultInlineLimitBytes: config.resultInlineLimitBytes },
   );
 }

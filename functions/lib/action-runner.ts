@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type ParsedAction } from '../../shared/actions';
+import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type FileSource, type ParsedAction } from '../../shared/actions';
+import { actionResultKeyPrefix } from './action-config';
 import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
 import type { PayloadStore } from '../../shared/changes/ports';
 import type { DataRef } from '../../shared/events';
@@ -56,8 +57,13 @@ export interface ActionRunnerDeps {
   readonly client: () => Promise<ActionDeps['client']>;
   /** Powertools persistence layer, e.g. DynamoDBPersistenceLayer on the idempotency table. */
   readonly persistenceStore: BasePersistenceLayer;
-  /** Claim-check store for large results; without it, results are returned whole. */
+  /**
+   * Claim-check store for large results and for files `request` gets back (under the same
+   * `actions/<instance>/` prefix); without it, results are returned whole and file answers fail.
+   */
   readonly payloads?: PayloadStore;
+  /** Where `attach` reads files (S3 in Lambda); without it, `attach` fails with `Coupa.Configuration`. */
+  readonly files?: FileSource;
   readonly logger?: RunnerLogger;
   /** @default real time */
   readonly sleep?: (ms: number) => Promise<void>;
@@ -168,7 +174,15 @@ export class ActionRunner {
 
   async #execute(request: ActionRequest, parsed: ParsedAction, write: boolean): Promise<ActionOutput> {
     const client = await this.#deps.client();
-    const result = await executeAction({ client }, parsed);
+    const { payloads, files } = this.#deps;
+    const result = await executeAction(
+      {
+        client,
+        ...(files ? { files } : {}),
+        ...(payloads ? { fileResults: { store: payloads, keyPrefix: actionResultKeyPrefix(this.#options.instance) } } : {}),
+      },
+      parsed,
+    );
     return this.#claimCheck(result, request, write);
   }
 
@@ -179,7 +193,7 @@ export class ActionRunner {
     if (!payloads || bytes <= this.#options.resultInlineLimitBytes) return result;
     const summary = summarise(result);
     const object = typeof request.input.object === 'string' ? request.input.object : 'request';
-    const key = `actions/${this.#options.instance}/${safeSegment(object)}/${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
+    const key = `${actionResultKeyPrefix(this.#options.instance)}${safeSegment(object)}/${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
     try {
       return { ...summary, payload: 's3', resultRef: await payloads.put(key, body) };
     } catch (error) {
@@ -234,7 +248,7 @@ function unknownOutcomeFailure(recorded: RecordedUnknownOutcome, first: boolean,
 
 function summarise(result: ActionResult): Omit<ClaimCheckedResult, 'payload'> {
   if ('records' in result) return { object: result.object, count: result.count, truncated: result.truncated };
-  if ('record' in result) return { object: result.object, id: result.id };
+  if ('record' in result || 'attachment' in result) return { object: result.object, id: result.id };
   return { status: result.status };
 }
 

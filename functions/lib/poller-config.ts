@@ -94,6 +94,7 @@ const tokenSecrets = z
     TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
     COUPA_HOST: optional(z.string().trim()),
     COUPA_GRANT_TYPE: optional(z.enum(['client_credentials', 'authorization_code'], { error: 'must be client_credentials or authorization_code' })),
+    COUPA_SCOPES: optional(z.string().trim()),
   })
   .transform(
     (e): TokenSecretsConfig => ({
@@ -101,6 +102,7 @@ const tokenSecrets = z
       tokenSecretId: e.TOKEN_SECRET_ARN,
       ...(e.COUPA_HOST ? { defaultHost: e.COUPA_HOST } : {}),
       ...(e.COUPA_GRANT_TYPE ? { expectedGrantType: e.COUPA_GRANT_TYPE } : {}),
+      ...(e.COUPA_SCOPES ? { defaultScopes: e.COUPA_SCOPES.split(/\s+/) } : {}),
     }),
   );
 

@@ -15,20 +15,24 @@ export interface TokenSecretsConfig {
   readonly credentialsSecretId: string;
   readonly tokenSecretId: string;
   readonly defaultHost?: string;
+  /** Scopes to request when the credentials secret lists none (the stack's required scopes). */
+  readonly defaultScopes?: readonly string[];
   readonly expectedGrantType?: GrantType;
 }
 
-/** Reads CREDENTIALS_SECRET_ARN, TOKEN_SECRET_ARN and the optional COUPA_HOST, COUPA_GRANT_TYPE. */
+/** Reads CREDENTIALS_SECRET_ARN, TOKEN_SECRET_ARN and the optional COUPA_HOST, COUPA_GRANT_TYPE, COUPA_SCOPES (space-separated). */
 export function tokenSecretsFromEnv(): TokenSecretsConfig {
   const grant = process.env.COUPA_GRANT_TYPE;
   if (grant && grant !== 'client_credentials' && grant !== 'authorization_code') {
     throw new Error('environment variable COUPA_GRANT_TYPE must be client_credentials or authorization_code');
   }
+  const scopes = process.env.COUPA_SCOPES?.split(/\s+/).filter(Boolean) ?? [];
   return {
     credentialsSecretId: requiredEnv('CREDENTIALS_SECRET_ARN'),
     tokenSecretId: requiredEnv('TOKEN_SECRET_ARN'),
     ...(process.env.COUPA_HOST ? { defaultHost: process.env.COUPA_HOST } : {}),
     ...(grant ? { expectedGrantType: grant as GrantType } : {}),
+    ...(scopes.length > 0 ? { defaultScopes: scopes } : {}),
   };
 }
 

@@ -3,8 +3,8 @@
 // of that name (integration history records have one).
 import { catalog, type CatalogObject, type SpecialAction } from '../catalog';
 
-/** The actions every object has (as its capabilities allow), plus `request`. */
-export const BUILTIN_ACTIONS = ['get', 'query', 'create', 'update', 'mark_exported', 'request'] as const;
+/** The actions every object has (as its capabilities allow), plus `request`, and `attach` for objects that take attachments. */
+export const BUILTIN_ACTIONS = ['get', 'query', 'create', 'update', 'mark_exported', 'request', 'attach'] as const;
 
 /** What an action name means for one object. */
 export type ResolvedAction =

@@ -5,12 +5,18 @@ export { runAction, executeAction } from './run-action';
 export { parseActionInput } from './parse-action-input';
 export { isWriteAction } from './is-write-action';
 export { BUILTIN_ACTIONS } from './action-names';
-export { DEFAULT_QUERY_LIMIT, MAX_DEPTH, MAX_IDEMPOTENCY_KEY_CHARS, MAX_INPUT_BYTES, MAX_QUERY_LIMIT, MAX_STRING_CHARS } from './limits';
+export { ATTACHMENT_FIELDS } from './attach';
+export { contentTypeOf } from './content-types';
+export { describeLocation, type FileLocation, type FileSource, type SourceFile } from './file-source';
+export { DEFAULT_QUERY_LIMIT, MAX_DEPTH, MAX_FILE_BYTES, MAX_IDEMPOTENCY_KEY_CHARS, MAX_INPUT_BYTES, MAX_QUERY_LIMIT, MAX_STRING_CHARS } from './limits';
 export type {
   ActionDeps,
   ActionName,
   ActionResult,
+  AttachedFile,
+  FileRef,
   ParentRef,
+  ParsedAttach,
   ParsedAction,
   ParsedCreate,
   ParsedGet,

@@ -102,6 +102,45 @@ export const requestSchema = z.strictObject(
 );
 export type RequestInput = z.infer<typeof requestSchema>;
 
+/** S3 bucket names: 3–63 lower-case letters, digits, dots and dashes. */
+const BUCKET = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+/** A file name Coupa can show: no path separators, no control characters. */
+const FILENAME = /^[^/\\\p{C}]+$/u;
+/** `type/subtype` with optional parameters. */
+const MIME = /^[\w.+-]+\/[\w.+-]+(\s*;\s*[\w.+-]+=("[^"\\]*"|[\w.+-]+))*$/;
+
+const fileLocationSchema = z.union(
+  [
+    z.strictObject({
+      s3: z.strictObject(
+        {
+          bucket: z.string({ error: 'must be an S3 bucket name' }).regex(BUCKET, 'must be an S3 bucket name'),
+          key: z.string({ error: 'must be an S3 object key' }).min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').regex(PRINTABLE, 'may hold printable characters only'),
+        },
+        { error: 'must be {"bucket", "key"}' },
+      ),
+    }),
+    z.strictObject({
+      path: z.string({ error: 'must be a file path' }).min(1, 'must not be empty').max(4096, 'is too long').regex(PRINTABLE, 'may hold printable characters only'),
+    }),
+  ],
+  { error: 'must be {"s3": {"bucket", "key"}} (Lambda) or {"path": "<local file>"} (CLI)' },
+);
+
+/** Input of the `attach` action (the object is checked against the catalog afterwards). */
+export const attachSchema = z.strictObject(
+  {
+    object: z.string({ error: 'must be a catalog key such as "invoices"' }).trim().min(1, 'must be a catalog key such as "invoices"').max(100, 'is too long for a catalog key'),
+    id: recordId,
+    file: fileLocationSchema,
+    filename: z.string({ error: 'must be a file name' }).min(1, 'must not be empty').max(255, 'must be at most 255 characters').regex(FILENAME, 'must be a file name without "/", "\\" or control characters').optional(),
+    contentType: z.string({ error: 'must be a content type' }).max(255, 'is too long').regex(MIME, 'must be a content type such as "application/pdf"').optional(),
+    intent: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(40, 'must be at most 40 characters (Coupa\'s limit)').regex(PRINTABLE, 'may hold printable characters only').optional(),
+    idempotencyKey: idempotencyKeySchema.optional(),
+  },
+  { error: 'must be an object: {object, id, file, filename?, contentType?, intent?, idempotencyKey?}' },
+);
+
 function messageOf(error: unknown): string {
   return (error as Error).message.replace(/^Invalid Coupa query: /, '');
 }

@@ -10,6 +10,12 @@ export const MAX_DEPTH = 32;
 /** Default and largest `query.limit` (records across pages). */
 export const DEFAULT_QUERY_LIMIT = 50;
 export const MAX_QUERY_LIMIT = 10_000;
+/**
+ * Largest file `attach` uploads and `request` keeps from a file answer: 32 MiB. Both hold the whole file
+ * in memory (twice, briefly, while it is encoded or stored), which a 512 MB Lambda affords; Coupa may
+ * refuse smaller files by its own instance settings.
+ */
+export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 /** Longest `idempotencyKey`. */
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 

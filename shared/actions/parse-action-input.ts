@@ -2,21 +2,21 @@
 // 1. size and JSON shape (limits.ts), 2. the zod schemas plus what only needs the object and the
 // action (capabilities, which fields the action takes, required fields), 3. what needs typed values
 // (natural keys, parents, filters, custom fields). Nothing here calls Coupa.
-import { catalog, findObject, type CatalogObject } from '../catalog';
+import { catalog, fillPath, findObject, type CatalogObject } from '../catalog';
 import { CoupaValidationError, type FieldSpec } from '../coupa';
 import { normaliseActionName, resolveAction, unknownActionProblem, type ResolvedAction } from './action-names';
 import { checkShape, FIELDS } from './action-shape';
 import { createOnPath, createViaParent } from './create-target';
 import { withCustomFields } from './custom-fields';
 import { nestedFilters } from './filters';
-import { envelopeSchema, requestSchema, type Envelope } from './input-schema';
+import { attachSchema, envelopeSchema, requestSchema, type Envelope } from './input-schema';
 import { sizeProblems } from './limits';
 import { naturalKeyQuery } from './natural-key';
 import { collectionPath, type PathUse } from './object-paths';
 import { Problems, show } from './problems';
 import { checkQuery } from './query-checks';
 import { requestPath } from './request-path';
-import type { ActionReturnType, ParsedAction, ParsedRequest } from './types';
+import type { ActionReturnType, ParsedAction, ParsedAttach, ParsedRequest } from './types';
 
 /** The reply `mark_exported` asks for unless told otherwise: small (coupa-api.md §3). */
 const MARK_EXPORTED_FIELDS: FieldSpec = ['id', 'exported', 'last-exported-at'];
@@ -48,7 +48,36 @@ export function parseActionInput(action: string, input: unknown): ParsedAction {
   }
   for (const problem of sizeProblems(input)) problems.add(problem);
   problems.throwIfAny(name);
-  return name === 'request' ? parseRequest(input as Record<string, unknown>, problems) : parseObjectAction(name, input as Record<string, unknown>, problems);
+  const raw = input as Record<string, unknown>;
+  if (name === 'request') return parseRequest(raw, problems);
+  if (name === 'attach') return parseAttach(raw, problems);
+  return parseObjectAction(name, raw, problems);
+}
+
+function parseAttach(raw: Record<string, unknown>, problems: Problems): ParsedAttach {
+  const parsed = attachSchema.safeParse(raw);
+  if (!parsed.success) problems.addZod(parsed.error.issues);
+  const object = typeof raw.object === 'string' && raw.object.trim() !== '' ? findObject(raw.object) : undefined;
+  if (typeof raw.object === 'string' && raw.object.trim() !== '' && !object) {
+    problems.add(`object ${show(raw.object)} is not in the catalog; known objects: ${catalog.map((o) => o.key).join(', ')}`);
+  }
+  if (object && !object.attachments) {
+    problems.add(`${object.key} take no attachments; objects that do: ${catalog.filter((o) => o.attachments).map((o) => o.key).join(', ')}`);
+  }
+  problems.throwIfAny('attach');
+  const { id, file, filename, contentType, intent, idempotencyKey } = parsed.data!;
+  const attachments = object!.attachments!;
+  return {
+    kind: 'attach',
+    object: object!.key,
+    path: fillPath(attachments.path, { [attachments.param]: id }).slice(1),
+    id,
+    file,
+    ...(filename ? { filename } : {}),
+    ...(contentType ? { contentType } : {}),
+    ...(intent ? { intent } : {}),
+    ...(idempotencyKey ? { idempotencyKey } : {}),
+  };
 }
 
 function parseRequest(raw: Record<string, unknown>, problems: Problems): ParsedRequest {

@@ -1,4 +1,5 @@
 // The one core call of the action Lambdas, the command consumer, the CLI and the tests.
+import { runAttach } from './attach';
 import { runRequest } from './custom-request';
 import { parseActionInput } from './parse-action-input';
 import { runGet, runQuery } from './read-actions';
@@ -8,11 +9,11 @@ import { runCreate, runMarkExported, runSpecialAction, runUpdate } from './write
 /**
  * Validates `input` for `action`, then calls Coupa.
  *
- * @param action - `get`, `query`, `create`, `update`, `mark_exported`, `request`, or a special action of
- *   the object (`submit`, `approve`…).
+ * @param action - `get`, `query`, `create`, `update`, `mark_exported`, `request`, `attach`, or a special
+ *   action of the object (`submit`, `approve`…).
  * @param input - the caller's input, straight from JSON: `{ object, id?, data?, query?, returnType?,
- *   fields?, idempotencyKey?, parent?, naturalKey?, params? }`, or for `request` `{ method, path,
- *   query?, body? }`.
+ *   fields?, idempotencyKey?, parent?, naturalKey?, params? }`, for `request` `{ method, path,
+ *   query?, body? }`, for `attach` `{ object, id, file, filename?, contentType?, intent? }`.
  * @throws {CoupaError} subclasses (names `Coupa.*`). Invalid input throws `Coupa.Validation` before any
  *   request leaves; a get by natural key that matches nothing throws `Coupa.NotFound`, one that
  *   matches several `Coupa.Conflict`.
@@ -41,5 +42,7 @@ export async function executeAction(deps: ActionDeps, parsed: ParsedAction): Pro
       return runSpecialAction(deps, parsed);
     case 'request':
       return runRequest(deps, parsed);
+    case 'attach':
+      return runAttach(deps, parsed);
   }
 }

@@ -1,18 +1,34 @@
 // Types of the action core: what callers pass, what parseActionInput makes of it, what runAction
 // returns. No logic here.
 import type { HttpVerb } from '../catalog';
+import type { PayloadStore } from '../changes/ports';
 import type { CoupaClient, CoupaQuery, CoupaRecord, FieldSpec } from '../coupa';
+import type { DataRef } from '../events';
+import type { FileLocation, FileSource } from './file-source';
 
 /**
  * The built-in actions, or the name of a special action of the object (`submit`, `approve`, …; see
  * `actions` in the catalog).
  */
-export type ActionName = 'create' | 'update' | 'get' | 'query' | 'request' | 'mark_exported' | string;
+export type ActionName = 'create' | 'update' | 'get' | 'query' | 'request' | 'attach' | 'mark_exported' | string;
 
-/** What the action core needs: a Coupa client (the CLI, the Lambdas and the tests each build one). */
+/**
+ * What the action core needs: a Coupa client (the CLI, the Lambdas and the tests each build one); for
+ * `attach`, where files are read from; for `request` answers that are files, where they are kept.
+ */
 export interface ActionDeps {
-  readonly client: Pick<CoupaClient, 'request' | 'list' | 'get' | 'create' | 'update' | 'action'>;
+  readonly client: Pick<CoupaClient, 'request' | 'requestContent' | 'list' | 'get' | 'create' | 'update' | 'action'>;
+  /** Reads the file `attach` uploads (S3 in Lambda, local files in the CLI). Without it, `attach` fails. */
+  readonly files?: FileSource;
+  /**
+   * Keeps files that `request` gets back (image scans, PDFs) under `keyPrefix` (S3 in Lambda, a
+   * directory in the CLI). Without it, a file answer fails with `Coupa.Configuration`.
+   */
+  readonly fileResults?: { readonly store: PayloadStore; readonly keyPrefix: string };
 }
+
+/** A stored file: where (`bucket`/`key`, or `file://dir` and the path below it), size, SHA-256, type. */
+export type FileRef = DataRef & { readonly contentType: string };
 
 /**
  * The answer of an action.
@@ -21,12 +37,24 @@ export interface ActionDeps {
  *   (from the answer, else from the input), `null` when unknown (a create with `returnType: "none"`);
  * - records (query): `truncated` is true when the result stopped at `limit` while Coupa has, or may
  *   have, more (continue with `offset: offset + count`);
- * - request: Coupa's HTTP status and parsed JSON body (`null` when empty).
+ * - request: Coupa's HTTP status and parsed JSON body (`null` when empty), or, when Coupa answers
+ *   with a file (an image scan, a PDF), the status and a claim check of the stored bytes (`file`);
+ * - attach: the record (`object`, `id`), Coupa's new attachment record, and what was uploaded.
  */
 export type ActionResult =
   | { object: string; id: number | null; record: CoupaRecord | null }
   | { object: string; records: CoupaRecord[]; count: number; truncated: boolean }
-  | { status: number; body: unknown };
+  | { status: number; body: unknown }
+  | { status: number; file: FileRef }
+  | { object: string; id: number; attachment: CoupaRecord | null; file: AttachedFile };
+
+/** What `attach` uploaded: the name and type Coupa got, the size and SHA-256 of the bytes sent. */
+export interface AttachedFile {
+  readonly filename: string;
+  readonly contentType: string;
+  readonly bytes: number;
+  readonly sha256: string;
+}
 
 /** `return_object` of Coupa, plus `default` (the full record). `none` is for writes only. */
 export type ActionReturnType = 'default' | 'shallow' | 'limited' | 'none';
@@ -121,5 +149,29 @@ export interface ParsedRequest {
   readonly idempotencyKey?: string;
 }
 
+export interface ParsedAttach {
+  readonly kind: 'attach';
+  readonly object: string;
+  /** The record's attachments below `/api`: `invoices/5/attachments`. */
+  readonly path: string;
+  readonly id: number;
+  readonly file: FileLocation;
+  /** The name Coupa shows; default: the last segment of the key or path. */
+  readonly filename?: string;
+  /** Default: the S3 object's type, else by the file name's extension, else `application/octet-stream`. */
+  readonly contentType?: string;
+  /** Coupa's `intent` of the attachment (up to 40 characters). */
+  readonly intent?: string;
+  readonly idempotencyKey?: string;
+}
+
 /** A validated, normalised action input: plain JSON data, ready to run. */
-export type ParsedAction = ParsedGet | ParsedQuery | ParsedCreate | ParsedUpdate | ParsedMarkExported | ParsedSpecialAction | ParsedRequest;
+export type ParsedAction =
+  | ParsedGet
+  | ParsedQuery
+  | ParsedCreate
+  | ParsedUpdate
+  | ParsedMarkExported
+  | ParsedSpecialAction
+  | ParsedRequest
+  | ParsedAttach;

@@ -4,7 +4,7 @@ import type { CatalogObject } from './types';
 export { catalog } from './objects';
 export * from './types';
 export * from './operations';
-export { scopesFor, type ScopesForOptions } from './scopes';
+export { OFFLINE_ACCESS_SCOPE, requiredScopes, scopesFor, type ScopeNeeds, type ScopesForOptions } from './scopes';
 
 const byKey = new Map(catalog.map((o) => [o.key, o]));
 

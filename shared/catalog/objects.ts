@@ -1,4 +1,4 @@
-import type { CatalogObject, HttpVerb, NestedPath, SpecialAction } from './types';
+import type { AttachmentsPath, CatalogObject, HttpVerb, NestedPath, SpecGap, SpecialAction } from './types';
 
 /*
  * The 25 objects. Sources: design.md's table (the floor), coupa-api.md §6, and the R39 OpenAPI files
@@ -32,6 +32,20 @@ type Entry = Omit<CatalogObject, 'changeField' | 'nestedPaths' | 'specGaps' | 'a
 
 const crud = { trigger: true, query: true, create: true, update: true } as const;
 
+/**
+ * Attachments (the `attach` action): the objects among the 25 that the R39 OpenAPI files give
+ * `/<resource>/{<model>_id}/attachments` (GET, POST multipart), plus the two that only Compass's
+ * Attachments API page lists (expense reports, users; recorded as spec gaps). Suppliers take none.
+ */
+const attachable = (resource: string, param: string): AttachmentsPath => ({ path: `/${resource}/{${param}}/attachments`, param });
+const ATTACHMENTS_PAGE = 'Compass Attachments API (shared resources): POST and GET /api/<resource>/:id/attachments';
+const attachmentGaps = (a: AttachmentsPath): SpecGap[] => [
+  { method: 'POST', path: a.path, source: ATTACHMENTS_PAGE },
+  { method: 'GET', path: a.path, source: ATTACHMENTS_PAGE },
+];
+const EXPENSE_REPORT_ATTACHMENTS = attachable('expense_reports', 'expense_report_id');
+const USER_ATTACHMENTS = attachable('users', 'user_id');
+
 const entries: Entry[] = [
   {
     key: 'accounts',
@@ -63,6 +77,7 @@ const entries: Entry[] = [
     model: 'contract',
     definition: 'Contract',
     path: '/contracts',
+    attachments: attachable('contracts', 'contract_id'),
     capabilities: crud,
     naturalKeys: [['number'], ['name']],
     scopes: { read: 'core.contract.read', write: 'core.contract.write' },
@@ -103,6 +118,8 @@ const entries: Entry[] = [
     model: 'expense_report',
     definition: 'ExpenseReport',
     path: '/expense_reports',
+    attachments: EXPENSE_REPORT_ATTACHMENTS,
+    specGaps: attachmentGaps(EXPENSE_REPORT_ATTACHMENTS),
     capabilities: crud,
     naturalKeys: [],
     scopes: { read: 'core.expense.read', write: 'core.expense.write' },
@@ -120,6 +137,7 @@ const entries: Entry[] = [
     model: 'invoice_header',
     definition: 'InvoiceHeader',
     path: '/invoices',
+    attachments: attachable('invoices', 'invoice_id'),
     nestedPaths: [],
     capabilities: crud,
     naturalKeys: [['invoice-number', 'supplier.name']],
@@ -249,6 +267,8 @@ const entries: Entry[] = [
     model: 'user',
     definition: 'User',
     path: '/users',
+    attachments: USER_ATTACHMENTS,
+    specGaps: attachmentGaps(USER_ATTACHMENTS),
     capabilities: crud,
     naturalKeys: [['login'], ['email']],
     scopes: { read: 'core.user.read', write: 'core.user.write' },
@@ -275,6 +295,7 @@ const entries: Entry[] = [
     model: 'requisition_header',
     definition: 'RequisitionHeader',
     path: '/requisitions',
+    attachments: attachable('requisitions', 'requisition_id'),
     // The table's floor is trigger+query; Coupa also takes draft creates and PUT updates.
     capabilities: crud,
     naturalKeys: [['external-po-reference']],
@@ -296,6 +317,7 @@ const entries: Entry[] = [
     model: 'inventory_transaction',
     definition: 'InventoryTransaction',
     path: '/inventory_transactions',
+    attachments: attachable('inventory_transactions', 'inventory_transaction_id'),
     capabilities: crud,
     naturalKeys: [],
     scopes: { read: 'core.inventory.transaction.read', write: 'core.inventory.receiving.write' },
@@ -308,6 +330,7 @@ const entries: Entry[] = [
     model: 'order_header',
     definition: 'OrderHeader',
     path: '/purchase_orders',
+    attachments: attachable('purchase_orders', 'purchase_order_id'),
     capabilities: crud,
     naturalKeys: [['po-number']],
     scopes: { read: 'core.purchase_order.read', write: 'core.purchase_order.write' },
@@ -328,6 +351,7 @@ const entries: Entry[] = [
     model: 'order_line',
     definition: 'OrderLine',
     path: '/purchase_order_lines',
+    attachments: attachable('purchase_order_lines', 'purchase_order_line_id'),
     // Lines are added and edited through their order's embedded `order-lines` (Compass 0233/0240).
     capabilities: { trigger: true, query: true, create: true, update: false },
     createVia: { parent: 'purchase_orders', field: 'order-lines', parentIdField: 'order-header-id' },

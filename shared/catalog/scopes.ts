@@ -1,5 +1,8 @@
-// The OAuth scopes a set of catalog objects needs. One function for the CLI's `auth login`, its
-// defaults and anything else that asks Coupa for a client's scopes.
+// The OAuth scopes catalog objects need. `scopesFor` for a set of objects (the CLI's `auth login` and
+// defaults); `requiredScopes` for a whole configuration (the CDK construct's RequiredScopes output and
+// token default, `doctor`'s comparison with what a token was granted).
+import { BASE_SCOPE } from '../coupa/auth/scopes';
+import { getObject } from './index';
 import { catalog } from './objects';
 import type { CatalogObject } from './types';
 
@@ -32,3 +35,37 @@ export function scopesFor(objects: readonly CatalogObject[], options: ScopesForO
 }
 
 const findObject = (key: string) => catalog.find((o) => o.key === key);
+
+/** Coupa's scope for refresh tokens, which the authorization-code grant needs (3rd-party setups ask for it). */
+export const OFFLINE_ACCESS_SCOPE = 'offline_access';
+
+/** What a deployment does with which objects. Object keys are catalog keys. */
+export interface ScopeNeeds {
+  /** Objects read (pollers, doctor's reads). */
+  readonly read?: readonly string[];
+  /** Objects actions may read and write. */
+  readonly write?: readonly string[];
+  /** `authorization_code` adds `offline_access`, so Coupa hands out refresh tokens. @default 'client_credentials' */
+  readonly grantType?: 'client_credentials' | 'authorization_code';
+}
+
+/**
+ * Every scope a configuration needs, as the full list to grant and request: `core.common.read` first,
+ * then {@link scopesFor} of the `read` objects, then of the `write` objects with actions, then
+ * `offline_access` for authorization-code grants; without duplicates.
+ *
+ * @throws {UnknownObjectError} for a key that is not in the catalog.
+ * @example
+ * requiredScopes({ read: ['invoices'], write: ['suppliers'] })
+ * // → ['core.common.read', 'core.invoice.read', 'core.supplier.read', 'core.supplier.write']
+ */
+export function requiredScopes(needs: ScopeNeeds): string[] {
+  return [
+    ...new Set([
+      BASE_SCOPE,
+      ...scopesFor((needs.read ?? []).map((key) => getObject(key))),
+      ...scopesFor((needs.write ?? []).map((key) => getObject(key)), { actions: true }),
+      ...(needs.grantType === 'authorization_code' ? [OFFLINE_ACCESS_SCOPE] : []),
+    ]),
+  ];
+}

@@ -105,4 +105,17 @@ export interface CatalogObject {
   readonly specGaps: readonly SpecGap[];
   /** Initial status of a record created through the API, where Coupa documents one (`draft`). */
   readonly createStatus?: string;
+  /**
+   * Set when records of the object take file attachments (the `attach` action): the collection path of
+   * a record's attachments, `/invoices/{invoice_id}/attachments` (POST multipart to add, GET to list).
+   */
+  readonly attachments?: AttachmentsPath;
+}
+
+/** Where a record's attachments live (Coupa Attachments API). */
+export interface AttachmentsPath {
+  /** Collection path with one placeholder, the record's id: `/invoices/{invoice_id}/attachments`. */
+  readonly path: string;
+  /** The placeholder's name: `invoice_id`. */
+  readonly param: string;
 }

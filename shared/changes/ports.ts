@@ -58,7 +58,10 @@ export interface PublishReport {
   readonly calls: number;
 }
 
-/** Stores records too large to travel inline (claim check). */
+/** Stores records too large to travel inline, and files (claim check). */
 export interface PayloadStore {
+  /** Stores JSON text (`application/json`). */
   put(key: string, body: string): Promise<DataRef>;
+  /** Stores a file's bytes under their content type (e.g. an image scan the `request` action fetched). */
+  putBytes(key: string, bytes: Uint8Array, contentType: string): Promise<DataRef>;
 }

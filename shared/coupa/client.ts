@@ -20,6 +20,11 @@ export interface CoupaRequestOptions {
   readonly query?: CoupaQuery;
   /** JSON body (dashed keys, as Coupa documents them). */
   readonly json?: unknown;
+  /**
+   * A `multipart/form-data` body (file uploads: `attachment[file]`); exclusive with `json`. Resent as
+   * is by the 401 refresh and by retries the request allows (a FormData is not consumed by sending).
+   */
+  readonly multipart?: FormData;
   /** `return_object`: GET takes limited/shallow; POST/PUT also none (empty answer). */
   readonly returnObject?: ReturnObject;
   /** `fields=[…]`: which attributes Coupa returns. */
@@ -38,6 +43,23 @@ export interface CoupaRequestOptions {
    */
   readonly onResponse?: (response: Response) => void;
 }
+
+/** Options of {@link CoupaClient.requestContent}. */
+export interface CoupaContentOptions extends CoupaRequestOptions {
+  /** Largest body read into memory; a longer answer fails with `Coupa.Validation`. @default 33554432 (32 MiB) */
+  readonly maxBytes?: number;
+}
+
+/**
+ * An answer of {@link CoupaClient.requestContent}: parsed JSON (`null` for an empty body), or a file's
+ * bytes (image scans, PDFs, attachment downloads) with the content type Coupa sent.
+ */
+export type CoupaContent =
+  | { readonly kind: 'json'; readonly status: number; readonly body: unknown }
+  | { readonly kind: 'file'; readonly status: number; readonly contentType: string; readonly bytes: Uint8Array };
+
+/** Default cap of {@link CoupaContentOptions.maxBytes}: a Lambda holds the whole file in memory. */
+export const DEFAULT_MAX_CONTENT_BYTES = 32 * 1024 * 1024;
 
 /** Options of reads. */
 export type CoupaReadOptions = Omit<CoupaRequestOptions, 'json' | 'query'> & { readonly query?: CoupaQuery };
@@ -114,9 +136,37 @@ export class CoupaClient {
    *   `Coupa.RateLimited`, `Coupa.Transient`. A caller's abort is rethrown as is.
    */
   async request<T = unknown>(method: HttpMethod, path: string, options: CoupaRequestOptions = {}): Promise<T | undefined> {
+    const { response, context } = await this.#exchange(method, path, options);
+    return parseBody<T>(response, context, options.onResponse);
+  }
+
+  /**
+   * Like {@link request}, for calls that may answer with a file rather than JSON (`GET
+   * invoices/5/retrieve_image_scan`): a JSON content type (or an empty body) is parsed, an HTML page is
+   * taken for a proxy or maintenance page (`Coupa.Transient`, as in `request`), anything else comes back
+   * as bytes. At most `maxBytes` are read.
+   *
+   * @throws {CoupaError} as {@link request}; `Coupa.Validation` when the body is over `maxBytes`.
+   */
+  async requestContent(method: HttpMethod, path: string, options: CoupaContentOptions = {}): Promise<CoupaContent> {
+    const { maxBytes = DEFAULT_MAX_CONTENT_BYTES, ...rest } = options;
+    if (!Number.isSafeInteger(maxBytes) || maxBytes < 0) throw new CoupaConfigurationError('maxBytes must be a whole number of bytes');
+    const { response, context } = await this.#exchange(method, path, rest);
+    const contentType = response.headers.get('content-type') ?? '';
+    const bytes = await readBytes(response, context, maxBytes);
+    options.onResponse?.(response);
+    if (bytes.length === 0 || isJsonType(contentType) || /^text\/html\b/i.test(contentType)) {
+      return { kind: 'json', status: response.status, body: decodeJson(Buffer.from(bytes).toString('utf8'), response, context) ?? null };
+    }
+    return { kind: 'file', status: response.status, contentType: contentType || 'application/octet-stream', bytes };
+  }
+
+  /** Sends the request (token, retries, one refresh on 401); resolves with the 2xx response, body unread. */
+  async #exchange(method: HttpMethod, path: string, options: CoupaRequestOptions): Promise<{ response: Response; context: ErrorContext }> {
     const verb = typeof method === 'string' ? method.toUpperCase() : '';
     if (!METHODS.has(verb)) throw new CoupaValidationError(`Unsupported HTTP method ${JSON.stringify(String(method))} for Coupa`);
     const resource = normalizeResourcePath(path);
+    if (options.json !== undefined && options.multipart !== undefined) throw new CoupaValidationError('Give a request either a JSON or a multipart body, not both');
     if (verb === 'GET' && options.returnObject === 'none') {
       throw new CoupaValidationError('return_object=none is for writes; GET takes limited or shallow');
     }
@@ -138,6 +188,7 @@ export class CoupaClient {
       url: resource,
       ...(search ? { searchParams: search } : {}),
       ...(options.json === undefined ? {} : { json: options.json }),
+      ...(options.multipart === undefined ? {} : { body: options.multipart }),
       ...(options.signal ? { signal: options.signal } : {}),
       idempotent: context.idempotent!,
       beforeAttempt: async (request) => {
@@ -176,7 +227,7 @@ export class CoupaClient {
         throw await mapCallError(second, { ...context, attempts: state.attempts, secrets: [usedToken] });
       }
     }
-    return parseBody<T>(response, { ...context, attempts: state.attempts }, options.onResponse);
+    return { response, context: { ...context, attempts: state.attempts } };
   }
 
   /**
@@ -272,9 +323,14 @@ async function parseBody<T>(response: Response, context: ErrorContext, onRespons
     throw toCoupaError(error, context);
   }
   onResponse?.(response);
+  return decodeJson(text, response, context) as T | undefined;
+}
+
+/** JSON text → value (`undefined` when blank); anything else is a proxy or maintenance page. */
+function decodeJson(text: string, response: Response, context: ErrorContext): unknown {
   if (text.trim() === '') return undefined;
   try {
-    return JSON.parse(text) as T;
+    return JSON.parse(text);
   } catch {
     const type = response.headers.get('content-type') ?? 'no content type';
     throw new CoupaTransientError(
@@ -283,6 +339,39 @@ async function parseBody<T>(response: Response, context: ErrorContext, onRespons
     );
   }
 }
+
+/** The body as bytes, refusing (and cancelling) one longer than `maxBytes` before holding it all. */
+async function readBytes(response: Response, context: ErrorContext, maxBytes: number): Promise<Uint8Array> {
+  const tooLarge = (size: string) =>
+    new CoupaValidationError(
+      `Coupa answered ${context.method} ${shortPath(context.path)} with ${size} bytes, over the limit of ${maxBytes} bytes read into memory`,
+      { status: response.status, method: context.method, path: context.path },
+    );
+  const declared = Number(response.headers.get('content-length') ?? NaN);
+  if (Number.isFinite(declared) && declared > maxBytes) {
+    void response.body?.cancel().catch(() => undefined);
+    throw tooLarge(String(declared));
+  }
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of (response.body ?? []) as AsyncIterable<Uint8Array>) {
+      total += chunk.length;
+      if (total > maxBytes) {
+        void response.body?.cancel().catch(() => undefined);
+        throw tooLarge(`more than ${maxBytes}`);
+      }
+      chunks.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof CoupaValidationError) throw error;
+    throw toCoupaError(error, context); // broke off mid-body
+  }
+  return new Uint8Array(Buffer.concat(chunks));
+}
+
+/** `application/json`, `application/vnd.api+json`, `text/json`. */
+const isJsonType = (contentType: string): boolean => /^(application|text)\/([\w.-]+\+)?json\b/i.test(contentType);
 
 function requireBody(data: unknown, what: string): void {
   if (typeof data !== 'object' || data === null || Array.isArray(data)) {

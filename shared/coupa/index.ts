@@ -2,7 +2,10 @@
 export {
   CoupaClient,
   createCoupaClient,
+  DEFAULT_MAX_CONTENT_BYTES,
   type CoupaActionOptions,
+  type CoupaContent,
+  type CoupaContentOptions,
   type CoupaReadOptions,
   type CoupaRequestOptions,
   type CoupaWriteOptions,

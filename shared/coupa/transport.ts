@@ -18,6 +18,8 @@ export interface TransportCall {
   readonly json?: unknown;
   /** Form body (sets `Content-Type: application/x-www-form-urlencoded`). */
   readonly form?: URLSearchParams;
+  /** Multipart body (fetch sets `Content-Type: multipart/form-data; boundary=…`). */
+  readonly body?: FormData;
   readonly signal?: AbortSignal;
   /** May the request be resent when its outcome is unknown (timeouts, resets, 5xx)? */
   readonly idempotent: boolean;
@@ -90,6 +92,7 @@ export class Transport {
       ...(call.searchParams ? { searchParams: call.searchParams } : {}),
       ...(call.json === undefined ? {} : { json: call.json }),
       ...(call.form === undefined ? {} : { body: call.form }),
+      ...(call.body === undefined ? {} : { body: call.body }),
       ...(call.signal ? { signal: call.signal } : {}),
       fetch,
       retry: kyRetryOptions(options.retry, { idempotent: call.idempotent, ...(call.signal ? { signal: call.signal } : {}) }, retryState),

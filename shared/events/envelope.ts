@@ -63,6 +63,6 @@ export function entryOf(object: CatalogObject, detail: CoupaEventDetail, source:
     Source: source,
     DetailType: detailTypeOf(object, detail.metadata.change),
     Detail: JSON.stringify(detail),
-    Time: Date.parse(detail.metadata.updatedAt),
+    Time: detail.metadata.updatedAt,
   };
 }

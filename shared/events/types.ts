@@ -46,6 +46,10 @@ export interface CoupaEventEntry {
   readonly Source: string;
   readonly DetailType: string;
   readonly Detail: string;
-  /** Epoch ms: the record's `updated-at`, so rules and archives see when it changed. */
-  readonly Time: number;
+  /**
+   * The record's `updated-at` as an ISO-8601 UTC instant (`2026-11-27T08:00:00Z`), so rules and archives
+   * see when it changed. A string, as PutEvents takes it in JSON (the CLI and the API read a number as
+   * epoch seconds): `--out` lines replay as they are.
+   */
+  readonly Time: string;
 }

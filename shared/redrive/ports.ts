@@ -26,7 +26,7 @@ export interface RedriveEntry {
   readonly Source: string;
   readonly DetailType: string;
   readonly Detail: string;
-  /** Epoch ms or ISO instant; absent: the time of the put. */
+  /** ISO instant (as the poller writes it) or epoch ms; absent: the time of the put. */
   readonly Time?: number | string;
   readonly Resources?: readonly string[];
 }

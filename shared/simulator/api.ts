@@ -1,3 +1,4 @@
+import { AttachmentStore, legalInvoicePdf, matchAttachmentRoute, renderAttachment, type AttachmentRoute } from './attachments';
 import type { AccessToken } from './auth';
 import type { Database } from './database';
 import { ApiError, badRequest, notFound } from './errors';
@@ -6,6 +7,7 @@ import type { ObjectModel } from './model';
 import type { ActionContext } from './overrides';
 import { outputOptions, parseListQuery } from './query';
 import type { RecordService } from './record-service';
+import type { MultipartForm } from './multipart';
 import type { Renderer, RenderOptions } from './render';
 import type { RouteMatch, RouteScope, Router } from './routes';
 import type { RecordState } from './store';
@@ -23,7 +25,11 @@ export interface ApiRequest {
   readonly path: string;
   readonly params: URLSearchParams;
   readonly body: unknown;
+  /** A multipart/form-data body, parsed (then `body` is undefined). */
+  readonly form?: MultipartForm;
   readonly token: AccessToken;
+  /** `http://127.0.0.1:PORT` as the client addressed it: for `file-url`. */
+  readonly baseUrl: string;
 }
 
 export interface ApiResult {
@@ -32,6 +38,8 @@ export interface ApiResult {
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly objectKey?: string;
+  /** A file answer (attachment download, image scan, PDF) instead of JSON. */
+  readonly raw?: { readonly contentType: string; readonly bytes: Buffer };
 }
 
 export interface ApiHooks {
@@ -45,6 +53,7 @@ export interface ApiSettings {
 
 export class ApiHandler {
   private readonly runner: ListRunner;
+  private readonly attachments = new AttachmentStore();
 
   constructor(
     private readonly db: Database,
@@ -61,10 +70,14 @@ export class ApiHandler {
 
   /** The catalog key a path addresses, if any (for the request log). */
   objectKeyOf(path: string): string | undefined {
+    const attachment = matchAttachmentRoute(path);
+    if (attachment) return attachment.kind === 'by-id' ? undefined : attachment.key;
     return this.router.match(path)?.key;
   }
 
   async handle(req: ApiRequest): Promise<ApiResult> {
+    const attachment = matchAttachmentRoute(req.path);
+    if (attachment) return this.attachmentRequest(attachment, req);
     const route = this.router.match(req.path);
     if (!route) throw new ApiError(404, 'base', [`No route matches [${req.method}] "/api${req.path}"`]);
     const model = this.db.model(route.key);
@@ -100,9 +113,60 @@ export class ApiHandler {
         if (flag) return this.memberAction(model, state, flag[1], req);
         return this.respond(model, this.records.update(model, state.id, req.body), req.params, 200);
       }
-      case 'member-action':
-        return this.memberAction(model, this.visibleOr404(model, route.id, scope), route.action, req);
+      case 'member-action': {
+        const state = this.visibleOr404(model, route.id, scope);
+        return this.fileAction(model, state, route.action, req) ?? this.memberAction(model, state, route.action, req);
+      }
     }
+  }
+
+  /** Invoice files: `retrieve_image_scan` and `retrieve_legal_invoice_pdf` answer bytes; `image_scan` stores one, then acts as usual. */
+  private fileAction(model: ObjectModel, state: RecordState, action: string, req: ApiRequest): ApiResult | undefined {
+    switch (action) {
+      case 'retrieve_image_scan': {
+        const scan = this.attachments.scan(model.key, state.id);
+        if (!scan) throw notFound(model.catalog.model, `${model.catalog.title} ${state.id} has no image scan`);
+        return { status: 200, raw: { contentType: scan.contentType, bytes: scan.bytes } };
+      }
+      case 'retrieve_legal_invoice_pdf': {
+        const number = this.db.attribute(model.key, state, 'invoice-number');
+        return { status: 200, raw: { contentType: 'application/pdf', bytes: legalInvoicePdf(`${model.catalog.title} ${String(number ?? state.id)}`) } };
+      }
+      case 'image_scan':
+        this.attachments.setScan(model.key, state.id, req.form);
+        return undefined;
+      default:
+        return undefined;
+    }
+  }
+
+  /** The Attachments API: list and create on a record, show, delete and download one. */
+  private attachmentRequest(route: AttachmentRoute, req: ApiRequest): ApiResult {
+    const time = (ms: number) => this.timeZone.render(ms);
+    if (route.kind === 'by-id') {
+      if (req.method !== 'GET') throw new ApiError(405, 'attachment', [`${req.method} is not allowed on /api${req.path}`], { Allow: 'GET' });
+      const found = this.attachments.get(route.attachmentId);
+      this.checkScope(this.db.model(found.parentKey), req);
+      return { status: 200, body: renderAttachment(found, req.baseUrl, time) };
+    }
+    const model = this.db.model(route.key);
+    const allowed = route.kind === 'collection' ? ['GET', 'POST'] : route.download ? ['GET'] : ['GET', 'DELETE'];
+    if (!allowed.includes(req.method)) throw new ApiError(405, 'attachment', [`${req.method} is not allowed on /api${req.path}`], { Allow: allowed.join(', ') });
+    this.checkScope(model, req);
+    this.visibleOr404(model, route.id);
+    const none = outputOptions(req.params, 'attachment').none;
+    if (route.kind === 'collection') {
+      if (req.method === 'GET') return { status: 200, body: this.attachments.list(model.key, route.id).map((a) => renderAttachment(a, req.baseUrl, time)) };
+      const created = this.attachments.create(model.key, route.id, req.form, this.db.now());
+      return none ? { status: 201 } : { status: 201, body: renderAttachment(created, req.baseUrl, time) };
+    }
+    const found = this.attachments.get(route.attachmentId, { key: model.key, id: route.id });
+    if (route.download) {
+      if (!found.file) throw notFound('attachment', `Attachment ${found.id} is a ${found.type}, not a file`);
+      return { status: 200, raw: { contentType: found.file.contentType, bytes: found.file.bytes } };
+    }
+    if (req.method === 'DELETE') this.attachments.remove(found.id);
+    return { status: 200, body: renderAttachment(found, req.baseUrl, time) };
   }
 
   private async list(model: ObjectModel, params: URLSearchParams, scope?: RouteScope): Promise<ApiResult> {

@@ -2,10 +2,17 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 
 /** Small helpers for the node:http layer. */
 
-export async function readBody(req: IncomingMessage): Promise<string> {
+export async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** A file answer: the bytes as stored, under their content type. */
+export function sendBytes(res: ServerResponse, status: number, contentType: string, bytes: Buffer, headers: Readonly<Record<string, string>> = {}): void {
+  if (res.destroyed) return;
+  res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...headers });
+  res.end(bytes);
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {

@@ -9,7 +9,8 @@ import { handleControl } from './control-http';
 import { Database } from './database';
 import { ApiError } from './errors';
 import { FaultQueue } from './faults';
-import { readBody, sendJson, sendText, sleep } from './http-io';
+import { readBody, sendBytes, sendJson, sendText, sleep } from './http-io';
+import { isMultipart, parseMultipart, summariseForm, type MultipartForm } from './multipart';
 import { ModelRegistry } from './model';
 import { resolveOptions, type SimulatorOptions } from './options';
 import { RateLimiter } from './rate-limiter';
@@ -53,7 +54,11 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     const url = new URL(req.url ?? '/', 'http://127.0.0.1');
     const method = (req.method ?? 'GET').toUpperCase();
     const path = url.pathname;
-    const bodyText = await readBody(req);
+    const bodyBytes = await readBody(req);
+    // Multipart bodies (attachments, image scans) are parsed once here; a malformed one arrives as no form.
+    const multipart = isMultipart(req.headers['content-type']);
+    const form = multipart ? await parseMultipart(bodyBytes, req.headers['content-type']!) : undefined;
+    const bodyText = multipart ? '' : bodyBytes.toString('utf8');
     if (path === '/__sim' || path.startsWith('/__sim/')) {
       const result = await handleControl(control, method, path, parseJsonOr(bodyText, undefined));
       return sendJson(res, result.status, result.body);
@@ -65,7 +70,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       rawQuery: url.search.slice(1),
       query: queryRecord(params),
       headers: redactHeaders(req.headers),
-      ...(bodyText ? { body: redactBody(parseBody(bodyText, req.headers['content-type'])) } : {}),
+      ...(form ? { body: summariseForm(form) } : bodyText ? { body: redactBody(parseBody(bodyText, req.headers['content-type'])) } : {}),
       status: 0,
       timeMs: clock.now(),
     });
@@ -117,7 +122,11 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       db.commitDue();
       const body = bodyText ? parseJsonOr(bodyText, INVALID_JSON) : undefined;
       if (body === INVALID_JSON) throw new ApiError(400, objectKey ? db.model(objectKey).catalog.model : 'base', ['The request body is not valid JSON']);
-      const result = await api.handle({ method, path: apiPath, params, body, token });
+      const result = await api.handle({ method, path: apiPath, params, body, ...formOf(form), token, baseUrl: `http://${req.headers.host ?? '127.0.0.1'}` });
+      if (result.raw) {
+        entry.status = result.status;
+        return sendBytes(res, result.status, result.raw.contentType, result.raw.bytes, result.headers ? { ...result.headers } : {});
+      }
       return respond(result.status, result.body, result.headers ? { ...result.headers } : {});
     } catch (e) {
       if (e instanceof ApiError) return respond(e.status, e.body, { ...e.headers });
@@ -150,6 +159,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
 }
 
 const INVALID_JSON = Symbol('invalid JSON');
+
+const formOf = (form: MultipartForm | undefined): { form?: MultipartForm } => (form ? { form } : {});
 
 function parseJsonOr<T>(text: string, fallback: T): unknown {
   if (text.trim() === '') return undefined;

@@ -10,6 +10,8 @@ export interface StoredTokenProviderOptions {
   readonly tokenSecretId: string;
   /** Host used when the credentials secret has none. */
   readonly defaultHost?: string;
+  /** See {@link RefreshInput.defaultScopes}. */
+  readonly defaultScopes?: readonly string[];
   /** See {@link RefreshInput.expectedGrantType}. */
   readonly expectedGrantType?: GrantType;
   /**
@@ -73,6 +75,7 @@ export class StoredTokenProvider implements TokenProvider {
       force,
       ...(rejectedAccessToken ? { rejectedAccessToken } : {}),
       ...(this.options.defaultHost ? { defaultHost: this.options.defaultHost } : {}),
+      ...(this.options.defaultScopes ? { defaultScopes: this.options.defaultScopes } : {}),
       ...(this.options.expectedGrantType ? { expectedGrantType: this.options.expectedGrantType } : {}),
     });
     this.#cached = token; // only on success: a failed load leaves nothing cached

@@ -38,6 +38,11 @@ export interface RefreshInput {
   /** Host used when the credentials secret has none (the stack's configured host). */
   readonly defaultHost?: string;
   /**
+   * Scopes requested when the credentials secret lists none (missing or empty): the stack's
+   * `requiredScopes`, computed from its configuration.
+   */
+  readonly defaultScopes?: readonly string[];
+  /**
    * The grant type the deployment is configured (and permitted) for. A secret asking for another one
    * is refused before any token is minted: a rotated refresh token we may not store would be lost.
    */
@@ -78,7 +83,8 @@ export async function refreshStoredToken(deps: RefreshDeps, input: RefreshInput)
       `grantType is ${credentials.grantType} but the deployment is configured for ${input.expectedGrantType} (CoupaConnector grantType prop)`,
     ]);
   }
-  const minted = await deps.requestToken({ ...credentials });
+  const scopes = credentials.scopes?.length ? credentials.scopes : input.defaultScopes;
+  const minted = await deps.requestToken({ ...credentials, ...(scopes ? { scopes: [...scopes] } : {}) });
 
   if (
     credentials.grantType === 'authorization_code' &&

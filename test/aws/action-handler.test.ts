@@ -3,7 +3,8 @@
 // and the Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
 import { loadHandler } from '../support/lambda-handler';
 import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { dynamoDbClient, motoLambdaEnvironment, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
@@ -20,7 +21,7 @@ const sm = secretsManagerClient();
 const ddb = dynamoDbClient();
 const s3 = s3Client();
 let sim: Simulator;
-let aws: { credentialsArn: string; tokenArn: string; table: string; bucket: string };
+let aws: { credentialsArn: string; tokenArn: string; table: string; bucket: string; sources: string };
 let handler: Handler;
 const savedEnv = { ...process.env };
 
@@ -45,10 +46,11 @@ const actionEnv = (extra: Record<string, string> = {}): Record<string, string> =
   IDEMPOTENCY_TABLE: aws.table,
   IDEMPOTENCY_EXPIRY_SECONDS: '86400',
   PAYLOAD_BUCKET: aws.bucket,
+  ATTACHMENT_SOURCE_BUCKETS: aws.sources,
   ...extra,
 });
 
-const ACTION_KEYS = ['INSTANCE', 'IDEMPOTENCY_TABLE', 'IDEMPOTENCY_EXPIRY_SECONDS', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'RESULT_INLINE_LIMIT_BYTES', 'EVENT_BUS_NAME', 'EVENT_SOURCE'];
+const ACTION_KEYS = ['INSTANCE', 'IDEMPOTENCY_TABLE', 'IDEMPOTENCY_EXPIRY_SECONDS', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'RESULT_INLINE_LIMIT_BYTES', 'EVENT_BUS_NAME', 'EVENT_SOURCE', 'ATTACHMENT_SOURCE_BUCKETS'];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
 const loadActionHandler = (env: Record<string, string>) => loadHandler<Handler>(() => import('../../functions/action'), env, ACTION_KEYS);
@@ -80,7 +82,9 @@ beforeAll(async () => {
   }));
   const bucket = uniqueName('coupa-payloads');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
-  aws = { credentialsArn, tokenArn, table, bucket };
+  const scans = uniqueName('coupa-scans');
+  await s3.send(new CreateBucketCommand({ Bucket: scans }));
+  aws = { credentialsArn, tokenArn, table, bucket, sources: scans };
   handler = await loadActionHandler(actionEnv());
 });
 afterAll(async () => {
@@ -254,5 +258,56 @@ describe('action handler against moto and the simulator', () => {
     expect(body).toMatchObject({ object: 'suppliers', count: 10, truncated: true });
     expect(body.records).toHaveLength(10);
     expect(Buffer.byteLength(JSON.stringify(body))).toBe(result.resultRef.bytes);
+  });
+
+  describe('files', () => {
+    const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
+    const scan = Buffer.concat([Buffer.from('%PDF-1.7\n'), randomBytes(300_000)]);
+    const stored = async (ref: { bucket: string; key: string }) =>
+      Buffer.from(await (await s3.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }))).Body!.transformToByteArray());
+
+    test('attach reads the file from a source bucket and uploads it once per idempotencyKey; its download is claim-checked to S3 byte for byte', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: aws.sources, Key: 'inbox/INV-2 scan.pdf', Body: scan, ContentType: 'application/pdf' }));
+      const event = { action: 'attach', object: 'invoices', id: 2, file: { s3: { bucket: aws.sources, key: 'inbox/INV-2 scan.pdf' } }, idempotencyKey: uniqueName('attach') };
+      const first = await handler(event, context());
+      expect(first).toMatchObject({
+        object: 'invoices',
+        id: 2,
+        attachment: { id: expect.any(Number), 'file-file-name': 'INV-2 scan.pdf', 'file-content-type': 'application/pdf' },
+        file: { filename: 'INV-2 scan.pdf', contentType: 'application/pdf', bytes: scan.length, sha256: sha256(scan) },
+      });
+      expect(await handler(event, context())).toEqual(first); // answered from the idempotency record
+      expect(writesTo(/^\/api\/invoices\/2\/attachments$/)).toHaveLength(1);
+
+      const download = await handler({ action: 'request', method: 'GET', path: `invoices/2/attachments/${first.attachment.id}/download` }, context());
+      expect(download).toEqual({
+        status: 200,
+        file: { bucket: aws.bucket, key: expect.stringMatching(/^actions\/acme\/request\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]{36}\.pdf$/), bytes: scan.length, sha256: sha256(scan), contentType: 'application/pdf' },
+      });
+      expect(sha256(await stored(download.file))).toBe(sha256(scan));
+    });
+
+    test('a file under the payload bucket can be attached too (the connector reads its own bucket)', async () => {
+      await s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: 'attachments/po-1.png', Body: scan.subarray(0, 1000) }));
+      const result = await handler({ action: 'attach', object: 'purchase_orders', id: 1, file: { s3: { bucket: aws.bucket, key: 'attachments/po-1.png' } } }, context());
+      expect(result).toMatchObject({ file: { filename: 'po-1.png', contentType: 'image/png', bytes: 1000 } }); // type by extension: S3 said octet-stream
+    });
+
+    test('a file that cannot be read, or from a bucket that is no source, fails as Coupa.Validation before Coupa is called', async () => {
+      const before = sim.control.requests.length;
+      const attach = (file: unknown) => lambdaError(handler({ action: 'attach', object: 'invoices', id: 2, file }, context()));
+      expect(await attach({ s3: { bucket: aws.sources, key: 'inbox/missing.pdf' } })).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/cannot read s3:\/\/.*inbox\/missing\.pdf \(NoSuchKey/) });
+      expect(await attach({ s3: { bucket: 'someone-elses-bucket', key: 'a.pdf' } })).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/not an attachment source/) });
+      expect(await attach({ path: '/etc/passwd' })).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/file.path is for the CLI/) });
+      expect(sim.control.requests.length).toBe(before);
+    });
+
+    test('a legal invoice PDF (request of a file endpoint) is stored in S3 with its content type', async () => {
+      const result = await handler({ action: 'request', method: 'GET', path: 'invoices/3/retrieve_legal_invoice_pdf' }, context());
+      expect(result).toMatchObject({ status: 200, file: { bucket: aws.bucket, contentType: 'application/pdf' } });
+      const object = await s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: result.file.key }));
+      expect(object.ContentType).toBe('application/pdf');
+      expect(Buffer.from(await object.Body!.transformToByteArray()).subarray(0, 5).toString()).toBe('%PDF-');
+    });
   });
 });

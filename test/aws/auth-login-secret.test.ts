@@ -5,7 +5,8 @@ import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secr
 import { requestToken } from '../../shared/coupa/auth';
 import { startSimulator, type Simulator } from '../../shared/simulator';
 import { CREDENTIALS_PLACEHOLDER, parseCredentials } from '../../shared/tokens/credentials';
-import { cliError, loginEnv, openInBrowser, startLogin } from '../support/auth-login';
+import { openInBrowser, startLogin } from '../support/auth-login';
+import { cliError, userEnv as loginEnv } from '../support/cli';
 import { MOTO_ACCOUNT, MOTO_REGION, motoLambdaEnvironment, secretsManagerClient, uniqueName } from '../support/moto/clients';
 
 const CLIENT_SECRET = 'sim-secret-login-to-secret-91e2';

@@ -17,7 +17,7 @@ const sqs = sqsClient();
 const noSleep = async () => undefined;
 
 const failure = (i: number, detail = JSON.stringify({ metadata: { recordId: i } })): DeadLetter => ({
-  entry: { Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: detail, Time: Date.UTC(2026, 10, 27, 8), EventBusName: 'bus' },
+  entry: { Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: detail, Time: '2026-11-27T08:00:00Z', EventBusName: 'bus' },
   errorCode: 'MalformedDetail',
   errorMessage: `entry ${i} is not valid JSON`,
 });

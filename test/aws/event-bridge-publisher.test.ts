@@ -29,7 +29,7 @@ jest.setTimeout(60_000);
 
 const sqs = sqsClient();
 const noSleep = async () => undefined;
-const TIME = Date.UTC(2026, 10, 27, 8);
+const TIME = '2026-11-27T08:00:00Z';
 
 const entry = (i: number, padding = 0): CoupaEventEntry => ({
   Source: 'coupa.acme',

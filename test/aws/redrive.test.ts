@@ -70,7 +70,7 @@ const changeDetail = (recordId: number, extra: Partial<Record<string, unknown>> 
   ...extra,
 });
 const refused = (detail: unknown, errorCode = 'AccessDeniedException'): DeadLetter => ({
-  entry: { Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: typeof detail === 'string' ? detail : JSON.stringify(detail), Time: Date.UTC(2026, 10, 27, 8), EventBusName: bus },
+  entry: { Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: typeof detail === 'string' ? detail : JSON.stringify(detail), Time: '2026-11-27T08:00:00Z', EventBusName: bus },
   errorCode,
   errorMessage: 'the bus refused it',
 });

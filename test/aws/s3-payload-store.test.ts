@@ -32,6 +32,15 @@ describe('S3PayloadStore (moto)', () => {
     expect(head.ChecksumSHA256).toBe(Buffer.from(ref.sha256, 'hex').toString('base64'));
   });
 
+  it('putBytes stores a file byte for byte under its content type, checksummed', async () => {
+    const bytes = new Uint8Array(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256)).subarray(100); // a view with an offset
+    const ref = await new S3PayloadStore({ client, bucket, prefix: 'files/' }).putBytes('acme/scan.png', bytes, 'image/png');
+    expect(ref).toEqual({ bucket, key: 'files/acme/scan.png', bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+    const object = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
+    expect(object.ContentType).toBe('image/png');
+    expect(Buffer.compare(Buffer.from(await object.Body!.transformToByteArray()), Buffer.from(bytes))).toBe(0);
+  });
+
   it('uses the key as given when there is no prefix', async () => {
     const ref = await new S3PayloadStore({ client, bucket }).put('acme/users/1/2026-11-27T080000Z.json', '{}');
     expect(ref.key).toBe('acme/users/1/2026-11-27T080000Z.json');

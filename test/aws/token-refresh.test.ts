@@ -123,6 +123,18 @@ describe('token-refresh handler', () => {
     expect(res.status).toBe(200);
   });
 
+  test('a secret without scopes (the stack\'s initial "scopes": []) gets the stack\'s COUPA_SCOPES; listed scopes win', async () => {
+    const stackScopes = 'core.common.read core.supplier.read core.supplier.write';
+    const empty = await createSecrets(credentials({ scopes: [] }));
+    await captureOutput(async () => (await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: empty.credentialsArn, TOKEN_SECRET_ARN: empty.tokenArn, COUPA_SCOPES: stackScopes }))({}, context));
+    expect(sim.control.grantedScopes().at(-1)).toEqual(stackScopes.split(' '));
+    expect((await readJson(empty.tokenArn)).scopes).toEqual(stackScopes.split(' '));
+
+    const listed = await createSecrets(credentials());
+    await captureOutput(async () => (await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: listed.credentialsArn, TOKEN_SECRET_ARN: listed.tokenArn, COUPA_SCOPES: stackScopes }))({}, context));
+    expect(sim.control.grantedScopes().at(-1)).toEqual(SCOPES);
+  });
+
   test('a token valid for longer than MIN_VALIDITY_SECONDS is left alone; {force:true} refreshes it', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
     const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });

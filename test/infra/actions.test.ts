@@ -7,6 +7,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { actionConfigFromEnv } from '../../functions/lib/action-config';
 import { IDEMPOTENCY_ATTRIBUTES } from '../../functions/lib/action-deps';
@@ -79,6 +80,7 @@ describe('actions of the example stack', () => {
       TOKEN_SECRET_ARN: { Ref: ids.token },
       COUPA_GRANT_TYPE: 'client_credentials',
       COUPA_HOST: config.host,
+      COUPA_SCOPES: expect.stringMatching(/^core\.common\.read /),
       INSTANCE: 'acme',
       IDEMPOTENCY_TABLE: { Ref: ids.table },
       IDEMPOTENCY_EXPIRY_SECONDS: '86400',
@@ -102,6 +104,7 @@ describe('actions of the example stack', () => {
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
       const parsed = actionConfigFromEnv(env, { needsBus });
       expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({ instance: 'acme', expiry: 86_400, source: 'coupa.acme' });
+      expect(parsed.tokens.defaultScopes?.join(' ')).toBe(vars.COUPA_SCOPES);
     }
   });
 
@@ -112,6 +115,7 @@ describe('actions of the example stack', () => {
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.credentials } },
       { Effect: 'Allow', Action: [...ACTION_IAM.idempotency], Resource: getAtt(ids.table) },
       { Effect: 'Allow', Action: 's3:PutObject', Resource: objectArn(ids.bucket, '/actions/acme/*') },
+      { Effect: 'Allow', Action: 's3:GetObject', Resource: [objectArn(ids.bucket, '/attachments/*'), objectArn(ids.bucket, '/actions/acme/*')] },
     ];
     const logGroup = (fn: Cfn) => fn.Properties.LoggingConfig.LogGroup.Ref as string;
     expect(normalize(statementsOfRole(template, roleOf(action[1])))).toEqual(normalize(shared(logGroup(action[1]))));
@@ -138,6 +142,7 @@ describe('actions of the example stack', () => {
     const sources: [string, string][] = [
       ['dynamodb', powertools],
       ['s3', readFileSync(path.join(__dirname, '../../shared/adapters/aws/S3PayloadStore.ts'), 'utf8')],
+      ['s3', readFileSync(path.join(__dirname, '../../shared/adapters/aws/S3FileSource.ts'), 'utf8')],
       ['secretsmanager', readFileSync(path.join(__dirname, '../../shared/adapters/aws/SecretsManagerSecretStore.ts'), 'utf8')],
       ['events', readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, '')],
     ];
@@ -312,6 +317,29 @@ describe('action options', () => {
     expect(build().connector.commandSources).toEqual(['coupa.acme.commands']);
   });
 
+  test('attachmentSourceBuckets: GetObject on their objects (and KMS decrypt), their names in ATTACHMENT_SOURCE_BUCKETS, for both functions', () => {
+    const stack = new Stack(noBundling(), 'S');
+    const own = new s3.Bucket(stack, 'Scans', { encryption: s3.BucketEncryption.KMS, enforceSSL: true });
+    const imported = s3.Bucket.fromBucketName(stack, 'Inbox', 'acme-invoice-inbox');
+    new CoupaConnector(stack, 'C', { instance: 'acme', attachmentSourceBuckets: [own, imported] });
+    const template = Template.fromStack(stack);
+    const bucketId = idWith(template, 'AWS::S3::Bucket', 'PayloadBucket');
+    const scansId = idWith(template, 'AWS::S3::Bucket', 'Scans');
+    for (const [, fn] of [functionWith(template, 'ActionsActionFunction'), functionWith(template, 'ActionsCommandFunction')]) {
+      expect(Template.fromJSON({ Resources: { F: fn } }).toJSON().Resources.F.Properties.Environment.Variables.ATTACHMENT_SOURCE_BUCKETS).toEqual({
+        'Fn::Join': [',', [{ Ref: scansId }, 'acme-invoice-inbox']],
+      });
+      const statements = statementsOfRole(template, roleOf(fn));
+      expect(statements.find((st) => actionsOf(st).includes('s3:GetObject'))?.Resource).toEqual([
+        objectArn(bucketId, '/attachments/*'),
+        objectArn(bucketId, '/actions/acme/*'),
+        objectArn(scansId, '/*'),
+        { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::acme-invoice-inbox/*']] },
+      ]);
+      expect(statements.some((st) => actionsOf(st).includes('kms:Decrypt'))).toBe(true);
+    }
+  });
+
   test('enableCommands: false keeps the action function, without rule, command function or queue', () => {
     const { connector, template } = build({ enableCommands: false });
     expect(connector.actionFunction).toBeDefined();
@@ -365,6 +393,7 @@ describe('action options', () => {
     ['an action timeout over 15 minutes', { actionTimeout: Duration.minutes(16) }, /actionTimeout must be whole seconds from 10 seconds to 15 minutes/],
     ['an action timeout of 5 seconds', { actionTimeout: Duration.seconds(5) }, /actionTimeout must be/],
     ['action memory of 64 MB', { actionMemorySize: 64 }, /actionMemorySize must be a whole number of MB from 128 to 10240/],
+    ['attachment sources without actions', { enableActions: false, enableCommands: false, attachmentSourceBuckets: [s3.Bucket.fromBucketName(new Stack(), 'B', 'inbox')] }, /attachmentSourceBuckets is set but enableActions is false/],
   ])('rejects %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -381,6 +410,10 @@ describe('cdk-nag AwsSolutions (actions)', () => {
       idempotencyExpiry: Duration.hours(1),
       createExampleStateMachine: true,
       grantType: 'authorization_code',
+      attachmentSourceBuckets: [
+        new s3.Bucket(stack, 'Scans', { enforceSSL: true, serverAccessLogsPrefix: 'logs/' }),
+        s3.Bucket.fromBucketName(stack, 'Inbox', 'acme-invoice-inbox'),
+      ],
     });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     expect(() => app.synth()).not.toThrow();

@@ -123,6 +123,20 @@ describe('example stack (client_credentials, defaults)', () => {
     });
   });
 
+  test('required scopes: computed from the pollers and actions, output as RequiredScopes and given to every token user', () => {
+    const scopes =
+      'core.common.read core.invoice.read core.purchase_order.read core.supplier.read core.invoice.write core.purchase_order.write core.supplier.write';
+    template.hasOutput('RequiredScopes', { Value: scopes });
+    const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Cfn[];
+    const withCredentials = functions.filter((f) => f.Properties.Environment?.Variables?.CREDENTIALS_SECRET_ARN);
+    expect(withCredentials.length).toBeGreaterThanOrEqual(5); // refresh, 3 pollers, action, command
+    expect(new Set(withCredentials.map((f) => f.Properties.Environment.Variables.COUPA_SCOPES))).toEqual(new Set([scopes]));
+    // The secret's template stays constant (changing it would regenerate the secret, wiping the client).
+    template.hasResourceProperties('AWS::SecretsManager::Secret', {
+      GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"clientId":"REPLACE_ME","scopes":[]}' }),
+    });
+  });
+
   test('creates a bus and an alarm on refresh errors', () => {
     template.resourceCountIs('AWS::Events::EventBus', 1);
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
@@ -179,7 +193,30 @@ describe('options', () => {
     });
   });
 
+  test.each<[string, Partial<CoupaConnectorProps>, string[]]>([
+    ['pollers only, no actions', { pollers: [{ object: 'invoices' }], enableActions: false }, ['core.common.read', 'core.invoice.read']],
+    [
+      'actionObjects instead of the poller objects',
+      { pollers: [{ object: 'invoices' }], actionObjects: ['suppliers'] },
+      ['core.common.read', 'core.invoice.read', 'core.supplier.read', 'core.supplier.write'],
+    ],
+    [
+      'authorization code adds offline_access',
+      { pollers: [{ object: 'users' }], grantType: 'authorization_code' },
+      ['core.common.read', 'core.user.read', 'core.user.write', 'offline_access'],
+    ],
+  ])('requiredScopes: %s', (_name, props, scopes) => {
+    const stack = new Stack(noBundling(), 'S');
+    const connector = new CoupaConnector(stack, 'C', { instance: 'acme', ...props });
+    expect(connector.requiredScopes).toEqual(scopes);
+    Template.fromStack(stack).hasResourceProperties('AWS::Lambda::Function', {
+      Environment: { Variables: Match.objectLike({ COUPA_SCOPES: scopes.join(' ') }) },
+    });
+  });
+
   test.each<[string, Partial<CoupaConnectorProps> | ((s: Stack) => Partial<CoupaConnectorProps>), RegExp]>([
+    ['actionObjects without actions', { actionObjects: ['suppliers'], enableActions: false, enableCommands: false }, /actionObjects needs enableActions/],
+    ['unknown actionObjects', { actionObjects: ['supplierz'] }, /actionObjects: unknown objects supplierz/],
     ['existingEventBus with eventBusProps', (s) => ({ existingEventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), eventBusProps: {} }), /existingEventBus or eventBusProps, not both/],
     ['instance with capitals', { instance: 'Acme' }, /instance must be lowercase/],
     ['http host', { host: 'http://acme.coupahost.com' }, /host must be an https/],
@@ -264,6 +301,7 @@ describe('pollers of the example stack', () => {
         TOKEN_SECRET_ARN: { Ref: ids.token },
         COUPA_GRANT_TYPE: 'client_credentials',
         COUPA_HOST: config.host,
+        COUPA_SCOPES: expect.stringMatching(/^core\.common\.read /),
         OBJECT: o.object,
         INSTANCE: config.instance,
         EVENT_SOURCE: `coupa.${config.instance}`,
@@ -284,6 +322,7 @@ describe('pollers of the example stack', () => {
       env.DEAD_LETTER_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq';
       const parsed = pollerConfigFromEnv(env);
       expect({ object: parsed.object.key, source: parsed.source, lagSeconds: parsed.lagSeconds }).toEqual({ object: o.object, source: 'coupa.acme', lagSeconds: o.lagSeconds ?? 120 });
+      expect(parsed.tokens.defaultScopes?.join(' ')).toBe(vars.COUPA_SCOPES); // a 401's inline refresh asks for the same scopes
     }
   });
 

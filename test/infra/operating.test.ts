@@ -161,7 +161,8 @@ describe('customer-managed key (encryptionKey)', () => {
     const via = (service: string) => onKey.filter((s) => s.Condition!.StringEquals!['kms:ViaService'] === `${service}.eu-west-1.amazonaws.com`).map((s) => actionsOf(s).sort());
     expect(new Set(via('secretsmanager').map(String))).toEqual(new Set(['kms:Decrypt', 'kms:Decrypt,kms:GenerateDataKey']));
     expect(new Set(via('dynamodb').map(String))).toEqual(new Set(['kms:Decrypt,kms:DescribeKey,kms:Encrypt,kms:GenerateDataKey']));
-    expect(new Set(via('s3').map(String))).toEqual(new Set(['kms:GenerateDataKey']));
+    // Pollers and actions write claim checks; actions also read the files attach uploads.
+    expect(new Set(via('s3').map(String))).toEqual(new Set(['kms:GenerateDataKey', 'kms:Decrypt']));
     expect(new Set(via('sqs').map(String))).toEqual(new Set(['kms:Decrypt,kms:GenerateDataKey']));
     // Both pollers and the command function send to a dead-letter queue; the action function does not.
     expect(via('sqs')).toHaveLength(3);

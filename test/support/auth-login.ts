@@ -1,9 +1,8 @@
 // Runs `auth login` through the package bin as a child process, the way a person runs it: the first
 // stdout line is the authorization URL, which a test then "opens" (GETs, following Coupa's redirect).
 import { spawn } from 'node:child_process';
-import path from 'node:path';
+import { CLI_BIN } from './cli';
 
-const bin = path.resolve(__dirname, '../../functions/cli/bin.mjs');
 
 export interface LoginRun {
   /** The first stdout line (the authorization URL); rejects if the process ends without one. */
@@ -14,7 +13,7 @@ export interface LoginRun {
 
 /** Starts `auth login ARGS` with `env` as its whole environment. */
 export function startLogin(args: readonly string[], env: NodeJS.ProcessEnv): LoginRun {
-  const child = spawn(process.execPath, [bin, 'auth', 'login', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI_BIN, 'auth', 'login', ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
@@ -37,18 +36,4 @@ export function startLogin(args: readonly string[], env: NodeJS.ProcessEnv): Log
 export async function openInBrowser(url: string): Promise<{ status: number; html: string }> {
   const response = await fetch(url, { redirect: 'follow' });
   return { status: response.status, html: await response.text() };
-}
-
-/** The environment of a login: this process's minus any Coupa settings, plus `extra`. */
-export function loginEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of ['COUPA_CLIENT_ID', 'COUPA_CLIENT_SECRET', 'COUPA_SCOPES', 'COUPA_API_KEY']) delete env[name];
-  return { ...env, ...extra };
-}
-
-/** The `errorType`/`errorMessage` JSON a failed CLI command prints first on stderr (after any progress lines). */
-export function cliError(stderr: string): { errorType: string; errorMessage: string } {
-  const line = stderr.split('\n').find((l) => l.startsWith('{"errorType"'));
-  if (!line) throw new Error(`no error JSON on stderr: ${stderr}`);
-  return JSON.parse(line) as { errorType: string; errorMessage: string };
 }

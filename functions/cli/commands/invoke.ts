@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { executeAction, parseActionInput, type ParsedAction } from '../../../shared/actions';
 import { findObject, type CatalogObject } from '../../../shared/catalog';
+import { FilePayloadStore, LocalFileSource } from '../../../shared/adapters/file';
 import { CoupaClient } from '../../../shared/coupa';
 import { loadCliCredentials } from '../credentials';
 import type { CliIo } from '../io';
@@ -17,10 +18,10 @@ export async function invokeCommand(args: string[], io: CliIo): Promise<number> 
     args,
     strict: true,
     allowPositionals: true,
-    options: { host: { type: 'string' }, input: { type: 'string' }, credentials: { type: 'string' } },
+    options: { host: { type: 'string' }, input: { type: 'string' }, credentials: { type: 'string' }, 'files-dir': { type: 'string' } },
   });
   if (positionals.length !== 1) {
-    throw new UsageError(`invoke takes one ACTION (get, query, create, update, mark_exported, request or a special action such as submit); got ${positionals.length}`);
+    throw new UsageError(`invoke takes one ACTION (get, query, create, update, mark_exported, request, attach or a special action such as submit); got ${positionals.length}`);
   }
   if (!values.host && !values.credentials) {
     throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host');
@@ -29,7 +30,9 @@ export async function invokeCommand(args: string[], io: CliIo): Promise<number> 
   const parsed = parseActionInput(positionals[0]!, await readInput(values.input));
   const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects: objectsOf(parsed), access: 'write' });
   const client = new CoupaClient({ host: (values.host ?? login.host)!, credentials: login.credentials });
-  const result = await executeAction({ client }, parsed);
+  // attach reads local files; a request answered with a file saves it under --files-dir.
+  const fileResults = { store: new FilePayloadStore(values['files-dir'] ?? 'coupa-files'), keyPrefix: '' };
+  const result = await executeAction({ client, files: new LocalFileSource(), fileResults }, parsed);
   io.out(JSON.stringify(result, null, 2));
   return 0;
 }

@@ -31,8 +31,12 @@ export class S3PayloadStore implements PayloadStore {
   }
 
   async put(key: string, body: string): Promise<DataRef> {
+    return this.putBytes(key, Buffer.from(body, 'utf8'), 'application/json');
+  }
+
+  async putBytes(key: string, body: Uint8Array, contentType: string): Promise<DataRef> {
     assertSafeKey(key);
-    const bytes = Buffer.from(body, 'utf8');
+    const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const digest = createHash('sha256').update(bytes).digest();
     const fullKey = `${this.prefix}${key}`;
     await this.client.send(
@@ -40,7 +44,7 @@ export class S3PayloadStore implements PayloadStore {
         Bucket: this.bucket,
         Key: fullKey,
         Body: bytes,
-        ContentType: 'application/json',
+        ContentType: contentType,
         // Our own digest (we need it for the DataRef anyway); S3 rejects the upload if the body differs.
         ChecksumAlgorithm: 'SHA256',
         ChecksumSHA256: digest.toString('base64'),

@@ -1,20 +1,17 @@
 // `auth login` end to end through the package bin against the simulator's auto-approving authorization
 // endpoint: the test plays the browser. Then `poll --credentials` uses what it stored.
-import { execFile } from 'node:child_process';
 import { chmod, mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { loginScopes } from '../../../functions/cli/commands/auth';
 import { config } from '../../../infra/config';
 import { getObject, scopesFor } from '../../../shared/catalog';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
-import { cliError, loginEnv, openInBrowser, startLogin } from '../../support/auth-login';
+import { openInBrowser, startLogin } from '../../support/auth-login';
+import { cli, cliError, userEnv as loginEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
 const CLIENT_SECRET = 'sim-secret-auth-login-4b1d'; // must never be printed
 const client = { COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: CLIENT_SECRET };
 
@@ -69,7 +66,7 @@ describe('CLI: auth login', () => {
     for (const secret of [CLIENT_SECRET, stored.refreshToken as string]) expect(stdout + stderr + page.html).not.toContain(secret);
 
     const out = path.join(dir, 'suppliers.jsonl');
-    await run(process.execPath, [bin, 'poll', '--object', 'suppliers', '--credentials', file, '--state-dir', path.join(dir, 'state'), '--out', out, '--since', '2000-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'], { env: loginEnv(), timeout: 30_000 });
+    await cli(['poll', '--object', 'suppliers', '--credentials', file, '--state-dir', path.join(dir, 'state'), '--out', out, '--since', '2000-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'], { env: loginEnv() });
     const events = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { DetailType: string });
     expect(events).toHaveLength(5);
     expect(events[0]!.DetailType).toMatch(/^Coupa Supplier (Created|Updated)$/);

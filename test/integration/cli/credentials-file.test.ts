@@ -1,18 +1,13 @@
 // `--credentials FILE` on poll and invoke, through the package bin against the simulator: either grant,
 // the rotated refresh token kept in the file, and the API-key message.
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { exchangeAuthorizationCode } from '../../../shared/coupa';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
+import { cli as runOk, cliError as errorOf, runCli, userEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
 // No client in the environment: everything comes from the file.
-const env: NodeJS.ProcessEnv = { ...process.env };
-for (const name of ['COUPA_CLIENT_ID', 'COUPA_CLIENT_SECRET', 'COUPA_SCOPES', 'COUPA_API_KEY']) delete env[name];
 
 let sim: Simulator;
 let dir: string;
@@ -25,15 +20,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => run(process.execPath, [bin, ...args], { env: { ...env, ...extraEnv }, timeout: 30_000 });
-const failure = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) =>
-  cli(args, extraEnv).then(
-    () => {
-      throw new Error('the command succeeded');
-    },
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
-const errorOf = (stderr: string) => JSON.parse(stderr.trim().split('\n')[0]!) as { errorType: string; errorMessage: string };
+const cli = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runOk(args, { env: userEnv(extraEnv) });
+const failure = async (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => {
+  const result = await runCli(args, { env: userEnv(extraEnv) });
+  if (result.code === 0) throw new Error('the command succeeded');
+  return result;
+};
 
 async function authorizationCodeFile(name: string): Promise<{ file: string; refreshToken: string }> {
   const settings = { host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.supplier.read', 'core.supplier.write', 'offline_access'] };

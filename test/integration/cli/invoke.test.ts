@@ -1,15 +1,12 @@
 // `invoke ACTION --host URL --input JSON|@FILE` through the package bin, against the simulator.
-import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
+import { cli, runCli, simulatorClientEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
-const env: NodeJS.ProcessEnv = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
-delete env.COUPA_SCOPES; // scopes default to the object's
+const env = simulatorClientEnv(); // scopes default to the object's
 
 let sim: Simulator;
 let dir: string;
@@ -22,15 +19,13 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-const invoke = (...args: string[]) => run(process.execPath, [bin, 'invoke', ...args], { env, timeout: 30_000 });
-/** The rejection of a failing invoke: exit code, stdout, stderr. */
-const failure = (...args: string[]) =>
-  invoke(...args).then(
-    () => {
-      throw new Error('invoke succeeded');
-    },
-    (e: { code: number; stdout: string; stderr: string }) => e,
-  );
+const invoke = (...args: string[]) => cli(['invoke', ...args], { env });
+/** A failing invoke: exit code, stdout, stderr. */
+const failure = async (...args: string[]) => {
+  const result = await runCli(['invoke', ...args], { env });
+  if (result.code === 0) throw new Error('invoke succeeded');
+  return result;
+};
 
 describe('CLI: invoke', () => {
   it('get prints the record as JSON on stdout', async () => {
@@ -75,5 +70,37 @@ describe('CLI: invoke', () => {
       expect([args, e.code]).toEqual([args, 2]);
       expect(e.stderr).toContain('"errorType":"UsageError"');
     }
+  });
+});
+
+describe('CLI: invoke with files', () => {
+  it('attach uploads a local file; a request answered with a file saves it under --files-dir', async () => {
+    const bytes = Buffer.from(Array.from({ length: 5000 }, (_, i) => (i * 7) % 256));
+    await writeFile(path.join(dir, 'receipt.png'), bytes);
+    const input = JSON.stringify({ object: 'invoices', id: 2, file: { path: path.join(dir, 'receipt.png') }, intent: 'Internal' });
+    const attached = JSON.parse((await invoke('attach', '--host', sim.baseUrl, '--input', input)).stdout);
+    const digest = createHash('sha256').update(bytes).digest('hex');
+    expect(attached).toMatchObject({
+      object: 'invoices',
+      id: 2,
+      attachment: { 'file-file-name': 'receipt.png', 'file-content-type': 'image/png', intent: 'Internal' },
+      file: { filename: 'receipt.png', contentType: 'image/png', bytes: 5000, sha256: digest },
+    });
+    // Attaching writes to the invoice: the token asks for its write scope.
+    expect(sim.control.grantedScopes().at(-1)).toContain('core.invoice.write');
+
+    const filesDir = path.join(dir, 'files');
+    const download = JSON.stringify({ method: 'GET', path: `invoices/2/attachments/${attached.attachment.id}/download` });
+    const result = JSON.parse((await invoke('request', '--host', sim.baseUrl, '--input', download, '--files-dir', filesDir)).stdout);
+    expect(result).toMatchObject({ status: 200, file: { bucket: `file://${filesDir}`, contentType: 'image/png', bytes: 5000, sha256: digest } });
+    expect(Buffer.compare(await readFile(path.join(filesDir, result.file.key)), bytes)).toBe(0);
+  });
+
+  it('attach of a missing file fails as Coupa.Validation before anything is sent', async () => {
+    sim.control.resetRequestLog();
+    const e = await failure('attach', '--host', sim.baseUrl, '--input', JSON.stringify({ object: 'invoices', id: 2, file: { path: path.join(dir, 'nope.pdf') } }));
+    expect(e.code).toBe(1);
+    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toEqual({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/nope\.pdf \(ENOENT\)/) });
+    expect(sim.control.requests).toEqual([]);
   });
 });

@@ -1,14 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { designTable } from '../../unit/catalog/design-table';
+import { cli, runCli } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
 
 describe('CLI: objects', () => {
   it('--json lists the 25 objects with at least the capabilities of design.md’s table', async () => {
-    const { stdout } = await run(process.execPath, [bin, 'objects', '--json']);
+    const { stdout } = await cli(['objects', '--json']);
     const objects = JSON.parse(stdout) as { key: string; path: string; title: string; capabilities: Record<string, boolean>; scopes: { read: string } }[];
     expect(objects).toHaveLength(25);
     for (const o of objects) {
@@ -21,14 +17,14 @@ describe('CLI: objects', () => {
   });
 
   it('prints a readable table by default', async () => {
-    const { stdout } = await run(process.execPath, [bin, 'objects']);
+    const { stdout } = await cli(['objects']);
     expect(stdout).toMatch(/^KEY\s+TITLE\s+TQCU/);
     expect(stdout).toMatch(/^purchase_orders\s+Purchase Order\s+TQCU\s+\/purchase_orders/m);
     expect(stdout).toMatch(/^approvals\s+Approval\s+TQ--/m);
   });
 
   it('rejects an unknown flag with a usage error and exit code 2', async () => {
-    await expect(run(process.execPath, [bin, 'objects', '--bogus'])).rejects.toMatchObject({
+    await expect(runCli(['objects', '--bogus'])).resolves.toMatchObject({
       code: 2,
       stderr: expect.stringContaining('"errorType":"UsageError"'),
     });

@@ -1,13 +1,11 @@
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
-import { promisify } from 'node:util';
+import { CLI_BIN, cli, simulatorClientEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
-const env = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
+const env = simulatorClientEnv();
 
 /**
  * The CLI contract end to end, as an outside harness would drive it: `simulator` in its own process,
@@ -29,11 +27,11 @@ describe('CLI: poll against an adversarial simulator', () => {
     return response.json() as Promise<unknown>;
   };
   const poll = (object: string) =>
-    run(process.execPath, [bin, 'poll', '--object', object, '--host', baseUrl, '--state-dir', path.join(dir, 'state'), '--out', path.join(dir, `${object}.jsonl`), '--since', '2020-01-01T00:00:00Z', '--lag-seconds', '5', '--quiet'], { env, timeout: 60_000 });
+    cli(['poll', '--object', object, '--host', baseUrl, '--state-dir', path.join(dir, 'state'), '--out', path.join(dir, `${object}.jsonl`), '--since', '2020-01-01T00:00:00Z', '--lag-seconds', '5', '--quiet'], { env, timeoutMs: 60_000 });
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'coupa-adversarial-'));
-    sim = spawn(process.execPath, [bin, 'simulator', '--records', '400', '--seed', '9'], { stdio: ['ignore', 'pipe', 'inherit'] });
+    sim = spawn(process.execPath, [CLI_BIN, 'simulator', '--records', '400', '--seed', '9'], { stdio: ['ignore', 'pipe', 'inherit'] });
     baseUrl = await new Promise<string>((resolve) => readline.createInterface({ input: sim.stdout! }).once('line', resolve));
   });
   afterAll(async () => {

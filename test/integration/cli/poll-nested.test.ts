@@ -1,13 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
+import { cli, runCli, simulatorClientEnv } from '../../support/cli';
 
-const run = promisify(execFile);
-const bin = path.resolve(__dirname, '../../../functions/cli/bin.mjs');
-const env = { ...process.env, COUPA_CLIENT_ID: 'sim-client', COUPA_CLIENT_SECRET: 'sim-secret' };
+const env = simulatorClientEnv();
 
 describe('CLI: poll an object Coupa serves only under a parent', () => {
   let sim: Simulator;
@@ -28,9 +25,9 @@ describe('CLI: poll an object Coupa serves only under a parent', () => {
     const mine = (supplier['remit-to-addresses'] as { id: number }[]).map((a) => a.id).sort();
     const out = path.join(dir, 'remit.jsonl');
     const args = ['poll', '--object', 'remit_to_addresses', '--host', sim.baseUrl, '--state-dir', dir, '--out', out, '--since', '2020-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'];
-    await expect(run(process.execPath, [bin, ...args], { env })).rejects.toMatchObject({ code: 2, stderr: expect.stringContaining('--parent supplier_id=<id>') });
+    await expect(runCli(args, { env })).resolves.toMatchObject({ code: 2, stderr: expect.stringContaining('--parent supplier_id=<id>') });
 
-    await run(process.execPath, [bin, ...args, '--parent', `supplier_id=${supplierId}`], { env });
+    await cli([...args, '--parent', `supplier_id=${supplierId}`], { env });
     const ids = (await readFile(out, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(JSON.parse(l).Detail).metadata.recordId).sort();
     expect(ids).toEqual(mine);
     expect(sim.control.requests.filter((r) => r.path.startsWith('/api/')).every((r) => r.path === `/api/suppliers/${supplierId}/addresses`)).toBe(true);

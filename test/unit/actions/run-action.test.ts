@@ -21,6 +21,7 @@ function fakeClient(total: number, overrides: Partial<ActionDeps['client']> = {}
     update: jest.fn(async () => undefined),
     action: jest.fn(async () => undefined),
     request: jest.fn(async () => undefined),
+    requestContent: jest.fn(async () => ({ kind: 'json', status: 0, body: null })),
     ...overrides,
   } as unknown as ActionDeps['client'];
   return { client, calls };

@@ -28,7 +28,7 @@ describe('object catalog', () => {
       const object = getObject(key);
       const gap = object.specGaps.find((g) => g.method === method && g.path === path);
       if (gap) {
-        expect(gap.source).toMatch(/Compass \d{4}/);
+        expect(gap.source).toMatch(/Compass (\d{4}|Attachments API)/);
         expect(openApi.hasOperation(method, path)).toBe(false); // a gap that the spec now has should be removed
       } else {
         expect(openApi.hasOperation(method, path)).toBe(true);
@@ -52,6 +52,15 @@ describe('object catalog', () => {
     expect(catalog.filter((o) => o.exportFlag).map((o) => o.key).sort()).toEqual(
       ['expense_reports', 'inventory_transactions', 'invoices', 'purchase_orders', 'requisitions'],
     );
+  });
+
+  it('lists the objects that take attachments (R39 OpenAPI, plus expense reports and users from Compass)', () => {
+    expect(catalog.filter((o) => o.attachments).map((o) => o.key).sort()).toEqual(
+      ['contracts', 'expense_reports', 'inventory_transactions', 'invoices', 'purchase_order_lines', 'purchase_orders', 'requisitions', 'users'],
+    );
+    expect(getObject('invoices').attachments).toEqual({ path: '/invoices/{invoice_id}/attachments', param: 'invoice_id' });
+    expect(fillPath(getObject('users').attachments!.path, { user_id: 3 })).toBe('/users/3/attachments');
+    expect(getObject('suppliers').attachments).toBeUndefined();
   });
 
   it('describes nested-only and embedded objects so one generic path can serve them', () => {

@@ -13,7 +13,7 @@ describe('event envelope', () => {
   it('builds the design.md contract for an updated record, with the instant in UTC', () => {
     const record = { id: 123, 'created-at': '2026-11-01T10:00:00-07:00', 'updated-at': '2026-11-27T00:00:00-08:00', 'custom-fields': { 'cf-x': 1 } };
     const entry = entryOf(invoices, inlineDetail(invoices, record, ctx), ctx.source);
-    expect(entry).toMatchObject({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Time: Date.UTC(2026, 10, 27, 8) });
+    expect(entry).toMatchObject({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Time: '2026-11-27T08:00:00Z' });
     const detail = JSON.parse(entry.Detail);
     expect(detail).toEqual({
       metadata: {

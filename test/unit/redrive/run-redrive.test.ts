@@ -32,7 +32,7 @@ class MemoryPayloads implements PayloadReader {
   }
 }
 const message = (id: string, body: unknown, attributes: Record<string, string> = {}): QueuedMessage => ({ id, receipt: `r-${id}`, body: typeof body === 'string' ? body : JSON.stringify(body), attributes });
-const entry = (recordId: number) => ({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: JSON.stringify({ metadata: { recordId } }), Time: 1_700_000_000_000, EventBusName: 'coupa' });
+const entry = (recordId: number) => ({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: JSON.stringify({ metadata: { recordId } }), Time: '2026-11-27T08:00:00Z', EventBusName: 'coupa' });
 const acceptAll: RedriveBus = { put: async (entries) => entries.map((): PutOutcome => ({ accepted: true })) };
 
 describe('deadLetterEntry', () => {
