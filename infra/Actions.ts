@@ -9,13 +9,14 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actionResultKeyPrefix } from '../functions/lib/action-config';
 import { COMMAND_DETAIL_TYPE, COMMAND_FAILED, COMMAND_SUCCEEDED } from '../functions/lib/action-command';
+import { allowEventBridgeDeliveries, grantKeyVia, KEY_ACTIONS, queueEncryption } from './encryption';
+import { sqsFailureDestination } from './failure-destination';
 import { putEventsStatement } from './put-events';
 import type { CoupaConnector } from './CoupaConnector';
 import { HandlerFunction } from './HandlerFunction';
@@ -69,6 +70,7 @@ export class Actions extends Construct {
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.idempotencyTableRemovalPolicy,
+      ...(connector.encryptionKey ? { encryption: dynamodb.TableEncryptionV2.customerManagedKey(connector.encryptionKey) } : {}),
     });
 
     const environment = {
@@ -98,10 +100,11 @@ export class Actions extends Construct {
     if (!props.commands) return;
 
     const dlq = new sqs.Queue(this, 'CommandDeadLetterQueue', {
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      ...queueEncryption(connector.encryptionKey),
       enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+      retentionPeriod: connector.deadLetterRetention,
     });
+    allowEventBridgeDeliveries(connector.encryptionKey); // the command rule's target dead-letter queue
     Validations.of(dlq).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
@@ -110,7 +113,7 @@ export class Actions extends Construct {
     });
     this.commandDeadLetterQueue = dlq;
     this.commandDeadLetterAlarm = new cloudwatch.Alarm(this, 'CommandDeadLetterAlarm', {
-      alarmDescription: `Coupa commands for ${connector.instance} failed after their retries and wait in the command dead-letter queue; inspect and redrive them`,
+      alarmDescription: `Coupa commands for ${connector.instance} failed after their retries and wait in the command dead-letter queue; fix the cause, then redrive them (README, Operating)`,
       metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
       threshold: 1,
       evaluationPeriods: 1,
@@ -138,11 +141,11 @@ export class Actions extends Construct {
     command.role.addToPrincipalPolicy(putEventsStatement(connector.eventBus, connector.eventSource, [COMMAND_SUCCEEDED, COMMAND_FAILED]));
 
     // Retryable failures (throttling, Coupa 5xx): Lambda's async retries over up to an hour, then the
-    // dead-letter queue (the destination grants sqs:SendMessage on this queue only).
+    // dead-letter queue (the destination grants sqs:SendMessage on this queue only, and the key through SQS).
     command.function.configureAsyncInvoke({
       retryAttempts: 2,
       maxEventAge: Duration.hours(1),
-      onFailure: new destinations.SqsDestination(dlq),
+      onFailure: sqsFailureDestination(dlq),
     });
     this.commandRule = new events.Rule(this, 'CommandRule', {
       eventBus: connector.eventBus,
@@ -163,7 +166,8 @@ export class Actions extends Construct {
     iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.idempotency], resourceArns: [this.idempotencyTable.tableArn] });
     const prefix = `${normalisedPrefix(props.payloadPrefix)}${actionResultKeyPrefix(connector.instance)}`;
     iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.results], resourceArns: [props.payloadBucket.arnForObjects(`${prefix}*`)] });
-    props.payloadBucket.encryptionKey?.grantEncrypt(role);
+    grantKeyVia(this.idempotencyTable.encryptionKey, role, 'dynamodb', KEY_ACTIONS.dynamodb);
+    grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', KEY_ACTIONS.s3Put);
 
     // attach reads files: under attachments/ of the payload bucket (files staged for Coupa), the
     // instance's own results (a scan fetched by request, attached elsewhere), and the source buckets.
@@ -174,7 +178,7 @@ export class Actions extends Construct {
       actions: [...ACTION_IAM.attachments],
       resourceArns: [props.payloadBucket.arnForObjects(`${staged}*`), props.payloadBucket.arnForObjects(`${prefix}*`), ...sources.map((b) => b.arnForObjects('*'))],
     });
-    props.payloadBucket.encryptionKey?.grantDecrypt(role);
+    grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', ['kms:Decrypt']); // reading staged files and results
     for (const source of sources) source.encryptionKey?.grantDecrypt(role);
 
     const bucket = props.payloadBucket.node.defaultChild;

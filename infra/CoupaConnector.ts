@@ -3,16 +3,18 @@
 // Coupa object with the resources they share (checkpoint table, claim-check bucket, dead-letter
 // queue); the action function for Step Functions, the command function behind a `Coupa Command` rule
 // on the bus, and their idempotency table (infra/Actions.ts).
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Aspects, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
+import type * as sns from 'aws-cdk-lib/aws-sns';
 import type * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -22,6 +24,8 @@ import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
 import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
 import { Actions } from './Actions';
+import { AlarmNotifications, createAlarmTopic } from './alarm-notifications';
+import { assertKeyUsable, grantKeyVia } from './encryption';
 import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 import { HandlerFunction } from './HandlerFunction';
 import { Poller } from './Poller';
@@ -119,8 +123,18 @@ export interface CoupaConnectorProps {
    * @default RemovalPolicy.RETAIN
    */
   readonly checkpointTableRemovalPolicy?: RemovalPolicy;
-  /** How long claim-checked payloads stay in the payload bucket (whole days). @default Duration.days(30) */
+  /**
+   * How long claim-checked payloads stay in the payload bucket (whole days). At least
+   * `deadLetterRetention` plus 7 days: dead letters refer to these objects.
+   * @default Duration.days(30)
+   */
   readonly payloadRetention?: Duration;
+  /**
+   * How long the dead-letter queues (refused events, failed commands) keep their messages: 1 minute
+   * to 14 days (SQS's maximum). `payloadRetention` must exceed it by 7 days.
+   * @default Duration.days(14)
+   */
+  readonly deadLetterRetention?: Duration;
   /** Key prefix for everything the pollers store in the payload bucket. @default - none */
   readonly payloadPrefix?: string;
   /** @default RemovalPolicy.RETAIN - consumers may still hold references to its objects */
@@ -180,6 +194,21 @@ export interface CoupaConnectorProps {
    * @default false
    */
   readonly createExampleStateMachine?: boolean;
+  /**
+   * The SNS topic every alarm of the connector notifies (alarm and OK). It must let CloudWatch publish
+   * (and, when encrypted, let CloudWatch use its key).
+   * @default - a new topic, encrypted with `encryptionKey` when given
+   */
+  readonly alarmTopic?: sns.ITopic;
+  /** Subscribe this address to the alarm topic (SNS sends a confirmation mail first). @default - no subscription */
+  readonly alarmEmail?: string;
+  /**
+   * A customer-managed KMS key for the secrets, tables, payload bucket, queues and the alarm topic
+   * the connector creates; its roles get exact grants through each service. A key from another stack
+   * or account must already allow EventBridge and CloudWatch (README, "Operating").
+   * @default - AWS-managed encryption (Secrets Manager, DynamoDB, SSE-S3, SSE-SQS; the new topic unencrypted)
+   */
+  readonly encryptionKey?: kms.IKey;
 }
 
 export class CoupaConnector extends Construct {
@@ -196,8 +225,14 @@ export class CoupaConnector extends Construct {
   readonly tokenSecret: secretsmanager.ISecret;
   readonly tokenRefreshFunction: lambda.IFunction;
   readonly tokenRefreshSchedule: events.Rule;
-  /** In ALARM when a token refresh failed; attach an action (SNS) to be told. */
+  /** In ALARM when a token refresh failed. */
   readonly tokenRefreshAlarm: cloudwatch.Alarm;
+  /** Every alarm of the connector notifies this topic, on ALARM and on OK. */
+  readonly alarmTopic: sns.ITopic;
+  /** The customer-managed key of `encryptionKey`, if any. */
+  readonly encryptionKey?: kms.IKey;
+  /** How long the dead-letter queues keep messages (`deadLetterRetention`). */
+  readonly deadLetterRetention: Duration;
   /**
    * The OAuth scopes this configuration needs (shared/catalog `requiredScopes`): `core.common.read`, the
    * pollers' read scopes, the action objects' read and write scopes, and `offline_access` for
@@ -246,6 +281,17 @@ export class CoupaConnector extends Construct {
     this.host = props.host;
     this.grantType = resolved.grantType;
     this.eventSource = `coupa.${props.instance}`;
+    assertKeyUsable(this, props.encryptionKey);
+    this.encryptionKey = props.encryptionKey;
+    this.deadLetterRetention = resolved.deadLetterRetention;
+    this.alarmTopic = createAlarmTopic(this, {
+      instance: props.instance,
+      ...(props.alarmTopic ? { existingTopic: props.alarmTopic } : {}),
+      ...(props.alarmEmail ? { email: props.alarmEmail } : {}),
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+    });
+    // Every alarm under this construct, now or added later, notifies the topic.
+    Aspects.of(this).add(new AlarmNotifications(this.alarmTopic));
     this.commandSources = resolved.enableActions && resolved.enableCommands ? [...(props.commandSources ?? [defaultCommandSource(props.instance)])] : [];
 
     this.eventBus = props.existingEventBus ?? new events.EventBus(this, 'EventBus', props.eventBusProps);
@@ -302,13 +348,17 @@ export class CoupaConnector extends Construct {
       treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
 
-    this.checkpointTable = createCheckpointTable(this, props.checkpointTableRemovalPolicy ?? RemovalPolicy.RETAIN);
+    this.checkpointTable = createCheckpointTable(this, props.checkpointTableRemovalPolicy ?? RemovalPolicy.RETAIN, props.encryptionKey);
     this.payloadBucket = createPayloadBucket(this, {
       retention: resolved.payloadRetention,
       removalPolicy: props.payloadBucketRemovalPolicy ?? RemovalPolicy.RETAIN,
       ...(props.payloadAccessLogsBucket ? { accessLogsBucket: props.payloadAccessLogsBucket } : {}),
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
     });
-    const dlq = createDeadLetterQueue(this, props.instance);
+    const dlq = createDeadLetterQueue(this, props.instance, {
+      retention: resolved.deadLetterRetention,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+    });
     this.deadLetterQueue = dlq.queue;
     this.deadLetterAlarm = dlq.alarm;
 
@@ -416,6 +466,7 @@ export class CoupaConnector extends Construct {
         excludePunctuation: true,
       },
       removalPolicy: props.credentialsSecretRemovalPolicy ?? RemovalPolicy.RETAIN,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -437,6 +488,7 @@ export class CoupaConnector extends Construct {
         excludePunctuation: true,
       },
       removalPolicy: RemovalPolicy.DESTROY, // a cache: the next refresh recreates its content
+      ...(this.encryptionKey ? { encryptionKey: this.encryptionKey } : {}),
     });
     Validations.of(secret).acknowledge({
       id: 'AwsSolutions-SMG4',
@@ -454,9 +506,8 @@ export const defaultCommandSource = (instance: string): string => `coupa.${insta
 
 function grantSecret(grantee: iam.IGrantable, secret: secretsmanager.ISecret, actions: string[]): void {
   iam.Grant.addToPrincipal({ grantee, actions, resourceArns: [secret.secretArn] });
-  // Customer-managed keys only; the default aws/secretsmanager key needs no grant.
-  if (secret.encryptionKey) {
-    secret.encryptionKey.grantDecrypt(grantee);
-    if (actions.includes('secretsmanager:PutSecretValue')) secret.encryptionKey.grantEncrypt(grantee);
-  }
+  // Customer-managed keys only; the default aws/secretsmanager key needs no grant. Through Secrets
+  // Manager only: the role cannot decrypt anything else encrypted under the same key.
+  const keyActions = actions.includes('secretsmanager:PutSecretValue') ? ['kms:Decrypt', 'kms:GenerateDataKey'] : ['kms:Decrypt'];
+  grantKeyVia(secret.encryptionKey, grantee, 'secretsmanager', keyActions);
 }

@@ -52,6 +52,10 @@ export class ExampleStack extends Stack {
     if (this.connector.exampleStateMachine) {
       new CfnOutput(this, 'ExampleStateMachineArn', { value: this.connector.exampleStateMachine.stateMachineArn });
     }
+    new CfnOutput(this, 'AlarmTopicArn', {
+      value: this.connector.alarmTopic.topicArn,
+      description: 'Every alarm of the connector notifies this topic: subscribe to it (or set alarmEmail)',
+    });
     new CfnOutput(this, 'DeadLetterQueueUrl', {
       value: this.connector.deadLetterQueue.queueUrl,
       description: 'Events EventBridge refused, with the reason; the DeadLetterAlarm fires while any wait here',

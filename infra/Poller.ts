@@ -15,6 +15,7 @@ import { Construct } from 'constructs';
 import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../functions/lib/poller-rules';
 import { detailTypeOf } from '../shared/events';
 import type { CoupaConnector } from './CoupaConnector';
+import { grantKeyVia, KEY_ACTIONS } from './encryption';
 import { HandlerFunction } from './HandlerFunction';
 import { putEventsStatement } from './put-events';
 import { staggeredSchedule, staggerMinute } from './poller-schedule';
@@ -110,9 +111,10 @@ export class Poller extends Construct {
       actions: [...POLLER_ACTIONS.payloads],
       resourceArns: prefixes.map((p) => props.payloadBucket.arnForObjects(`${p}*`)),
     });
-    // Customer-managed keys only (the connector's own resources use AWS-managed encryption).
-    props.payloadBucket.encryptionKey?.grantEncrypt(role);
-    props.deadLetterQueue.encryptionMasterKey?.grantEncryptDecrypt(role);
+    // Customer-managed keys only (encryptionKey), each usable only through its own service.
+    grantKeyVia(props.checkpointTable.encryptionKey, role, 'dynamodb', KEY_ACTIONS.dynamodb);
+    grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', KEY_ACTIONS.s3Put);
+    grantKeyVia(props.deadLetterQueue.encryptionMasterKey, role, 'sqs', KEY_ACTIONS.sqsSend);
 
     const bucket = props.payloadBucket.node.defaultChild;
     if (bucket instanceof s3.CfnBucket) {

@@ -3,14 +3,17 @@
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
+import { queueEncryption } from './encryption';
 
 /** Cursors and leases, one item per poller (`pk` = `<instance>:<object>`; DynamoCheckpointStore). */
-export function createCheckpointTable(scope: Construct, removalPolicy: RemovalPolicy): dynamodb.TableV2 {
+export function createCheckpointTable(scope: Construct, removalPolicy: RemovalPolicy, encryptionKey?: kms.IKey): dynamodb.TableV2 {
   return new dynamodb.TableV2(scope, 'CheckpointTable', {
     partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+    ...(encryptionKey ? { encryption: dynamodb.TableEncryptionV2.customerManagedKey(encryptionKey) } : {}),
     billing: dynamodb.Billing.onDemand(),
     pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
     removalPolicy,
@@ -21,12 +24,16 @@ export interface PayloadBucketOptions {
   readonly retention: Duration;
   readonly removalPolicy: RemovalPolicy;
   readonly accessLogsBucket?: s3.IBucket;
+  /** @default - S3-managed keys (SSE-S3) */
+  readonly encryptionKey?: kms.IKey;
 }
 
 /** Claim checks: private, encrypted, TLS only, expiring. */
 export function createPayloadBucket(scope: Construct, options: PayloadBucketOptions): s3.Bucket {
   const bucket = new s3.Bucket(scope, 'PayloadBucket', {
-    encryption: s3.BucketEncryption.S3_MANAGED,
+    ...(options.encryptionKey
+      ? { encryption: s3.BucketEncryption.KMS, encryptionKey: options.encryptionKey, bucketKeyEnabled: true }
+      : { encryption: s3.BucketEncryption.S3_MANAGED }),
     enforceSSL: true,
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
@@ -49,12 +56,19 @@ export function createPayloadBucket(scope: Construct, options: PayloadBucketOpti
   return bucket;
 }
 
-/** Entries the bus refused for good (SqsDeadLetterSink): kept 14 days, with an alarm while any is waiting. */
-export function createDeadLetterQueue(scope: Construct, instance: string): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+export interface DeadLetterQueueOptions {
+  /** At most 14 days (SQS); the payload bucket keeps claim checks longer (validate-props.ts). */
+  readonly retention: Duration;
+  /** @default - SQS-managed keys (SSE-SQS) */
+  readonly encryptionKey?: kms.IKey;
+}
+
+/** Entries the bus refused for good (SqsDeadLetterSink), with an alarm while any is waiting. */
+export function createDeadLetterQueue(scope: Construct, instance: string, options: DeadLetterQueueOptions): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
   const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    encryption: sqs.QueueEncryption.SQS_MANAGED,
+    ...queueEncryption(options.encryptionKey),
     enforceSSL: true,
-    retentionPeriod: Duration.days(14),
+    retentionPeriod: options.retention,
   });
   Validations.of(queue).acknowledge({
     id: 'AwsSolutions-SQS3',
@@ -63,7 +77,7 @@ export function createDeadLetterQueue(scope: Construct, instance: string): { que
       '(SqsDeadLetterSink), and a person inspects them after the alarm; there is no further queue to redrive to.',
   });
   const alarm = new cloudwatch.Alarm(scope, 'DeadLetterAlarm', {
-    alarmDescription: `Coupa events of ${instance} that EventBridge refused are waiting in the dead-letter queue; inspect and republish them`,
+    alarmDescription: `Coupa events of ${instance} that EventBridge refused are waiting in the dead-letter queue; fix the cause, then redrive them (README, Operating)`,
     metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
     threshold: 1,
     evaluationPeriods: 1,

@@ -9,6 +9,7 @@ export interface ResolvedConnectorProps {
   readonly tokenRefreshInterval: Duration;
   readonly tokenMinValidity: Duration;
   readonly payloadRetention: Duration;
+  readonly deadLetterRetention: Duration;
   readonly enableActions: boolean;
   readonly enableCommands: boolean;
   readonly idempotencyExpiry: Duration;
@@ -17,6 +18,13 @@ export interface ResolvedConnectorProps {
 }
 
 const TOKEN_LIFETIME_HOURS = 24; // Coupa: expires_in = 86399 s
+/** SQS keeps messages from 1 minute to 14 days. */
+const SQS_MAX_RETENTION_SECONDS = 14 * 86_400;
+/**
+ * How much longer than the dead-letter queues the payload bucket keeps claim checks: a dead letter
+ * redriven on its last day still names objects its consumers then have to read.
+ */
+export const CLAIM_CHECK_MARGIN = Duration.days(7);
 
 export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConnectorProps {
   if (props.existingEventBus && props.eventBusProps) {
@@ -57,10 +65,35 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
   if (!Number.isInteger(retentionDays) || retentionDays < 1) {
     throw new Error(`CoupaConnector: payloadRetention must be a whole number of days, at least 1 (got ${payloadRetention.toHumanString()})`);
   }
+  const deadLetterRetention = validateRetention(payloadRetention, props.deadLetterRetention ?? Duration.days(14));
   if (props.payloadPrefix !== undefined && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(props.payloadPrefix.endsWith('/') || props.payloadPrefix === '' ? props.payloadPrefix : `${props.payloadPrefix}/`)) {
     throw new Error(`CoupaConnector: payloadPrefix must be path segments of letters, digits, '.', '_' and '-', e.g. "coupa/" (got "${props.payloadPrefix}")`);
   }
-  return { grantType, tokenRefreshInterval, tokenMinValidity, payloadRetention, ...validateActionProps(props) };
+  if (props.alarmEmail !== undefined && !Token.isUnresolved(props.alarmEmail) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
+    throw new Error(`CoupaConnector: alarmEmail must be an email address (got "${props.alarmEmail}")`);
+  }
+  return { grantType, tokenRefreshInterval, tokenMinValidity, payloadRetention, deadLetterRetention, ...validateActionProps(props) };
+}
+
+/**
+ * Dead letters (the poller's, and commands') refer to claim-check objects by bucket and key, so the
+ * payload bucket must keep them at least as long as the queues keep the messages, plus a margin.
+ */
+function validateRetention(payloadRetention: Duration, deadLetterRetention: Duration): Duration {
+  const seconds = deadLetterRetention.toSeconds({ integral: false });
+  if (!Number.isInteger(seconds) || seconds < 60 || seconds > SQS_MAX_RETENTION_SECONDS) {
+    throw new Error(`CoupaConnector: deadLetterRetention must be whole seconds from 1 minute to 14 days, SQS's range (got ${deadLetterRetention.toHumanString()})`);
+  }
+  const neededSeconds = seconds + CLAIM_CHECK_MARGIN.toSeconds();
+  if (payloadRetention.toSeconds() < neededSeconds) {
+    const days = (s: number) => `${+(s / 86_400).toFixed(2)} days`;
+    throw new Error(
+      `CoupaConnector: payloadRetention (${days(payloadRetention.toSeconds())}) must be at least deadLetterRetention (${days(seconds)}) ` +
+        `plus ${CLAIM_CHECK_MARGIN.toDays()} days, i.e. ${Math.ceil(neededSeconds / 86_400)} days: dead letters refer to claim-check objects in the ` +
+        'payload bucket, which must still exist when they are redriven. Raise payloadRetention or lower deadLetterRetention.',
+    );
+  }
+  return deadLetterRetention;
 }
 
 function validateActionProps(props: CoupaConnectorProps) {

@@ -12,6 +12,7 @@ const commands: Record<string, () => Promise<Command>> = {
   simulator: async () => (require('./commands/simulator') as typeof import('./commands/simulator')).simulatorCommand,
   invoke: async () => (require('./commands/invoke') as typeof import('./commands/invoke')).invokeCommand,
   auth: async () => (require('./commands/auth') as typeof import('./commands/auth')).authCommand,
+  redrive: async () => (require('./commands/redrive') as typeof import('./commands/redrive')).redriveCommand,
   doctor: async () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,
 };
 

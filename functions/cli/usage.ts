@@ -39,6 +39,14 @@ Commands:
                                    (0600) or the stack's credentials secret. Scopes: core.common.read,
                                    offline_access and the read and write scopes of --objects, plus
                                    --scopes; neither given: the objects in infra/config.ts
+  redrive --queue-url URL [--event-bus NAME|ARN] [--dry-run] [--max N]
+                                   put the entries of a connector dead-letter queue (DeadLetterQueueUrl:
+                                   refused events; CommandDeadLetterQueueUrl: failed commands) on the
+                                   bus again; a message is deleted only once the bus accepted its entry,
+                                   the rest stay. --event-bus overrides the bus a message names (needed
+                                   for Lambda failure records); --dry-run prints each entry it would send
+                                   and changes nothing. AWS credentials and region from the environment.
+                                   Prints {read, redriven, left, problems}; exit 1 if any were left
   doctor [--host URL] [--objects a,b,c] [--credentials FILE | --secret-id ARN] [--json]
          [--clock-skew-seconds N] [--timeout-seconds N]
                                    test the connection: the host answers like Coupa, the grant works, the

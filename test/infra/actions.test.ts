@@ -129,7 +129,8 @@ describe('actions of the example stack', () => {
           Resource: getAtt(ids.bus),
           Condition: { StringEquals: { 'events:source': 'coupa.acme', 'events:detail-type': ['Coupa Command Succeeded', 'Coupa Command Failed'] } },
         },
-        { Effect: 'Allow', Action: ['sqs:SendMessage', 'sqs:GetQueueAttributes', 'sqs:GetQueueUrl'], Resource: getAtt(ids.dlq) },
+        // The on-failure destination: Lambda only sends.
+        { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(ids.dlq) },
       ]),
     );
   });

@@ -453,7 +453,8 @@ const everyOption = (stack: Stack): CoupaConnectorProps => ({
   instance: 'acme',
   existingEventBus: events.EventBus.fromEventBusName(stack, 'Bus', 'shared-bus'),
   payloadPrefix: 'coupa',
-  payloadRetention: Duration.days(7),
+  payloadRetention: Duration.days(10),
+  deadLetterRetention: Duration.days(3),
   payloadBucketRemovalPolicy: RemovalPolicy.DESTROY,
   checkpointTableRemovalPolicy: RemovalPolicy.DESTROY,
   payloadAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'central-logs'),
@@ -536,7 +537,7 @@ describe('poller options', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: Match.objectLike({
         LoggingConfiguration: { DestinationBucketName: 'central-logs', LogFilePrefix: 'coupa-payloads/' },
-        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 7 })] },
+        LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 10 })] },
       }),
       DeletionPolicy: 'Delete',
     });

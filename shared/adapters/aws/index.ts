@@ -13,3 +13,6 @@ export { SqsDeadLetterSink, SQS_DEFAULT_MAX_MESSAGE_BYTES, type SqsDeadLetterSin
 export { S3PayloadStore, type S3PayloadStoreOptions } from './S3PayloadStore';
 export { S3FileSource, type S3FileSourceOptions } from './S3FileSource';
 export { SecretsManagerSecretStore } from './SecretsManagerSecretStore';
+export { SqsRedriveQueue, type SqsRedriveQueueOptions } from './SqsRedriveQueue';
+export { EventBridgeRedriveBus } from './EventBridgeRedriveBus';
+export { S3PayloadReader } from './S3PayloadReader';
