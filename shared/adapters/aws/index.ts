@@ -13,3 +13,5 @@ export { SqsDeadLetterSink, SQS_DEFAULT_MAX_MESSAGE_BYTES, type SqsDeadLetterSin
 export { S3PayloadStore, type S3PayloadStoreOptions } from './S3PayloadStore';
 export { S3FileSource, type S3FileSourceOptions } from './S3FileSource';
 export { SecretsManagerSecretStore } from './SecretsManagerSecretStore';
+export { DynamoRefreshLease, type DynamoRefreshLeaseOptions } from './DynamoRefreshLease';
+export { LambdaTokenRefresher } from './LambdaTokenRefresher';
