@@ -426,7 +426,8 @@ export class CoupaConnector extends Construct {
    */
   grantTokenAccess(grantee: iam.IGrantable): void {
     grantSecret(grantee, this.tokenSecret, ['secretsmanager:GetSecretValue']);
-    this.tokenRefreshFunction.grantInvoke(grantee);
+    // The unqualified function only (grantInvoke would add every version and alias, `arn:*`).
+    iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.tokenRefreshFunction.functionArn] });
   }
 
   /**
