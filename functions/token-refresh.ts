@@ -1,17 +1,18 @@
-// Scheduled: keep the stored Coupa access token valid ahead of expiry. Invoke with {"force":true}
-// to mint a new one now. Returns only {refreshed, expiresAt}: never the token.
+// The only writer of the credentials and token secrets. Scheduled: keep the stored Coupa access token
+// valid ahead of expiry. Invoked synchronously by pollers and actions after a 401 or on expiry, with
+// {"force":true,"rejectedTokenSha256":"…"} (shared/tokens/TokenRefresher.ts); by hand with
+// {"force":true} to mint a new token now. One refresh at a time (the lease in TOKEN_LEASE_TABLE).
+// Returns only {refreshed, expiresAt}: never the token.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
-import { refreshStoredToken } from '../shared/tokens/refresh-stored-token';
-import { numberEnv } from './lib/env';
-import { awsTokenDeps, tokenSecretsFromEnv } from './lib/tokens';
+import { serveRefreshRequest } from '../shared/tokens/serve-refresh-request';
+import { awsRefreshDeps, refreshSettingsFromEnv } from './lib/tokens';
 
 const logger = new Logger({ serviceName: 'coupa-token-refresh' });
-const deps = awsTokenDeps(logger);
-const input = { ...tokenSecretsFromEnv(), minValidityMs: numberEnv('MIN_VALIDITY_SECONDS', 6 * 3600) * 1000 };
+const { leaseTable, ...settings } = refreshSettingsFromEnv();
+const deps = awsRefreshDeps(leaseTable, logger);
 
-export const handler = middy(async function tokenRefresh(event?: { force?: boolean }) {
-  const { refreshed, token } = await refreshStoredToken(deps, { ...input, force: event?.force === true });
-  return { refreshed, expiresAt: new Date(token.expiresAt).toISOString() };
+export const handler = middy(async function tokenRefresh(event: unknown) {
+  return serveRefreshRequest(deps, settings, event);
 }).use(injectLambdaContext(logger));

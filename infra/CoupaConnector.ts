@@ -5,7 +5,7 @@
 // on the bus, and their idempotency table (infra/Actions.ts).
 import { Aspects, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
-import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -22,10 +22,11 @@ import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import { findObject, requiredScopes } from '../shared/catalog';
 import type { ReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
+import { TOKEN_REFRESH_TIMEOUT_SECONDS } from '../shared/tokens/refresh-timing';
 import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
 import { Actions } from './Actions';
 import { AlarmNotifications, createAlarmTopic } from './alarm-notifications';
-import { assertKeyUsable, grantKeyVia } from './encryption';
+import { assertKeyUsable, grantKeyVia, KEY_ACTIONS } from './encryption';
 import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 import { HandlerFunction } from './HandlerFunction';
 import { Poller } from './Poller';
@@ -78,7 +79,7 @@ export interface CoupaConnectorProps {
    */
   readonly host?: string;
   /**
-   * How the stored credentials obtain tokens. `authorization_code` lets the token functions write the
+   * How the stored credentials obtain tokens. `authorization_code` lets the token-refresh function write the
    * rotated refresh token back into the credentials secret; it must match the secret's `grantType`.
    * @default 'client_credentials'
    */
@@ -223,7 +224,16 @@ export class CoupaConnector extends Construct {
   readonly credentialsSecret: secretsmanager.ISecret;
   /** The cached access token `{accessToken, tokenType, expiresAt, scopes}`. */
   readonly tokenSecret: secretsmanager.ISecret;
+  /**
+   * The only writer of both secrets: scheduled, and invoked synchronously by pollers and actions
+   * after a 401 or on expiry; one refresh at a time under the lease in `tokenLeaseTable`.
+   */
   readonly tokenRefreshFunction: lambda.IFunction;
+  /**
+   * The token refresh lease (and a rotated refresh token the credentials secret refused, until it is
+   * stored): partition key `pk` (string). Only the token-refresh function may use it.
+   */
+  readonly tokenLeaseTable: dynamodb.TableV2;
   readonly tokenRefreshSchedule: events.Rule;
   /** In ALARM when a token refresh failed. */
   readonly tokenRefreshAlarm: cloudwatch.Alarm;
@@ -240,7 +250,10 @@ export class CoupaConnector extends Construct {
    * scopes (`"scopes": []`, its initial value).
    */
   readonly requiredScopes: readonly string[];
-  /** Environment that lets a handler build a StoredTokenProvider (functions/lib/tokens.ts). */
+  /**
+   * Environment that lets a handler build a StoredTokenProvider (functions/lib/tokens.ts): the token
+   * secret to read and the token-refresh function to ask. Pair it with `grantTokenAccess`.
+   */
   readonly tokenEnvironment: Readonly<Record<string, string>>;
   /** Pollers' cursors and leases: partition key `pk` (string), on demand, point-in-time recovery. */
   readonly checkpointTable: dynamodb.TableV2;
@@ -307,28 +320,42 @@ export class CoupaConnector extends Construct {
       write: resolved.enableActions ? (props.actionObjects ?? pollerKeys) : [],
       grantType: this.grantType,
     });
-    this.tokenEnvironment = {
-      CREDENTIALS_SECRET_ARN: this.credentialsSecret.secretArn,
-      TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
-      COUPA_GRANT_TYPE: this.grantType,
-      // A default for a secret without scopes; an env var, not the secret's template, which would
-      // regenerate the secret (wiping the stored client) whenever the pollers change.
-      COUPA_SCOPES: this.requiredScopes.join(' '),
-      ...(props.host ? { COUPA_HOST: props.host } : {}),
-    };
+    this.tokenLeaseTable = new dynamodb.TableV2(this, 'TokenLeaseTable', {
+      partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING },
+      billing: dynamodb.Billing.onDemand(),
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // A lease, and at most a refresh token waiting to reach the credentials secret.
+      removalPolicy: RemovalPolicy.DESTROY,
+      ...(props.encryptionKey ? { encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey) } : {}),
+    });
 
     const refresh = new HandlerFunction(this, 'TokenRefresh', {
       handlerFile: 'token-refresh.ts',
       description: `Refreshes the stored Coupa access token for ${props.instance}`,
+      // Covers the worst case of one refresh (shared/tokens/refresh-timing.ts), so the function is
+      // never killed between minting a single-use refresh token and storing it.
+      timeout: Duration.seconds(TOKEN_REFRESH_TIMEOUT_SECONDS),
       environment: {
-        ...this.tokenEnvironment,
+        CREDENTIALS_SECRET_ARN: this.credentialsSecret.secretArn,
+        TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
+        TOKEN_LEASE_TABLE: this.tokenLeaseTable.tableName,
+        COUPA_GRANT_TYPE: this.grantType,
+        // A default for a secret without scopes; an env var, not the secret's template, which would
+        // regenerate the secret (wiping the stored client) whenever the pollers change.
+        COUPA_SCOPES: this.requiredScopes.join(' '),
+        ...(props.host ? { COUPA_HOST: props.host } : {}),
         POWERTOOLS_SERVICE_NAME: 'coupa-token-refresh',
         MIN_VALIDITY_SECONDS: String(resolved.tokenMinValidity.toSeconds()),
       },
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
+    this.tokenEnvironment = {
+      TOKEN_SECRET_ARN: this.tokenSecret.secretArn,
+      TOKEN_REFRESH_FUNCTION: refresh.function.functionName,
+      ...(props.host ? { COUPA_HOST: props.host } : {}),
+    };
     this.tokenRefreshFunction = refresh.function;
-    this.grantTokenAccess(refresh.role);
+    this.grantTokenWrites(refresh.role);
     // Async invocations: Lambda retries twice. No DLQ: a scheduled event carries no data, the next
     // run (and every consumer's own expiry/401 path) refreshes anyway; the alarm tells a person.
     refresh.function.configureAsyncInvoke({ retryAttempts: 2, maxEventAge: Duration.hours(1) });
@@ -445,14 +472,30 @@ export class CoupaConnector extends Construct {
 
   /**
    * Lets a grantee use the tokens the way StoredTokenProvider does: read the cached token, and on
-   * expiry or a 401 refresh it (read credentials, write the token; for authorization-code grants
-   * also write the rotated refresh token). Nothing else: no Describe/List/Update/Delete.
+   * expiry or a 401 invoke the token-refresh function. Nothing else: it may not read the credentials
+   * secret (the client secret) nor write either secret; only the token-refresh function does.
    */
   grantTokenAccess(grantee: iam.IGrantable): void {
+    grantSecret(grantee, this.tokenSecret, ['secretsmanager:GetSecretValue']);
+    // The unqualified function only (grantInvoke would add every version and alias, `arn:*`).
+    iam.Grant.addToPrincipal({ grantee, actions: ['lambda:InvokeFunction'], resourceArns: [this.tokenRefreshFunction.functionArn] });
+  }
+
+  /**
+   * The token-refresh function's rights, and nobody else's: read the credentials, write the token
+   * (and, for authorization-code grants, the rotated refresh token), take the lease.
+   */
+  private grantTokenWrites(grantee: iam.IGrantable): void {
     grantSecret(grantee, this.tokenSecret, ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
     const credentialActions = ['secretsmanager:GetSecretValue'];
     if (this.grantType === 'authorization_code') credentialActions.push('secretsmanager:PutSecretValue');
     grantSecret(grantee, this.credentialsSecret, credentialActions);
+    iam.Grant.addToPrincipal({
+      grantee,
+      actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'],
+      resourceArns: [this.tokenLeaseTable.tableArn],
+    });
+    grantKeyVia(this.encryptionKey, grantee, 'dynamodb', KEY_ACTIONS.dynamodb);
   }
 
   private createCredentialsSecret(props: CoupaConnectorProps): secretsmanager.Secret {

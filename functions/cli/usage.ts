@@ -38,7 +38,9 @@ Commands:
                                    wait 300 s) and stores the credentials with a refresh token in FILE
                                    (0600) or the stack's credentials secret. Scopes: core.common.read,
                                    offline_access and the read and write scopes of --objects, plus
-                                   --scopes; neither given: the objects in infra/config.ts
+                                   --scopes; neither given: the objects in infra/config.ts. With
+                                   --secret-id, the stack's token-refresh function mints the first token
+                                   (on the next schedule, the first poll, or invoke it with {"force":true})
   redrive --queue-url URL [--event-bus NAME|ARN] [--dry-run] [--max N]
                                    put the entries of a connector dead-letter queue (DeadLetterQueueUrl:
                                    refused events; CommandDeadLetterQueueUrl: failed commands) on the
@@ -47,15 +49,19 @@ Commands:
                                    for Lambda failure records); --dry-run prints each entry it would send
                                    and changes nothing. AWS credentials and region from the environment.
                                    Prints {read, redriven, left, problems}; exit 1 if any were left
-  doctor [--host URL] [--objects a,b,c] [--credentials FILE | --secret-id ARN] [--json]
-         [--clock-skew-seconds N] [--timeout-seconds N]
+  doctor [--host URL] [--objects a,b,c] [--credentials FILE | --secret-id ARN
+         [--refresh-function NAME --token-secret-id ARN]] [--json] [--clock-skew-seconds N] [--timeout-seconds N]
                                    test the connection: the host answers like Coupa, the grant works, the
                                    token's scopes cover the objects, one read per object works, Coupa's
                                    clock is within N s (60) of ours; one line per check, each failure
                                    naming its fix; exits 1 when any fails. --objects defaults to
                                    invoices,purchase_orders,suppliers. --secret-id checks a deployed
                                    stack's credentials secret (CredentialsSecretArn) with your AWS
-                                   credentials; --host is then the stack's host, used if the secret has none
+                                   credentials; --host is then the stack's host, used if the secret has none.
+                                   An authorization-code secret's single-use refresh token belongs to the
+                                   stack's token-refresh function: give --refresh-function
+                                   (TokenRefreshFunctionName) and --token-secret-id (TokenSecretArn) and
+                                   doctor asks that function to refresh, then checks with its token
   help                             this text
 
 Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,

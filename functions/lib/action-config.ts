@@ -2,7 +2,7 @@
 // once at cold start. Every problem is reported at once, each naming its variable.
 import { z } from 'zod';
 import { defaultSource } from '../../shared/events';
-import type { TokenSecretsConfig } from './tokens';
+import type { TokenConsumerConfig } from './tokens';
 
 /** Idempotency records live this long unless IDEMPOTENCY_EXPIRY_SECONDS says otherwise (24 h). */
 export const DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS = 86_400;
@@ -32,7 +32,7 @@ export interface ActionConfig {
   /** Command function only: where result events go, and their `Source`. */
   readonly eventBusName?: string;
   readonly eventSource: string;
-  readonly tokens: TokenSecretsConfig;
+  readonly tokens: TokenConsumerConfig;
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -63,11 +63,9 @@ const schema = z.object({
   EVENT_SOURCE: optional(
     z.string().trim().max(256, 'must be at most 256 characters').refine((s) => !s.startsWith('aws.'), 'may not start with "aws." (reserved by AWS)'),
   ),
-  CREDENTIALS_SECRET_ARN: required('the credentials secret ARN (CoupaConnector.tokenEnvironment)'),
   TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
+  TOKEN_REFRESH_FUNCTION: required('the token-refresh function name (CoupaConnector.tokenEnvironment)'),
   COUPA_HOST: optional(z.string().trim()),
-  COUPA_GRANT_TYPE: optional(z.enum(['client_credentials', 'authorization_code'], { error: 'must be client_credentials or authorization_code' })),
-  COUPA_SCOPES: optional(z.string().trim()),
 });
 
 /** Thrown at cold start when the environment is unusable; the message lists every variable at fault. */
@@ -97,11 +95,9 @@ export function actionConfigFromEnv(env: NodeJS.ProcessEnv = process.env, option
     ...(e.EVENT_BUS_NAME ? { eventBusName: e.EVENT_BUS_NAME } : {}),
     eventSource: e.EVENT_SOURCE ?? defaultSource(e.INSTANCE),
     tokens: {
-      credentialsSecretId: e.CREDENTIALS_SECRET_ARN,
       tokenSecretId: e.TOKEN_SECRET_ARN,
+      refreshFunction: e.TOKEN_REFRESH_FUNCTION,
       ...(e.COUPA_HOST ? { defaultHost: e.COUPA_HOST } : {}),
-      ...(e.COUPA_GRANT_TYPE ? { expectedGrantType: e.COUPA_GRANT_TYPE } : {}),
-      ...(e.COUPA_SCOPES ? { defaultScopes: e.COUPA_SCOPES.split(/\s+/) } : {}),
     },
   };
 }

@@ -17,7 +17,7 @@ import {
   RETURN_TYPES,
   type PollReturnType,
 } from './poller-rules';
-import type { TokenSecretsConfig } from './tokens';
+import type { TokenConsumerConfig } from './tokens';
 
 export interface PollerConfig {
   readonly object: CatalogObject;
@@ -36,7 +36,7 @@ export interface PollerConfig {
   readonly fields?: FieldSpec;
   readonly filters?: CoupaQuery;
   readonly inlineLimitBytes?: number;
-  readonly tokens: TokenSecretsConfig;
+  readonly tokens: TokenConsumerConfig;
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
@@ -87,22 +87,18 @@ const schema = z.object({
   INLINE_LIMIT_BYTES: optional(integer(MIN_INLINE_LIMIT_BYTES, MAX_INLINE_LIMIT_BYTES)),
 });
 
-/** The token environment of CoupaConnector.tokenEnvironment (read like tokens.ts's tokenSecretsFromEnv). */
+/** The token environment of CoupaConnector.tokenEnvironment: read the token secret, ask the refresher. */
 const tokenSecrets = z
   .object({
-    CREDENTIALS_SECRET_ARN: required('the credentials secret ARN (CoupaConnector.tokenEnvironment)'),
     TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
+    TOKEN_REFRESH_FUNCTION: required('the token-refresh function name (CoupaConnector.tokenEnvironment)'),
     COUPA_HOST: optional(z.string().trim()),
-    COUPA_GRANT_TYPE: optional(z.enum(['client_credentials', 'authorization_code'], { error: 'must be client_credentials or authorization_code' })),
-    COUPA_SCOPES: optional(z.string().trim()),
   })
   .transform(
-    (e): TokenSecretsConfig => ({
-      credentialsSecretId: e.CREDENTIALS_SECRET_ARN,
+    (e): TokenConsumerConfig => ({
       tokenSecretId: e.TOKEN_SECRET_ARN,
+      refreshFunction: e.TOKEN_REFRESH_FUNCTION,
       ...(e.COUPA_HOST ? { defaultHost: e.COUPA_HOST } : {}),
-      ...(e.COUPA_GRANT_TYPE ? { expectedGrantType: e.COUPA_GRANT_TYPE } : {}),
-      ...(e.COUPA_SCOPES ? { defaultScopes: e.COUPA_SCOPES.split(/\s+/) } : {}),
     }),
   );
 
@@ -111,7 +107,7 @@ export class PollerConfigError extends Error {
   override readonly name = 'PollerConfigError';
 }
 
-/** Reads and validates the poller's environment (and the token environment, see tokens.ts). */
+/** Reads and validates the poller's environment (and the token environment). */
 export function pollerConfigFromEnv(env: NodeJS.ProcessEnv = process.env): PollerConfig {
   const parsed = schema.safeParse(env);
   const problems = parsed.success ? [] : parsed.error.issues.map((i) => `${String(i.path[0] ?? '?')}: ${i.message}`);

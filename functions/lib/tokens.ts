@@ -1,27 +1,38 @@
-// Token wiring shared by handlers: the secrets named by the construct's environment
-// (CoupaConnector.tokenEnvironment), Secrets Manager as the store, and Coupa's token endpoint.
+// Token wiring shared by handlers. Pollers and actions (consumers) only read the token secret and ask
+// the token-refresh function for a new token (CoupaConnector.tokenEnvironment: TOKEN_SECRET_ARN,
+// TOKEN_REFRESH_FUNCTION, COUPA_HOST). The token-refresh function alone reads the credentials secret
+// and writes both secrets, under the lease in TOKEN_LEASE_TABLE.
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { DynamoRefreshLease } from '../../shared/adapters/aws/DynamoRefreshLease';
+import { LambdaTokenRefresher } from '../../shared/adapters/aws/LambdaTokenRefresher';
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
 import { requestToken } from '../../shared/coupa/auth';
-import type { SecretStore } from '../../shared/tokens/SecretStore';
-import { parseCredentials } from '../../shared/tokens/credentials';
 import type { GrantType } from '../../shared/tokens/credentials';
 import type { RefreshDeps, TokenLogger } from '../../shared/tokens/refresh-stored-token';
+import { AWS_CALL_TIMEOUT_MS, TOKEN_REQUEST_TIMEOUT_MS } from '../../shared/tokens/refresh-timing';
+import type { SecretStore } from '../../shared/tokens/SecretStore';
+import type { RefreshSettings } from '../../shared/tokens/serve-refresh-request';
 import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
-import { requiredEnv } from './env';
+import type { TokenRefresher } from '../../shared/tokens/TokenRefresher';
+import { numberEnv, requiredEnv } from './env';
 
-export interface TokenSecretsConfig {
-  readonly credentialsSecretId: string;
+/** What a poller or action needs to get tokens: read the token secret, ask the refresher. */
+export interface TokenConsumerConfig {
   readonly tokenSecretId: string;
+  /** Name or ARN of the token-refresh function. */
+  readonly refreshFunction: string;
+  /** Host used when the stored token names none. */
   readonly defaultHost?: string;
-  /** Scopes to request when the credentials secret lists none (the stack's required scopes). */
-  readonly defaultScopes?: readonly string[];
-  readonly expectedGrantType?: GrantType;
 }
 
-/** Reads CREDENTIALS_SECRET_ARN, TOKEN_SECRET_ARN and the optional COUPA_HOST, COUPA_GRANT_TYPE, COUPA_SCOPES (space-separated). */
-export function tokenSecretsFromEnv(): TokenSecretsConfig {
+/**
+ * The token-refresh function's settings: CREDENTIALS_SECRET_ARN, TOKEN_SECRET_ARN, TOKEN_LEASE_TABLE,
+ * MIN_VALIDITY_SECONDS and the optional COUPA_HOST, COUPA_GRANT_TYPE, COUPA_SCOPES (space-separated).
+ */
+export function refreshSettingsFromEnv(): RefreshSettings & { readonly leaseTable: string } {
   const grant = process.env.COUPA_GRANT_TYPE;
   if (grant && grant !== 'client_credentials' && grant !== 'authorization_code') {
     throw new Error('environment variable COUPA_GRANT_TYPE must be client_credentials or authorization_code');
@@ -30,38 +41,54 @@ export function tokenSecretsFromEnv(): TokenSecretsConfig {
   return {
     credentialsSecretId: requiredEnv('CREDENTIALS_SECRET_ARN'),
     tokenSecretId: requiredEnv('TOKEN_SECRET_ARN'),
+    leaseTable: requiredEnv('TOKEN_LEASE_TABLE'),
+    minValidityMs: numberEnv('MIN_VALIDITY_SECONDS', 6 * 3600) * 1000,
     ...(process.env.COUPA_HOST ? { defaultHost: process.env.COUPA_HOST } : {}),
     ...(grant ? { expectedGrantType: grant as GrantType } : {}),
     ...(scopes.length > 0 ? { defaultScopes: scopes } : {}),
   };
 }
 
-/** Secrets Manager (default SDK config: region, credentials, AWS_ENDPOINT_URL_*) + Coupa's token endpoint. */
-export function awsTokenDeps(logger?: TokenLogger, client = new SecretsManagerClient({})): RefreshDeps {
-  return { secrets: new SecretsManagerSecretStore(client), requestToken, ...(logger ? { logger } : {}) };
+/**
+ * The refresher's adapters: Secrets Manager, the DynamoDB lease and Coupa's token endpoint, each call
+ * bounded (shared/tokens/refresh-timing.ts) so the function outlives its worst case. One SDK attempt
+ * per call: the use case retries the writes that matter itself. Default SDK configuration otherwise
+ * (region, credentials, AWS_ENDPOINT_URL_*).
+ */
+export function awsRefreshDeps(leaseTable: string, logger?: TokenLogger): RefreshDeps {
+  const bounded = { maxAttempts: 1, requestHandler: { requestTimeout: AWS_CALL_TIMEOUT_MS, connectionTimeout: AWS_CALL_TIMEOUT_MS } };
+  return {
+    secrets: new SecretsManagerSecretStore(new SecretsManagerClient(bounded)),
+    lease: new DynamoRefreshLease({ client: new DynamoDBClient(bounded), tableName: leaseTable }),
+    // Refresh tokens are single use: no retry after a timeout or 5xx (requestToken's rule); one 429 retry.
+    requestToken: (settings, options) =>
+      requestToken(settings, { ...options, timeoutMs: TOKEN_REQUEST_TIMEOUT_MS, retry: { limit: 1, maxRetryAfterMs: 5_000 } }),
+    ...(logger ? { logger } : {}),
+  };
 }
 
-/** The TokenProvider a poller or action hands to the Coupa client; build once at module scope. */
-export function storedTokenProviderFromEnv(logger?: TokenLogger): StoredTokenProvider {
-  return new StoredTokenProvider(awsTokenDeps(logger), tokenSecretsFromEnv());
+/** The refresher a consumer asks: a synchronous invoke of the token-refresh function. */
+export function lambdaTokenRefresher(functionName: string, client = new LambdaClient({})): TokenRefresher {
+  return new LambdaTokenRefresher(client, functionName);
 }
 
 /**
- * A Coupa client for the host the token is minted for (the credentials secret's `host`, else
- * COUPA_HOST), with the stored token. Built on first use and kept for the container's life; a failed
- * build (e.g. the credentials secret still holds placeholders) is not kept, so the next call retries.
+ * A Coupa client for the host the stored token was minted for (else COUPA_HOST), with the stored
+ * token. Built on first use and kept for the container's life; a failed build (e.g. the credentials
+ * secret still holds placeholders, so the refresher fails) is not kept, so the next call retries.
  */
 export function lazyCoupaClient(
-  tokens: TokenSecretsConfig,
+  tokens: TokenConsumerConfig,
   logger?: TokenLogger,
   options: Pick<CoupaClientOptions, 'onRetry'> = {},
   secrets: SecretStore = new SecretsManagerSecretStore(new SecretsManagerClient({})),
+  refresher: TokenRefresher = lambdaTokenRefresher(tokens.refreshFunction),
 ): () => Promise<CoupaClient> {
-  const tokenProvider = new StoredTokenProvider({ secrets, requestToken, ...(logger ? { logger } : {}) }, tokens);
-  return once(async () => {
-    const { host } = parseCredentials(tokens.credentialsSecretId, await secrets.getJson(tokens.credentialsSecretId), tokens.defaultHost);
-    return new CoupaClient({ host, tokenProvider, ...options });
-  });
+  const tokenProvider = new StoredTokenProvider(
+    { secrets, refresher, ...(logger ? { logger } : {}) },
+    { tokenSecretId: tokens.tokenSecretId, ...(tokens.defaultHost ? { defaultHost: tokens.defaultHost } : {}) },
+  );
+  return once(async () => new CoupaClient({ host: await tokenProvider.host(), tokenProvider, ...options }));
 }
 
 /** A value built on first use and kept; a failed build is forgotten, so the next call tries again. */

@@ -4,7 +4,7 @@
 import { normalizeScopes, redactSecrets, type CoupaHost } from '../coupa';
 import { exchange, jsonObject, redirectTarget, type Answer, type ExchangeOptions } from './exchange';
 import { describeNetworkProblem } from './network-problem';
-import type { CheckResult, DoctorCredentials } from './types';
+import type { CheckResult, DoctorCredentials, DoctorDeps } from './types';
 
 const CLIENT_SETUP = 'Setup > Integrations > OAuth2/OpenID Connect Clients';
 
@@ -64,6 +64,28 @@ export async function checkGrant(host: CoupaHost, credentials: DoctorCredentials
     };
   }
   return fail(grantProblem(outcome, typeof body?.error === 'string' ? body.error : undefined, grantType, requested, host, options), outcome);
+}
+
+/**
+ * The grant check of a deployed authorization-code stack: its token refresher refreshes (it alone may
+ * spend the single-use refresh token) and the stored token is used for the reads.
+ */
+export async function grantFromRefresher(obtain: NonNullable<DoctorDeps['obtainToken']>, credentials: DoctorCredentials, reloginHint: string): Promise<GrantCheck> {
+  const requested = normalizeScopes(credentials.scopes ?? []);
+  try {
+    const token = await obtain();
+    return {
+      result: { check: 'grant', status: 'ok', message: `refresh token works: the token-refresh function refreshed; token valid until ${new Date(token.expiresAt).toISOString()}` },
+      accessToken: token.accessToken,
+      requested,
+      granted: token.scopes,
+    };
+  } catch (error) {
+    const known = [credentials.clientSecret, credentials.refreshToken].filter((s): s is string => Boolean(s));
+    const why = redactSecrets(`${(error as Error).name}: ${(error as Error).message}`, known).slice(0, 300);
+    const hint = /invalid_grant|Unauthorized/.test(why) ? `: ${reloginHint}` : '';
+    return { result: { check: 'grant', status: 'fail', message: `the token-refresh function could not refresh (${why})${hint}` }, requested };
+  }
 }
 
 function grantProblem(

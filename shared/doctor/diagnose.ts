@@ -3,7 +3,7 @@
 import { getObject } from '../catalog';
 import { resolveHost, type CoupaHost } from '../coupa';
 import { checkClock } from './check-clock';
-import { checkGrant } from './check-grant';
+import { checkGrant, grantFromRefresher } from './check-grant';
 import { checkHost } from './check-host';
 import { checkGranted, checkRead } from './check-scopes';
 import type { Answer, ExchangeOptions } from './exchange';
@@ -53,11 +53,14 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps = {}): Promi
     return report(checks);
   }
 
-  const grant = await checkGrant(host, input.credentials, {
-    ...options,
-    reloginHint: input.reloginHint ?? 'run `auth login` again',
-    ...(deps.onRefreshTokenRotated ? { onRefreshTokenRotated: deps.onRefreshTokenRotated } : {}),
-  });
+  const reloginHint = input.reloginHint ?? 'run `auth login` again';
+  const grant = deps.obtainToken
+    ? await grantFromRefresher(deps.obtainToken, input.credentials, reloginHint)
+    : await checkGrant(host, input.credentials, {
+        ...options,
+        reloginHint,
+        ...(deps.onRefreshTokenRotated ? { onRefreshTokenRotated: deps.onRefreshTokenRotated } : {}),
+      });
   checks.push(grant.result);
   const answers: (Answer | undefined)[] = [];
   if (grant.accessToken === undefined) {

@@ -62,4 +62,10 @@ export interface DoctorDeps {
    * one no longer works. Awaited.
    */
   readonly onRefreshTokenRotated?: (refreshToken: string) => Promise<void> | void;
+  /**
+   * Where the token comes from instead of the token endpoint: a deployed stack's token refresher
+   * (authorization-code grants, whose single-use refresh token only the refresher may spend). The
+   * grant check then reports whether it could refresh.
+   */
+  readonly obtainToken?: () => Promise<{ readonly accessToken: string; readonly scopes: readonly string[]; readonly expiresAt: number }>;
 }

@@ -1,9 +1,21 @@
-// Coupa OAuth tokens kept in two secrets (credentials, cached access token). No AWS SDK in here:
-// storage is the SecretStore port; shared/adapters/aws/SecretsManagerSecretStore implements it.
+// Coupa OAuth tokens kept in two secrets (credentials, cached access token), written only by the
+// token refresher under a lease. No AWS SDK in here: storage, the lease and the refresher are ports
+// (SecretStore, RefreshLease, TokenRefresher) with adapters in shared/adapters.
 export type { SecretStore } from './SecretStore';
-export { TokenError, SecretNotFoundError, SecretFormatError, InvalidCredentialsError } from './errors';
+export type { RefreshLease, PendingRefreshToken } from './RefreshLease';
+export type { TokenRefresher, RefreshRequest, RefreshOutcome } from './TokenRefresher';
+export {
+  TokenError,
+  SecretNotFoundError,
+  SecretFormatError,
+  InvalidCredentialsError,
+  TokenRefreshBusyError,
+  RefreshTokenNotStoredError,
+  TokenRefreshFailedError,
+} from './errors';
 export { parseCredentials, CREDENTIALS_PLACEHOLDER, type Credentials, type GrantType } from './credentials';
 export { parseStoredToken, type StoredToken } from './stored-token';
+export { tokenFingerprint } from './token-fingerprint';
 export {
   refreshStoredToken,
   readStoredToken,
@@ -13,4 +25,7 @@ export {
   type RequestToken,
   type TokenLogger,
 } from './refresh-stored-token';
-export { StoredTokenProvider, type StoredTokenProviderOptions } from './StoredTokenProvider';
+export { serveRefreshRequest, parseRefreshRequest, type RefreshSettings } from './serve-refresh-request';
+export { storeWithRetry, type StoreRetryOptions } from './store-with-retry';
+export * from './refresh-timing';
+export { StoredTokenProvider, type StoredTokenProviderDeps, type StoredTokenProviderOptions } from './StoredTokenProvider';

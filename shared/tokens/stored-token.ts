@@ -1,4 +1,6 @@
-// The token secret `{accessToken, tokenType, expiresAt, scopes}` (expiresAt in epoch ms).
+// The token secret `{accessToken, tokenType, expiresAt, scopes, host}` (expiresAt in epoch ms). `host`
+// is the instance the token was minted for: consumers read it here, so they need no access to the
+// credentials secret (which holds the client secret).
 import { z } from 'zod';
 
 export interface StoredToken {
@@ -7,6 +9,8 @@ export interface StoredToken {
   /** Epoch milliseconds. */
   readonly expiresAt: number;
   readonly scopes: string[];
+  /** Base URL of the instance (tokens written before this field existed have none). */
+  readonly host?: string;
 }
 
 const schema = z.object({
@@ -14,6 +18,7 @@ const schema = z.object({
   tokenType: z.string().min(1),
   expiresAt: z.number().finite(),
   scopes: z.array(z.string()),
+  host: z.string().min(1).optional(),
 });
 
 /**
@@ -22,7 +27,9 @@ const schema = z.object({
  */
 export function parseStoredToken(raw: unknown): StoredToken | undefined {
   const r = schema.safeParse(raw);
-  return r.success ? r.data : undefined;
+  if (!r.success) return undefined;
+  const { host, ...token } = r.data;
+  return host ? { ...token, host } : token;
 }
 
 /** True when the token stays valid for more than `minValidityMs` after `nowMs`. */

@@ -8,6 +8,7 @@ import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sd
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { dynamoDbClient, motoLambdaEnvironment, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 import { startSimulator, type Simulator } from '../../shared/simulator';
 
 jest.setTimeout(60_000);
@@ -23,6 +24,8 @@ const s3 = s3Client();
 let sim: Simulator;
 let aws: { credentialsArn: string; tokenArn: string; table: string; bucket: string; sources: string };
 let handler: Handler;
+// The real token-refresh function, invoked by the action through the Lambda API (test/support/token-refresher.ts).
+let refresher: TokenRefresherUnderTest;
 const savedEnv = { ...process.env };
 
 const context = (requestId = uniqueName('req'), remainingMs = 60_000) =>
@@ -39,9 +42,7 @@ const context = (requestId = uniqueName('req'), remainingMs = 60_000) =>
 const actionEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   ...motoLambdaEnvironment(),
   POWERTOOLS_LOG_LEVEL: 'WARN',
-  CREDENTIALS_SECRET_ARN: aws.credentialsArn,
-  TOKEN_SECRET_ARN: aws.tokenArn,
-  COUPA_GRANT_TYPE: 'client_credentials',
+  ...refresher.consumerEnv,
   INSTANCE: 'acme',
   IDEMPOTENCY_TABLE: aws.table,
   IDEMPOTENCY_EXPIRY_SECONDS: '86400',
@@ -85,9 +86,11 @@ beforeAll(async () => {
   const scans = uniqueName('coupa-scans');
   await s3.send(new CreateBucketCommand({ Bucket: scans }));
   aws = { credentialsArn, tokenArn, table, bucket, sources: scans };
+  refresher = await startTokenRefresher({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
   handler = await loadActionHandler(actionEnv());
 });
 afterAll(async () => {
+  await refresher?.front.close();
   await sim?.close();
   process.env = savedEnv;
 });

@@ -5,6 +5,9 @@
 // simulator, and the result event reaches an SQS subscriber of the bus.
 import { loadHandler } from '../support/lambda-handler';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
+import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
+
+let refresher: TokenRefresherUnderTest;
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
@@ -47,6 +50,11 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 41, records: { suppliers: 10 }, rateLimit: false, enforceScopes: false });
   const secret = createSecret;
   const table = await createTable('idempotency', 'id');
+  refresher = await startTokenRefresher({
+    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
+    TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
+    COUPA_GRANT_TYPE: 'client_credentials',
+  });
   const queue = createQueue;
   const inbox = await queue('command-inbox'); // stands in for the command function
   const results = await queue('command-results'); // a requester subscribed to the results
@@ -64,9 +72,7 @@ beforeAll(async () => {
   handler = await loadHandler<Handler>(() => import('../../functions/command'), {
     ...motoLambdaEnvironment(),
     POWERTOOLS_LOG_LEVEL: 'ERROR',
-    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
-    TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
-    COUPA_GRANT_TYPE: 'client_credentials',
+    ...refresher.consumerEnv,
     INSTANCE: 'acme',
     IDEMPOTENCY_TABLE: table,
     EVENT_BUS_NAME: bus,
@@ -74,6 +80,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
+  await refresher?.front.close();
   await sim?.close();
   process.env = savedEnv;
 });

@@ -1,13 +1,14 @@
 // `doctor --secret-id`: the deployed check, reading a stack's credentials secret from Secrets Manager
-// (moto) with the caller's AWS credentials, against the simulator; a rotated refresh token goes back
-// into the secret with the other fields kept.
+// (moto) with the caller's AWS credentials, against the simulator; for authorization-code grants it asks
+// the stack's token-refresh function (the real handler, in this process, behind a loopback Lambda front).
 import { CreateSecretCommand, GetSecretValueCommand } from '@aws-sdk/client-secrets-manager';
 import { exchangeAuthorizationCode } from '../../shared/coupa';
 import { startSimulator, type Simulator } from '../../shared/simulator';
 import { runCli, userEnv } from '../support/cli';
 import { motoLambdaEnvironment, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { startTokenRefresher, TOKEN_REFRESH_FUNCTION } from '../support/token-refresher';
 
-const doctor = (args: string[]) => runCli(['doctor', ...args], { env: userEnv(motoLambdaEnvironment()) });
+const doctor = (args: string[], extraEnv: Record<string, string> = {}) => runCli(['doctor', ...args], { env: userEnv({ ...motoLambdaEnvironment(), ...extraEnv }) });
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -45,17 +46,34 @@ describe('doctor --secret-id (deployed credentials)', () => {
     expect(stdout).toContain('FAIL  scope       suppliers: add scope core.supplier.read to the OAuth client and to "scopes" in the credentials secret (HTTP 403 on GET /api/suppliers)');
   });
 
-  it('authorization code: the rotated refresh token is written back to the secret, other fields kept', async () => {
+  it('authorization code: doctor asks the stack\'s token-refresh function, which alone spends and stores the refresh token', async () => {
     const redirectUri = 'http://127.0.0.1:9/callback';
     const settings = { host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read', 'offline_access'] };
     const token = await exchangeAuthorizationCode(settings, sim.control.issueAuthorizationCode(settings.scopes, redirectUri), redirectUri);
     const arn = await secretHolding({ ...settings, grantType: 'authorization_code', refreshToken: token.refreshToken, note: 'kept' });
-    const { code, stdout } = await doctor(['--secret-id', arn, '--objects', 'invoices']);
-    expect(code).toBe(0);
-    const stored = JSON.parse((await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as Record<string, unknown>;
-    expect(stored).toMatchObject({ ...settings, grantType: 'authorization_code', note: 'kept' });
-    expect(stored.refreshToken).toEqual(expect.any(String));
-    expect(stored.refreshToken).not.toBe(token.refreshToken);
-    expect(stdout).not.toContain(stored.refreshToken as string);
+    const tokenArn = await secretHolding({ placeholder: 'x' });
+    const refresher = await startTokenRefresher({ CREDENTIALS_SECRET_ARN: arn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'authorization_code' });
+    try {
+      // Without the refresher, doctor refuses rather than race it for the single-use refresh token.
+      sim.control.resetRequestLog();
+      const refused = await doctor(['--secret-id', arn, '--objects', 'invoices']);
+      expect(refused.code).not.toBe(0);
+      expect((refused as unknown as { stderr: string }).stderr).toContain('--refresh-function NAME --token-secret-id ARN');
+      expect(sim.control.requests.filter((r) => r.path === '/oauth2/token')).toHaveLength(0);
+
+      const { code, stdout } = await doctor(
+        ['--secret-id', arn, '--refresh-function', TOKEN_REFRESH_FUNCTION, '--token-secret-id', tokenArn, '--objects', 'invoices'],
+        { AWS_ENDPOINT_URL_LAMBDA: refresher.front.endpoint },
+      );
+      expect(code).toBe(0);
+      expect(stdout).toMatch(/^ok\s+grant\s+refresh token works: the token-refresh function refreshed/m);
+      expect(refresher.front.invocations.map((i) => JSON.parse(i.rawPayload))).toEqual([{ force: true }]);
+      const stored = JSON.parse((await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as Record<string, unknown>;
+      expect(stored).toMatchObject({ ...settings, grantType: 'authorization_code', note: 'kept' });
+      expect(stored.refreshToken).not.toBe(token.refreshToken);
+      expect(stdout).not.toContain(stored.refreshToken as string);
+    } finally {
+      await refresher.front.close();
+    }
   });
 });

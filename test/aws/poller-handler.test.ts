@@ -3,6 +3,7 @@
 // Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
 import { loadHandler } from '../support/lambda-handler';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
+import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -41,14 +42,18 @@ const sqs = sqsClient();
 const s3 = s3Client();
 let sim: Simulator;
 let aws: { credentialsArn: string; tokenArn: string; table: string; bus: string; bucket: string; targetUrl: string; dlqUrl: string };
+// The real token-refresh function, invoked by the poller through the Lambda API (test/support/token-refresher.ts).
+let refresher: TokenRefresherUnderTest;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 11, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, records: { invoices: 60, suppliers: 8 }, rateLimit: false, now: () => T0 });
   sim.control.clock.set(T0);
   aws = await createAwsResources();
+  refresher = await startTokenRefresher({ CREDENTIALS_SECRET_ARN: aws.credentialsArn, TOKEN_SECRET_ARN: aws.tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
 });
 afterAll(async () => {
+  await refresher?.front.close();
   await sim?.close();
   process.env = savedEnv;
 });
@@ -63,7 +68,7 @@ async function createAwsResources() {
     clientSecret: CLIENT_SECRET,
     scopes: ['core.common.read', 'core.invoice.read', 'core.supplier.read'],
   });
-  // What CoupaConnector deploys: a placeholder the poller reads as "no token yet" and refreshes inline.
+  // What CoupaConnector deploys: a placeholder the poller reads as "no token yet": it asks the refresher.
   const tokenArn = await secret('coupa-token', { note: 'written by the token-refresh function', placeholder: 'x' });
 
   const table = await createTable('checkpoints', 'pk');
@@ -89,9 +94,7 @@ async function createAwsResources() {
 const pollerEnv = (extra: Record<string, string> = {}): Record<string, string> => ({
   ...motoLambdaEnvironment(),
   POWERTOOLS_LOG_LEVEL: 'INFO',
-  CREDENTIALS_SECRET_ARN: aws.credentialsArn,
-  TOKEN_SECRET_ARN: aws.tokenArn,
-  COUPA_GRANT_TYPE: 'client_credentials',
+  ...refresher.consumerEnv,
   OBJECT: 'invoices',
   INSTANCE: 'acme',
   EVENT_BUS_NAME: aws.bus,

@@ -4,6 +4,9 @@
 // the handler uses the shared moto (idempotency table, token secrets) and the Coupa simulator.
 import { loadHandler } from '../support/lambda-handler';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
+import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
+
+let refresher: TokenRefresherUnderTest;
 import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -49,12 +52,15 @@ beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 31, records: { suppliers: 12 }, rateLimit: false, enforceScopes: false });
   const secret = createSecret;
   const table = await createTable('idempotency', 'id');
-  const handler = await loadHandler<InProcessHandler>(() => import('../../functions/action'), {
-    ...motoLambdaEnvironment(),
-    POWERTOOLS_LOG_LEVEL: 'WARN',
+  refresher = await startTokenRefresher({
     CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
     TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
     COUPA_GRANT_TYPE: 'client_credentials',
+  });
+  const handler = await loadHandler<InProcessHandler>(() => import('../../functions/action'), {
+    ...motoLambdaEnvironment(),
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    ...refresher.consumerEnv,
     INSTANCE: 'acme',
     IDEMPOTENCY_TABLE: table,
   });
@@ -63,6 +69,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await refresher?.front.close();
   await sfn?.stop();
   await sim?.close();
   process.env = savedEnv;

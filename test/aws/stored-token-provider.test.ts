@@ -1,7 +1,11 @@
-// StoredTokenProvider against Secrets Manager on moto, with a counting fake token endpoint: cache,
-// single flight, one refresh per rejected token, eviction after failure.
+// StoredTokenProvider against Secrets Manager on moto, asking an in-process refresher (the refresh
+// use case with a counting fake token endpoint): cache, single flight, one refresh per rejected token,
+// eviction after failure, and no writes by the provider itself.
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
+import { InProcessTokenRefresher } from '../../shared/adapters/local/InProcessTokenRefresher';
+import { MemoryRefreshLease } from '../../shared/adapters/local/MemoryRefreshLease';
+import { serveRefreshRequest } from '../../shared/tokens/serve-refresh-request';
 import type { AccessToken, OAuthSettings } from '../../shared/coupa/auth';
 import type { SecretStore } from '../../shared/tokens/SecretStore';
 import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
@@ -14,9 +18,10 @@ function setup() {
   const client = secretsManagerClient();
   const inner = new SecretsManagerSecretStore(client);
   const reads: string[] = [];
+  // What the provider gets: reads only.
   const secrets: SecretStore = {
     getJson: (id) => (reads.push(id), inner.getJson(id)),
-    putJson: (id, v) => inner.putJson(id, v),
+    putJson: () => Promise.reject(new Error('consumers never write secrets')),
   };
   let now = T0;
   let minted = 0;
@@ -38,10 +43,13 @@ function setup() {
     }));
     await client.send(new CreateSecretCommand({ Name: ids.tokenSecretId, SecretString: '{"placeholder":"x"}' }));
   };
-  const deps = { secrets, requestToken, now: () => now };
+  // The refresher, as the token-refresh function runs it (the only writer), in this process.
+  const refreshDeps = { secrets: inner, requestToken, lease: new MemoryRefreshLease(), now: () => now };
+  const refresher = new InProcessTokenRefresher((request) => serveRefreshRequest(refreshDeps, { ...ids, minValidityMs: 6 * HOUR }, request));
+  const deps = { secrets, refresher, now: () => now };
   return {
     create, ids, deps, reads, requestToken, inner,
-    provider: () => new StoredTokenProvider(deps, ids),
+    provider: () => new StoredTokenProvider(deps, { tokenSecretId: ids.tokenSecretId }),
     advance: (ms: number) => { now += ms; },
     failOnce: () => { failNext = true; },
   };
@@ -88,7 +96,7 @@ test('near expiry the provider re-reads the secret and uses what the scheduled r
   expect(await p.getToken()).toBe('token-1');
   s.advance(24 * HOUR - 2 * 60_000); // inside the 5-minute margin
   await s.inner.putJson(s.ids.tokenSecretId, {
-    accessToken: 'scheduled', tokenType: 'bearer', expiresAt: T0 + 40 * HOUR, scopes: [],
+    accessToken: 'scheduled', tokenType: 'bearer', expiresAt: T0 + 40 * HOUR, scopes: [], host: 'https://acme.coupahost.com',
   });
   expect(await p.getToken()).toBe('scheduled');
   expect(s.requestToken).toHaveBeenCalledTimes(1);
@@ -101,4 +109,12 @@ test('a failed refresh is not cached: the next call tries again', async () => {
   s.failOnce();
   await expect(p.getToken()).rejects.toThrow('token endpoint down');
   expect(await p.getToken()).toBe('token-1');
+});
+
+test('the host comes with the stored token (consumers never read the credentials secret)', async () => {
+  const s = setup();
+  await s.create();
+  const p = s.provider();
+  expect(await p.host()).toBe('https://acme.coupahost.com');
+  expect(new Set(s.reads)).toEqual(new Set([s.ids.tokenSecretId]));
 });

@@ -9,7 +9,10 @@ import { exchangeAuthorizationCode, requestToken } from '../../shared/coupa/auth
 import { refreshStoredToken } from '../../shared/tokens/refresh-stored-token';
 import type { SecretStore } from '../../shared/tokens/SecretStore';
 import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
+import { InProcessTokenRefresher } from '../../shared/adapters/local/InProcessTokenRefresher';
+import { MemoryRefreshLease } from '../../shared/adapters/local/MemoryRefreshLease';
 import { motoEndpoint, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { createTable } from '../support/moto/resources';
 import { startSimulator } from '../../shared/simulator';
 
 const CLIENT_ID = 'connector-test-client';
@@ -56,14 +59,16 @@ const tokenRequests = () => sim.control.requests.filter((r) => r.method === 'POS
 
 const context = { functionName: 'token-refresh', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:token-refresh', memoryLimitInMB: '256', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
 
-/** Imports a fresh handler module with this environment, as a cold start would. */
-// Only Secrets Manager's endpoint is given: the function must need nothing else.
-const loadRefreshHandler = (env: Record<string, string>) =>
+/** Imports a fresh handler module with this environment (and a lease table of its own), as a cold start would. */
+// Only Secrets Manager's and DynamoDB's endpoints are given: the function must need nothing else.
+const loadRefreshHandler = async (env: Record<string, string>) =>
   loadHandler<Handler>(() => import('../../functions/token-refresh'), {
     AWS_ENDPOINT_URL_SECRETS_MANAGER: motoEndpoint(),
+    AWS_ENDPOINT_URL_DYNAMODB: motoEndpoint(),
     AWS_ACCESS_KEY_ID: 'testing',
     AWS_SECRET_ACCESS_KEY: 'testing',
     POWERTOOLS_LOG_LEVEL: 'DEBUG',
+    TOKEN_LEASE_TABLE: await createTable('token-lease', 'pk'),
     ...env,
   });
 
@@ -109,7 +114,8 @@ describe('token-refresh handler', () => {
     expect(result?.refreshed).toBe(true);
     expect(tokenRequests()).toHaveLength(1);
     const stored = await readJson(tokenArn);
-    expect(stored).toEqual({ accessToken: expect.any(String), tokenType: 'bearer', expiresAt: expect.any(Number), scopes: expect.arrayContaining(SCOPES) });
+    // The host goes with the token: pollers and actions need nothing from the credentials secret.
+    expect(stored).toEqual({ accessToken: expect.any(String), tokenType: 'bearer', expiresAt: expect.any(Number), scopes: expect.arrayContaining(SCOPES), host: sim.baseUrl });
     expect(result?.expiresAt).toBe(new Date(stored.expiresAt as number).toISOString());
     expect(JSON.stringify(result)).not.toContain(stored.accessToken as string);
     expect(output).not.toContain(stored.accessToken as string);
@@ -155,7 +161,7 @@ describe('token-refresh handler', () => {
 
   test('a token expiring within MIN_VALIDITY_SECONDS is refreshed', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
-    await store.putJson(tokenArn, { accessToken: 'old', tokenType: 'bearer', expiresAt: Date.now() + 3600_000, scopes: [] });
+    await store.putJson(tokenArn, { accessToken: 'old', tokenType: 'bearer', expiresAt: Date.now() + 3600_000, scopes: [], host: sim.baseUrl });
     const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
     const { result } = await captureOutput(() => handler({}, context));
     expect(result?.refreshed).toBe(true);
@@ -192,7 +198,7 @@ describe('token-refresh handler', () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken }));
     const writes: string[] = [];
     const recording: SecretStore = { getJson: (id) => store.getJson(id), putJson: (id, v) => (writes.push(id), store.putJson(id, v)) };
-    await refreshStoredToken({ secrets: recording, requestToken }, { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn, minValidityMs: 0 });
+    await refreshStoredToken({ secrets: recording, requestToken, lease: new MemoryRefreshLease() }, { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn, minValidityMs: 0 });
     expect(writes).toEqual([credentialsArn, tokenArn]);
   });
 
@@ -243,9 +249,13 @@ describe('bad credentials secret', () => {
 // --- consumers: StoredTokenProvider behind the Coupa client -----------------------------------------
 
 describe('StoredTokenProvider with the Coupa client', () => {
-  test('recovers from a revoked token with exactly one refresh', async () => {
+  test('recovers from a revoked token with exactly one refresh, by the refresher', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
-    const tokens = new StoredTokenProvider({ secrets: store, requestToken }, { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn });
+    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn });
+    const refresher = new InProcessTokenRefresher((request) => handler(request, context));
+    // Read only: a provider that tried to write a secret would fail here.
+    const readOnly: SecretStore = { getJson: (id) => store.getJson(id), putJson: () => Promise.reject(new Error('consumers never write secrets')) };
+    const tokens = new StoredTokenProvider({ secrets: readOnly, refresher }, { tokenSecretId: tokenArn });
     const client = createCoupaClient({ host: sim.baseUrl, tokenProvider: tokens, retry: { limit: 0 } });
     await client.list('invoices', { limit: 1 });
     const before = await readJson(tokenArn);

@@ -55,7 +55,7 @@ function definitionOf(template: Template): any {
 
 describe('actions of the example stack', () => {
   let template: Template;
-  let ids: Record<'bus' | 'bucket' | 'table' | 'dlq' | 'credentials' | 'token', string>;
+  let ids: Record<'bus' | 'bucket' | 'table' | 'dlq' | 'credentials' | 'token' | 'refresh', string>;
   let action: [string, Cfn];
   let command: [string, Cfn];
   beforeAll(() => {
@@ -67,6 +67,7 @@ describe('actions of the example stack', () => {
       dlq: idWith(template, 'AWS::SQS::Queue', 'CommandDeadLetterQueue'),
       credentials: idWith(template, 'AWS::SecretsManager::Secret', 'CredentialsSecret'),
       token: idWith(template, 'AWS::SecretsManager::Secret', 'TokenSecret'),
+      refresh: idWith(template, 'AWS::Lambda::Function', 'TokenRefresh'),
     };
     action = functionWith(template, 'ActionsActionFunction');
     command = functionWith(template, 'ActionsCommandFunction');
@@ -76,11 +77,9 @@ describe('actions of the example stack', () => {
     const common = {
       NODE_OPTIONS: '--enable-source-maps',
       POWERTOOLS_LOG_LEVEL: 'INFO',
-      CREDENTIALS_SECRET_ARN: { Ref: ids.credentials },
       TOKEN_SECRET_ARN: { Ref: ids.token },
-      COUPA_GRANT_TYPE: 'client_credentials',
+      TOKEN_REFRESH_FUNCTION: { Ref: ids.refresh },
       COUPA_HOST: config.host,
-      COUPA_SCOPES: expect.stringMatching(/^core\.common\.read /),
       INSTANCE: 'acme',
       IDEMPOTENCY_TABLE: { Ref: ids.table },
       IDEMPOTENCY_EXPIRY_SECONDS: '86400',
@@ -104,15 +103,15 @@ describe('actions of the example stack', () => {
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
       const parsed = actionConfigFromEnv(env, { needsBus });
       expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({ instance: 'acme', expiry: 86_400, source: 'coupa.acme' });
-      expect(parsed.tokens.defaultScopes?.join(' ')).toBe(vars.COUPA_SCOPES);
+      expect(parsed.tokens).toEqual({ tokenSecretId: 'resolved-TOKEN_SECRET_ARN', refreshFunction: 'resolved-TOKEN_REFRESH_FUNCTION', defaultHost: config.host });
     }
   });
 
   test('IAM: each role holds exactly its statements, on exact ARNs and the results key prefix', () => {
     const shared = (logGroupId: string): Statement[] => [
       { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: getAtt(logGroupId) },
-      { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: ids.token } },
-      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.credentials } },
+      { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.token } },
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.refresh) },
       { Effect: 'Allow', Action: [...ACTION_IAM.idempotency], Resource: getAtt(ids.table) },
       { Effect: 'Allow', Action: 's3:PutObject', Resource: objectArn(ids.bucket, '/actions/acme/*') },
       { Effect: 'Allow', Action: 's3:GetObject', Resource: [objectArn(ids.bucket, '/attachments/*'), objectArn(ids.bucket, '/actions/acme/*')] },
@@ -143,7 +142,9 @@ describe('actions of the example stack', () => {
       ['dynamodb', powertools],
       ['s3', readFileSync(path.join(__dirname, '../../shared/adapters/aws/S3PayloadStore.ts'), 'utf8')],
       ['s3', readFileSync(path.join(__dirname, '../../shared/adapters/aws/S3FileSource.ts'), 'utf8')],
-      ['secretsmanager', readFileSync(path.join(__dirname, '../../shared/adapters/aws/SecretsManagerSecretStore.ts'), 'utf8')],
+      // The token secret is only read (StoredTokenProvider); the refresher is invoked.
+      ['secretsmanager', 'GetSecretValueCommand'],
+      ['lambda', readFileSync(path.join(__dirname, '../../shared/adapters/aws/LambdaTokenRefresher.ts'), 'utf8').replace(/\bInvokeCommand\b/g, 'InvokeFunctionCommand')],
       ['events', readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, '')],
     ];
     for (const [service, source] of sources) {

@@ -16,6 +16,14 @@ import { ExampleStack } from '../../infra/ExampleStack';
 import { getObject } from '../../shared/catalog';
 import { POLLER_ACTIONS } from '../../infra/Poller';
 import { scheduleProblem, staggeredSchedule } from '../../infra/poller-schedule';
+import {
+  AWS_CALL_TIMEOUT_MS,
+  LEASE_MS,
+  STORE_BUDGET_MS,
+  TOKEN_REFRESH_TIMEOUT_SECONDS,
+  TOKEN_REQUEST_BUDGET_MS,
+  refreshWorstCaseMs,
+} from '../../shared/tokens/refresh-timing';
 
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 
@@ -55,7 +63,8 @@ describe('example stack (client_credentials, defaults)', () => {
     tokenId = logicalId(template, 'AWS::SecretsManager::Secret', /access token/);
   });
 
-  test('token-refresh function: nodejs24.x, arm64, env names both secrets', () => {
+  test('token-refresh function: nodejs24.x, arm64, env names both secrets and the lease table', () => {
+    const leaseId = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable')).find((id) => id.includes('TokenLease'))!;
     template.hasResourceProperties('AWS::Lambda::Function', {
       Runtime: 'nodejs24.x',
       Handler: 'index.handler',
@@ -64,12 +73,34 @@ describe('example stack (client_credentials, defaults)', () => {
         Variables: Match.objectLike({
           CREDENTIALS_SECRET_ARN: { Ref: credentialsId },
           TOKEN_SECRET_ARN: { Ref: tokenId },
+          TOKEN_LEASE_TABLE: { Ref: leaseId },
           COUPA_HOST: config.host,
           COUPA_GRANT_TYPE: 'client_credentials',
           MIN_VALIDITY_SECONDS: String(6 * 3600),
         }),
       },
     });
+  });
+
+  test('token-refresh timeout covers the worst case of one refresh, and the lease outlives the function', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ TOKEN_LEASE_TABLE: Match.anyValue() }) } } })) as Cfn[];
+    const timeoutMs = (fn!.Properties.Timeout as number) * 1000;
+    expect(timeoutMs).toBe(TOKEN_REFRESH_TIMEOUT_SECONDS * 1000);
+    // Never killed between minting a single-use refresh token and storing it (with its retries).
+    expect(TOKEN_REQUEST_BUDGET_MS + 2 * (STORE_BUDGET_MS + AWS_CALL_TIMEOUT_MS)).toBeLessThan(timeoutMs);
+    expect(refreshWorstCaseMs()).toBeLessThan(timeoutMs);
+    expect(LEASE_MS).toBeGreaterThan(timeoutMs);
+  });
+
+  test('token lease table: pk string, on demand, point-in-time recovery', () => {
+    template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+      BillingMode: 'PAY_PER_REQUEST',
+      Replicas: [Match.objectLike({ PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } })],
+    });
+    const leaseId = Object.keys(template.findResources('AWS::DynamoDB::GlobalTable')).find((id) => id.includes('TokenLease'))!;
+    const users = Object.values(policyStatements(template)).filter((list) => JSON.stringify(list).includes(`"${leaseId}"`));
+    expect(users).toHaveLength(1); // the token-refresh function's role only
   });
 
   test('runs every 4 hours with retries', () => {
@@ -91,21 +122,26 @@ describe('example stack (client_credentials, defaults)', () => {
     });
   });
 
-  test('IAM: no wildcard actions; every role reads the credentials and reads/writes the token, nothing more on secrets', () => {
+  test('IAM: no wildcard actions; only the token-refresh role writes a secret or reads the credentials; the others read the token and invoke the refresher', () => {
     const all = statements(template);
     expect(all.flatMap(actionsOf).filter((a) => a.includes('*'))).toEqual([]);
     // Lambda roles only: the example state machine's role touches no secrets.
     const policies = Object.fromEntries(Object.entries(policyStatements(template)).filter(([id]) => !id.includes('StateMachine')));
     expect(Object.keys(policies)).toHaveLength(1 + config.objects.length + 2); // token refresh, one per poller, action, command
-    for (const policy of Object.values(policies)) {
-      const secretStatements = policy.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')));
-      const byResource = Object.fromEntries(
-        secretStatements.map((s) => [(s.Resource as { Ref: string }).Ref, actionsOf(s).sort()]),
-      );
-      expect(byResource).toEqual({
-        [tokenId]: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
-        [credentialsId]: ['secretsmanager:GetSecretValue'],
-      });
+    const refreshFn = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.includes('TokenRefresh'))!;
+    const secretsOf = (policy: Statement[]) =>
+      Object.fromEntries(policy.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'))).map((s) => [(s.Resource as { Ref: string }).Ref, actionsOf(s).sort()]));
+    const [refresher, ...consumers] = Object.entries(policies).sort(([a], [b]) => Number(!a.includes('TokenRefresh')) - Number(!b.includes('TokenRefresh')));
+    expect(refresher![0]).toContain('TokenRefresh');
+    expect(secretsOf(refresher![1])).toEqual({
+      [tokenId]: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+      [credentialsId]: ['secretsmanager:GetSecretValue'], // client credentials: nothing rotates
+    });
+    for (const [, policy] of consumers) {
+      expect(secretsOf(policy)).toEqual({ [tokenId]: ['secretsmanager:GetSecretValue'] });
+      expect(policy.filter((s) => actionsOf(s).some((a) => a.startsWith('lambda:')))).toEqual([
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [refreshFn, 'Arn'] } },
+      ]);
     }
   });
 
@@ -123,14 +159,14 @@ describe('example stack (client_credentials, defaults)', () => {
     });
   });
 
-  test('required scopes: computed from the pollers and actions, output as RequiredScopes and given to every token user', () => {
+  test('required scopes: computed from the pollers and actions, output as RequiredScopes and given to the token refresher', () => {
     const scopes =
       'core.common.read core.invoice.read core.purchase_order.read core.supplier.read core.invoice.write core.purchase_order.write core.supplier.write';
     template.hasOutput('RequiredScopes', { Value: scopes });
     const functions = Object.values(template.findResources('AWS::Lambda::Function')) as Cfn[];
     const withCredentials = functions.filter((f) => f.Properties.Environment?.Variables?.CREDENTIALS_SECRET_ARN);
-    expect(withCredentials.length).toBeGreaterThanOrEqual(5); // refresh, 3 pollers, action, command
-    expect(new Set(withCredentials.map((f) => f.Properties.Environment.Variables.COUPA_SCOPES))).toEqual(new Set([scopes]));
+    expect(withCredentials).toHaveLength(1); // only the refresher mints tokens
+    expect(withCredentials[0]!.Properties.Environment.Variables.COUPA_SCOPES).toBe(scopes);
     // The secret's template stays constant (changing it would regenerate the secret, wiping the client).
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
       GenerateSecretString: Match.objectLike({ SecretStringTemplate: '{"clientId":"REPLACE_ME","scopes":[]}' }),
@@ -168,12 +204,16 @@ describe('options', () => {
     return Template.fromStack(stack);
   };
 
-  test('authorization_code lets the refresh write the rotated refresh token', () => {
-    const t = build({ grantType: 'authorization_code' });
+  test('authorization_code lets the refresh, and only it, write the rotated refresh token', () => {
+    const t = build({ grantType: 'authorization_code', pollers: [{ object: 'invoices' }] });
+    for (const secret of [logicalId(t, 'AWS::SecretsManager::Secret', /credentials/), logicalId(t, 'AWS::SecretsManager::Secret', /access token/)]) {
+      const writers = Object.entries(policyStatements(t)).filter(([, list]) =>
+        list.some((s) => (s.Resource as { Ref?: string }).Ref === secret && actionsOf(s).includes('secretsmanager:PutSecretValue')));
+      expect(writers.map(([id]) => id)).toEqual([expect.stringContaining('TokenRefresh')]); // exactly one writer per secret
+    }
     const creds = logicalId(t, 'AWS::SecretsManager::Secret', /credentials/);
-    const forCreds = statements(t).filter((s) => (s.Resource as { Ref?: string }).Ref === creds);
-    expect(forCreds).toHaveLength(3); // token refresh, action, command
-    expect([...new Set(forCreds.flatMap(actionsOf))].sort()).toEqual(['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue']);
+    const readers = statements(t).filter((s) => (s.Resource as { Ref?: string }).Ref === creds);
+    expect(readers).toHaveLength(1); // pollers, actions and commands never see the client secret
   });
 
   test('existing bus and credentials secret are used, not created', () => {
@@ -271,7 +311,7 @@ const objectArn = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [{ 'Fn:
 
 describe('pollers of the example stack', () => {
   let template: Template;
-  let ids: Record<'bus' | 'table' | 'bucket' | 'queue' | 'credentials' | 'token', string>;
+  let ids: Record<'bus' | 'table' | 'bucket' | 'queue' | 'credentials' | 'token' | 'refresh', string>;
   let functions: Record<string, [string, Cfn]>;
   beforeAll(() => {
     template = Template.fromStack(new ExampleStack(noBundling(), 'Example', { connector: config }));
@@ -282,6 +322,7 @@ describe('pollers of the example stack', () => {
       queue: idWith(template, 'AWS::SQS::Queue', 'Command', true),
       credentials: logicalId(template, 'AWS::SecretsManager::Secret', /credentials/),
       token: logicalId(template, 'AWS::SecretsManager::Secret', /access token/),
+      refresh: idWith(template, 'AWS::Lambda::Function', 'TokenRefresh'),
     };
     functions = pollerFunctions(template);
   });
@@ -297,11 +338,9 @@ describe('pollers of the example stack', () => {
         NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
         POWERTOOLS_LOG_LEVEL: 'INFO',
         POWERTOOLS_SERVICE_NAME: 'coupa-poller',
-        CREDENTIALS_SECRET_ARN: { Ref: ids.credentials },
         TOKEN_SECRET_ARN: { Ref: ids.token },
-        COUPA_GRANT_TYPE: 'client_credentials',
+        TOKEN_REFRESH_FUNCTION: { Ref: ids.refresh },
         COUPA_HOST: config.host,
-        COUPA_SCOPES: expect.stringMatching(/^core\.common\.read /),
         OBJECT: o.object,
         INSTANCE: config.instance,
         EVENT_SOURCE: `coupa.${config.instance}`,
@@ -322,7 +361,7 @@ describe('pollers of the example stack', () => {
       env.DEAD_LETTER_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq';
       const parsed = pollerConfigFromEnv(env);
       expect({ object: parsed.object.key, source: parsed.source, lagSeconds: parsed.lagSeconds }).toEqual({ object: o.object, source: 'coupa.acme', lagSeconds: o.lagSeconds ?? 120 });
-      expect(parsed.tokens.defaultScopes?.join(' ')).toBe(vars.COUPA_SCOPES); // a 401's inline refresh asks for the same scopes
+      expect(parsed.tokens).toEqual({ tokenSecretId: 'resolved-TOKEN_SECRET_ARN', refreshFunction: 'resolved-TOKEN_REFRESH_FUNCTION', defaultHost: config.host });
     }
   });
 
@@ -344,8 +383,8 @@ describe('pollers of the example stack', () => {
       const [, fn] = functions[o.object]!;
       const expected: Statement[] = [
         { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] } },
-        { Effect: 'Allow', Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'], Resource: { Ref: ids.token } },
-        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.credentials } },
+        { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.token } },
+        { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [ids.refresh, 'Arn'] } },
         { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] } },
         // Only this object's change events under the connector's source: never a Coupa Command.
         {
@@ -370,9 +409,10 @@ describe('pollers of the example stack', () => {
       EventBridgePublisher: 'events',
       S3PayloadStore: 's3',
       SqsDeadLetterSink: 'sqs',
-      SecretsManagerSecretStore: 'secretsmanager',
+      LambdaTokenRefresher: 'lambda',
     };
-    const iamActionOf: Record<string, string> = { SendMessageBatch: 'SendMessage' }; // authorized by sqs:SendMessage
+    // SendMessageBatch is authorized by sqs:SendMessage; Invoke by lambda:InvokeFunction.
+    const iamActionOf: Record<string, string> = { SendMessageBatch: 'SendMessage', Invoke: 'InvokeFunction' };
     // The poller's wiring: its own adapters, and the token adapter through functions/lib/tokens.ts.
     const deps = ['poller-deps.ts', 'tokens.ts'].map((f) => readFileSync(path.join(__dirname, '../../functions/lib', f), 'utf8')).join('\n');
     const granted = new Set(statementsOfFunction(template, functions.invoices![1]).flatMap(actionsOf));
@@ -384,6 +424,10 @@ describe('pollers of the example stack', () => {
       for (const command of commands) expect(granted).toContain(`${service}:${iamActionOf[command] ?? command}`);
     }
     expect(Object.values(POLLER_ACTIONS).flat().every((a) => granted.has(a))).toBe(true);
+    // The token secret through SecretsManagerSecretStore, read only (StoredTokenProvider never writes).
+    expect(deps).toContain("shared/adapters/aws/SecretsManagerSecretStore'");
+    expect(granted).toContain('secretsmanager:GetSecretValue');
+    expect(granted).not.toContain('secretsmanager:PutSecretValue');
   });
 
   test('checkpoint table: pk string, on demand, point-in-time recovery, retained', () => {
@@ -551,7 +595,7 @@ describe('poller options', () => {
     expect(bare.pollers).toEqual({});
     t.resourceCountIs('AWS::Lambda::Function', 1);
     t.resourceCountIs('AWS::Events::Rule', 1);
-    t.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    t.resourceCountIs('AWS::DynamoDB::GlobalTable', 2); // checkpoints, token lease
   });
 
   const poller = (p: Partial<PollerConfig>): Partial<CoupaConnectorProps> => ({ pollers: [{ object: 'invoices', ...p }] });

@@ -21,6 +21,8 @@ export interface LoginOptions {
   readonly openBrowser: boolean;
   /** Where the credentials go, for messages: `.local/acme.json`, `secret arn:…`. */
   readonly target: string;
+  /** A line for the person once the credentials are stored (what happens next). */
+  readonly afterStore?: string;
   /** Stores the credentials (file or secret); the login succeeds only when this does. */
   store(credentials: Credentials): Promise<void>;
 }
@@ -68,6 +70,7 @@ export async function loginWithAuthorizationCode(options: LoginOptions, io: CliI
     const missing = options.scopes.filter((s) => !token.scopes.includes(s));
     if (missing.length > 0) io.err(`Warning: Coupa did not grant ${missing.join(' ')}; calls that need them will fail with Coupa.Forbidden.`);
     io.err(`Signed in to ${host}: credentials (authorization_code, refresh token) stored in ${options.target}.`);
+    if (options.afterStore) io.err(options.afterStore);
     await callback.finish({ ok: true, message: `Signed in. The credentials are stored in ${options.target}. You can close this tab.` });
     return credentials;
   } catch (error) {

@@ -53,6 +53,7 @@ async function loginCommand(args: string[], io: CliIo): Promise<number> {
   const client = clientFromEnv();
 
   let target: string;
+  let afterStore: string | undefined;
   let store: (credentials: Credentials) => Promise<void>;
   if (values.out !== undefined) {
     const file = values.out;
@@ -65,9 +66,14 @@ async function loginCommand(args: string[], io: CliIo): Promise<number> {
     await checkCredentialsSecret(secrets, secretId, host);
     target = `secret ${secretId}`;
     store = (credentials) => secrets.putJson(secretId, credentials);
+    // The login spends nothing more: the stack's token-refresh function, the only writer of tokens,
+    // mints the first access token (and rotates the refresh token) when it next runs or is asked.
+    afterStore =
+      'The stack\'s token-refresh function mints the first access token on its schedule or at the first poll; to do it now: ' +
+      'aws lambda invoke --function-name <TokenRefreshFunctionName> --cli-binary-format raw-in-base64-out --payload \'{"force":true}\' /dev/stdout';
   }
   await loginWithAuthorizationCode(
-    { host, ...client, scopes, port, timeoutMs: timeoutSeconds * 1000, openBrowser: !values['no-browser'], target, store },
+    { host, ...client, scopes, port, timeoutMs: timeoutSeconds * 1000, openBrowser: !values['no-browser'], target, store, ...(afterStore ? { afterStore } : {}) },
     io,
   );
   return 0;

@@ -16,3 +16,5 @@ export { SecretsManagerSecretStore } from './SecretsManagerSecretStore';
 export { SqsRedriveQueue, type SqsRedriveQueueOptions } from './SqsRedriveQueue';
 export { EventBridgeRedriveBus } from './EventBridgeRedriveBus';
 export { S3PayloadReader } from './S3PayloadReader';
+export { DynamoRefreshLease, type DynamoRefreshLeaseOptions } from './DynamoRefreshLease';
+export { LambdaTokenRefresher } from './LambdaTokenRefresher';
