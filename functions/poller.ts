@@ -17,7 +17,11 @@ const { deps, input } = awsPoller(config, logger);
 
 export const handler = middy(async function poll(_event: unknown, context: Context) {
   const startedMs = Date.now();
-  const result = await runPoll(deps, { ...input, runId: context.awsRequestId, ...pollBudget(context.getRemainingTimeInMillis(), startedMs) });
+  const result = await runPoll(deps, {
+    ...input,
+    runId: context.awsRequestId,
+    ...pollBudget(context.getRemainingTimeInMillis(), startedMs),
+  });
   const summary = summarize(config.object.key, result);
   emitMetrics(metricsLine(config.instance, summary, startedMs, Date.now()));
   return summary;

@@ -81,7 +81,12 @@ export class Actions extends Construct {
       PAYLOAD_BUCKET: props.payloadBucket.bucketName,
       ...(props.payloadPrefix ? { PAYLOAD_PREFIX: props.payloadPrefix } : {}),
       ...(props.attachmentSourceBuckets?.length
-        ? { ATTACHMENT_SOURCE_BUCKETS: Fn.join(',', props.attachmentSourceBuckets.map((b) => b.bucketName)) }
+        ? {
+            ATTACHMENT_SOURCE_BUCKETS: Fn.join(
+              ',',
+              props.attachmentSourceBuckets.map((b) => b.bucketName),
+            ),
+          }
         : {}),
     };
 
@@ -108,7 +113,7 @@ export class Actions extends Construct {
     Validations.of(dlq).acknowledge({
       id: 'AwsSolutions-SQS3',
       reason:
-        'This queue is itself the dead-letter destination of the command rule and of the command function\'s async invocations; ' +
+        "This queue is itself the dead-letter destination of the command rule and of the command function's async invocations; " +
         'a person inspects (and redrives) failed commands after the alarm; there is no further queue to send them to.',
     });
     this.commandDeadLetterQueue = dlq;
@@ -165,7 +170,11 @@ export class Actions extends Construct {
     connector.grantTokenAccess(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.idempotency], resourceArns: [this.idempotencyTable.tableArn] });
     const prefix = `${normalisedPrefix(props.payloadPrefix)}${actionResultKeyPrefix(connector.instance)}`;
-    iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.results], resourceArns: [props.payloadBucket.arnForObjects(`${prefix}*`)] });
+    iam.Grant.addToPrincipal({
+      grantee: role,
+      actions: [...ACTION_IAM.results],
+      resourceArns: [props.payloadBucket.arnForObjects(`${prefix}*`)],
+    });
     grantKeyVia(this.idempotencyTable.encryptionKey, role, 'dynamodb', KEY_ACTIONS.dynamodb);
     grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', KEY_ACTIONS.s3Put);
 
@@ -176,7 +185,11 @@ export class Actions extends Construct {
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: [...ACTION_IAM.attachments],
-      resourceArns: [props.payloadBucket.arnForObjects(`${staged}*`), props.payloadBucket.arnForObjects(`${prefix}*`), ...sources.map((b) => b.arnForObjects('*'))],
+      resourceArns: [
+        props.payloadBucket.arnForObjects(`${staged}*`),
+        props.payloadBucket.arnForObjects(`${prefix}*`),
+        ...sources.map((b) => b.arnForObjects('*')),
+      ],
     });
     grantKeyVia(props.payloadBucket.encryptionKey, role, 's3', ['kms:Decrypt']); // reading staged files and results
     for (const source of sources) source.encryptionKey?.grantDecrypt(role);
@@ -199,7 +212,8 @@ export class Actions extends Construct {
     for (const source of sources) {
       Validations.of(role).acknowledge({
         id: `AwsSolutions-IAM5[Resource::${nagResource(this, source)}/*]`,
-        reason: 'attach reads the file named in its input from an attachment source bucket the deployer chose (attachmentSourceBuckets); only GetObject is granted.',
+        reason:
+          'attach reads the file named in its input from an attachment source bucket the deployer chose (attachmentSourceBuckets); only GetObject is granted.',
       });
     }
   }

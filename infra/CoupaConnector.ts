@@ -305,7 +305,8 @@ export class CoupaConnector extends Construct {
     });
     // Every alarm under this construct, now or added later, notifies the topic.
     Aspects.of(this).add(new AlarmNotifications(this.alarmTopic));
-    this.commandSources = resolved.enableActions && resolved.enableCommands ? [...(props.commandSources ?? [defaultCommandSource(props.instance)])] : [];
+    this.commandSources =
+      resolved.enableActions && resolved.enableCommands ? [...(props.commandSources ?? [defaultCommandSource(props.instance)])] : [];
 
     this.eventBus = props.existingEventBus ?? new events.EventBus(this, 'EventBus', props.eventBusProps);
     this.credentialsSecret = props.existingCredentialsSecret ?? this.createCredentialsSecret(props);
@@ -314,7 +315,8 @@ export class CoupaConnector extends Construct {
     const pollerKeys = pollerConfigs.map((p) => p.object.key);
     if (props.actionObjects && !resolved.enableActions) throw new Error('CoupaConnector: actionObjects needs enableActions');
     const unknown = (props.actionObjects ?? []).filter((key) => !findObject(key));
-    if (unknown.length > 0) throw new Error(`CoupaConnector: actionObjects: unknown objects ${unknown.join(', ')} (see the CLI's \`objects\`)`);
+    if (unknown.length > 0)
+      throw new Error(`CoupaConnector: actionObjects: unknown objects ${unknown.join(', ')} (see the CLI's \`objects\`)`);
     this.requiredScopes = requiredScopes({
       read: pollerKeys,
       write: resolved.enableActions ? (props.actionObjects ?? pollerKeys) : [],
@@ -449,7 +451,9 @@ export class CoupaConnector extends Construct {
   grantSendCommands(grantee: iam.IGrantable, source: string = this.commandSources[0] ?? ''): iam.Grant {
     if (this.commandSources.length === 0) throw new Error('CoupaConnector: grantSendCommands needs commands; enableCommands is false');
     if (!this.commandSources.includes(source)) {
-      throw new Error(`CoupaConnector: grantSendCommands source "${source}" is not one of commandSources (${this.commandSources.join(', ')})`);
+      throw new Error(
+        `CoupaConnector: grantSendCommands source "${source}" is not one of commandSources (${this.commandSources.join(', ')})`,
+      );
     }
     return iam.Grant.addToPrincipal({
       grantee,

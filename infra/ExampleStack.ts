@@ -31,14 +31,18 @@ export class ExampleStack extends Stack {
     });
     new CfnOutput(this, 'RequiredScopes', {
       value: this.connector.requiredScopes.join(' '),
-      description: 'OAuth scopes to tick on the Coupa OAuth client (from the pollers and actions configured); requested when the credentials secret lists none',
+      description:
+        'OAuth scopes to tick on the Coupa OAuth client (from the pollers and actions configured); requested when the credentials secret lists none',
     });
     new CfnOutput(this, 'EventBusName', { value: this.connector.eventBus.eventBusName });
     new CfnOutput(this, 'TokenRefreshFunctionName', {
       value: this.connector.tokenRefreshFunction.functionName,
       description: 'The only writer of the token secrets; invoke with {"force":true} to mint a token now (doctor --refresh-function)',
     });
-    new CfnOutput(this, 'TokenSecretArn', { value: this.connector.tokenSecret.secretArn, description: 'The cached access token (doctor --token-secret-id)' });
+    new CfnOutput(this, 'TokenSecretArn', {
+      value: this.connector.tokenSecret.secretArn,
+      description: 'The cached access token (doctor --token-secret-id)',
+    });
     new CfnOutput(this, 'CheckpointTableName', { value: this.connector.checkpointTable.tableName });
     new CfnOutput(this, 'PayloadBucketName', { value: this.connector.payloadBucket.bucketName });
     if (this.connector.actionFunction) {

@@ -124,7 +124,7 @@ export class Poller extends Construct {
           id: `AwsSolutions-IAM5[Resource::<${bucketId}.Arn>/${prefix}*]`,
           reason:
             `Claim-check objects get one key per record version (${prefix}<id>/<updated-at>.json) or per dead letter, ` +
-            'so PutObject needs a key prefix; the prefix is this poller\'s own (object and instance), no other action is granted.',
+            "so PutObject needs a key prefix; the prefix is this poller's own (object and instance), no other action is granted.",
         });
       }
     }

@@ -76,4 +76,3 @@ export class AlarmNotifications implements IAspect {
     node.addOkAction(this.action);
   }
 }
-

@@ -58,11 +58,7 @@ export const config: ConnectorConfig = {
   grantType: 'client_credentials',
   tokenRefreshIntervalHours: 4,
   tokenMinValidityHours: 6,
-  objects: [
-    { object: 'invoices' },
-    { object: 'purchase_orders', lagSeconds: 300 },
-    { object: 'suppliers', scheduleMinutes: 15 },
-  ],
+  objects: [{ object: 'invoices' }, { object: 'purchase_orders', lagSeconds: 300 }, { object: 'suppliers', scheduleMinutes: 15 }],
   payloadRetentionDays: 30,
   reservePollerConcurrency: false,
   exampleStateMachine: true,

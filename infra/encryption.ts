@@ -33,7 +33,12 @@ export function grantKeyVia(key: kms.IKey | undefined, grantee: iam.IGrantable, 
  * to the alarm topic) use the key. Only a key defined in this app can take it; for an imported key the
  * statement must be in its policy already (README, "Operating"), and the result says it was not added.
  */
-export function allowServiceToUseKey(key: kms.IKey, servicePrincipal: string, actions: readonly string[], conditions?: Record<string, unknown>): boolean {
+export function allowServiceToUseKey(
+  key: kms.IKey,
+  servicePrincipal: string,
+  actions: readonly string[],
+  conditions?: Record<string, unknown>,
+): boolean {
   return key.addToResourcePolicy(
     new iam.PolicyStatement({
       principals: [new iam.ServicePrincipal(servicePrincipal)],
@@ -63,6 +68,8 @@ export function allowEventBridgeDeliveries(key: kms.IKey | undefined): void {
  */
 export function assertKeyUsable(scope: Construct, key: kms.IKey | undefined): void {
   if (key && Token.isUnresolved(Stack.of(scope).region)) {
-    throw new Error('CoupaConnector: encryptionKey needs a stack with an explicit region (env: { region }); its DynamoDB tables name the key per region');
+    throw new Error(
+      'CoupaConnector: encryptionKey needs a stack with an explicit region (env: { region }); its DynamoDB tables name the key per region',
+    );
   }
 }

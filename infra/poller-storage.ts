@@ -38,9 +38,7 @@ export function createPayloadBucket(scope: Construct, options: PayloadBucketOpti
     blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
     objectOwnership: s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
     versioned: false,
-    lifecycleRules: [
-      { id: 'expire-payloads', expiration: options.retention, abortIncompleteMultipartUploadAfter: Duration.days(1) },
-    ],
+    lifecycleRules: [{ id: 'expire-payloads', expiration: options.retention, abortIncompleteMultipartUploadAfter: Duration.days(1) }],
     removalPolicy: options.removalPolicy,
     ...(options.accessLogsBucket ? { serverAccessLogsBucket: options.accessLogsBucket, serverAccessLogsPrefix: 'coupa-payloads/' } : {}),
   });
@@ -64,7 +62,11 @@ export interface DeadLetterQueueOptions {
 }
 
 /** Entries the bus refused for good (SqsDeadLetterSink), with an alarm while any is waiting. */
-export function createDeadLetterQueue(scope: Construct, instance: string, options: DeadLetterQueueOptions): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
+export function createDeadLetterQueue(
+  scope: Construct,
+  instance: string,
+  options: DeadLetterQueueOptions,
+): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
   const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
     ...queueEncryption(options.encryptionKey),
     enforceSSL: true,

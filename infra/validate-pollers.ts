@@ -53,7 +53,8 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
       return fail((error as Error).message);
     }
     const earlier = seen.get(object.key);
-    if (earlier !== undefined) fail(`duplicate poller for ${object.key} (also pollers[${earlier}]); one poller per object shares one cursor`);
+    if (earlier !== undefined)
+      fail(`duplicate poller for ${object.key} (also pollers[${earlier}]); one poller per object shares one cursor`);
     seen.set(object.key, index);
 
     const schedule = p.schedule ?? DEFAULT_POLL_INTERVAL;
@@ -61,14 +62,22 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
     if (scheduleIssue) fail(scheduleIssue);
     const timeout = p.timeout ?? (schedule.toSeconds() < DEFAULT_POLLER_TIMEOUT.toSeconds() ? schedule : DEFAULT_POLLER_TIMEOUT);
     const timeoutSeconds = timeout.toSeconds();
-    if (timeoutSeconds < 60 || timeoutSeconds > 900) fail(`timeout must be from 1 to 15 minutes (the poller keeps max(30 s, 20%) of it as a safety margin); got ${timeout.toHumanString()}`);
-    if (timeoutSeconds > schedule.toSeconds()) fail(`timeout (${timeout.toHumanString()}) must not exceed schedule (${schedule.toHumanString()}), or one run could still hold the lease when the next starts`);
+    if (timeoutSeconds < 60 || timeoutSeconds > 900)
+      fail(
+        `timeout must be from 1 to 15 minutes (the poller keeps max(30 s, 20%) of it as a safety margin); got ${timeout.toHumanString()}`,
+      );
+    if (timeoutSeconds > schedule.toSeconds())
+      fail(
+        `timeout (${timeout.toHumanString()}) must not exceed schedule (${schedule.toHumanString()}), or one run could still hold the lease when the next starts`,
+      );
 
     const memorySize = p.memorySize ?? DEFAULT_POLLER_MEMORY_MB;
-    if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240)) fail(`memorySize must be a whole number of MB from 128 to 10240; got ${memorySize}`);
+    if (!Token.isUnresolved(memorySize) && (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10240))
+      fail(`memorySize must be a whole number of MB from 128 to 10240; got ${memorySize}`);
 
     const lagSeconds = p.lagSeconds ?? DEFAULT_LAG_SECONDS;
-    if (!Number.isInteger(lagSeconds) || lagSeconds < 0 || lagSeconds > MAX_LAG_SECONDS) fail(`lagSeconds must be a whole number from 0 to ${MAX_LAG_SECONDS}; got ${lagSeconds}`);
+    if (!Number.isInteger(lagSeconds) || lagSeconds < 0 || lagSeconds > MAX_LAG_SECONDS)
+      fail(`lagSeconds must be a whole number from 0 to ${MAX_LAG_SECONDS}; got ${lagSeconds}`);
 
     let since: string | undefined;
     if (p.since !== undefined) {
@@ -78,7 +87,8 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
     }
 
     const returnType = p.returnType ?? 'default';
-    if (!(RETURN_TYPES as readonly string[]).includes(returnType)) fail(`returnType must be one of ${RETURN_TYPES.join(', ')}; got ${String(returnType)}`);
+    if (!(RETURN_TYPES as readonly string[]).includes(returnType))
+      fail(`returnType must be one of ${RETURN_TYPES.join(', ')}; got ${String(returnType)}`);
 
     const fieldsIssues = p.fields === undefined ? [] : fieldsProblems(p.fields, returnType);
     if (fieldsIssues.length > 0) fail(fieldsIssues.join('; '));
@@ -91,8 +101,13 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
     }
 
     const inlineLimitBytes = p.inlineLimitBytes;
-    if (inlineLimitBytes !== undefined && (!Number.isInteger(inlineLimitBytes) || inlineLimitBytes < MIN_INLINE_LIMIT_BYTES || inlineLimitBytes > MAX_INLINE_LIMIT_BYTES)) {
-      fail(`inlineLimitBytes must be a whole number from ${MIN_INLINE_LIMIT_BYTES} to ${MAX_INLINE_LIMIT_BYTES} (EventBridge's entry limit); got ${inlineLimitBytes}`);
+    if (
+      inlineLimitBytes !== undefined &&
+      (!Number.isInteger(inlineLimitBytes) || inlineLimitBytes < MIN_INLINE_LIMIT_BYTES || inlineLimitBytes > MAX_INLINE_LIMIT_BYTES)
+    ) {
+      fail(
+        `inlineLimitBytes must be a whole number from ${MIN_INLINE_LIMIT_BYTES} to ${MAX_INLINE_LIMIT_BYTES} (EventBridge's entry limit); got ${inlineLimitBytes}`,
+      );
     }
 
     return {

@@ -41,7 +41,9 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
       url = undefined;
     }
     if (url?.protocol !== 'https:' || url.pathname.replace(/\/+$/, '') !== '') {
-      throw new Error(`CoupaConnector: host must be an https:// instance URL without a path, e.g. https://acme.coupahost.com (got "${props.host}")`);
+      throw new Error(
+        `CoupaConnector: host must be an https:// instance URL without a path, e.g. https://acme.coupahost.com (got "${props.host}")`,
+      );
     }
   }
   const grantType = props.grantType ?? 'client_credentials';
@@ -63,11 +65,20 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
   const payloadRetention = props.payloadRetention ?? Duration.days(30);
   const retentionDays = payloadRetention.toDays({ integral: false });
   if (!Number.isInteger(retentionDays) || retentionDays < 1) {
-    throw new Error(`CoupaConnector: payloadRetention must be a whole number of days, at least 1 (got ${payloadRetention.toHumanString()})`);
+    throw new Error(
+      `CoupaConnector: payloadRetention must be a whole number of days, at least 1 (got ${payloadRetention.toHumanString()})`,
+    );
   }
   const deadLetterRetention = validateRetention(payloadRetention, props.deadLetterRetention ?? Duration.days(14));
-  if (props.payloadPrefix !== undefined && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(props.payloadPrefix.endsWith('/') || props.payloadPrefix === '' ? props.payloadPrefix : `${props.payloadPrefix}/`)) {
-    throw new Error(`CoupaConnector: payloadPrefix must be path segments of letters, digits, '.', '_' and '-', e.g. "coupa/" (got "${props.payloadPrefix}")`);
+  if (
+    props.payloadPrefix !== undefined &&
+    !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(
+      props.payloadPrefix.endsWith('/') || props.payloadPrefix === '' ? props.payloadPrefix : `${props.payloadPrefix}/`,
+    )
+  ) {
+    throw new Error(
+      `CoupaConnector: payloadPrefix must be path segments of letters, digits, '.', '_' and '-', e.g. "coupa/" (got "${props.payloadPrefix}")`,
+    );
   }
   if (props.alarmEmail !== undefined && !Token.isUnresolved(props.alarmEmail) && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(props.alarmEmail)) {
     throw new Error(`CoupaConnector: alarmEmail must be an email address (got "${props.alarmEmail}")`);
@@ -82,7 +93,9 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
 function validateRetention(payloadRetention: Duration, deadLetterRetention: Duration): Duration {
   const seconds = deadLetterRetention.toSeconds({ integral: false });
   if (!Number.isInteger(seconds) || seconds < 60 || seconds > SQS_MAX_RETENTION_SECONDS) {
-    throw new Error(`CoupaConnector: deadLetterRetention must be whole seconds from 1 minute to 14 days, SQS's range (got ${deadLetterRetention.toHumanString()})`);
+    throw new Error(
+      `CoupaConnector: deadLetterRetention must be whole seconds from 1 minute to 14 days, SQS's range (got ${deadLetterRetention.toHumanString()})`,
+    );
   }
   const neededSeconds = seconds + CLAIM_CHECK_MARGIN.toSeconds();
   if (payloadRetention.toSeconds() < neededSeconds) {
@@ -112,10 +125,14 @@ function validateActionProps(props: CoupaConnectorProps) {
   if (props.commandSources !== undefined) {
     if (!enableCommands) throw new Error('CoupaConnector: commandSources is set but enableCommands is false');
     if (props.commandSources.length === 0) {
-      throw new Error('CoupaConnector: commandSources must name at least one event source (omit it for the default coupa.<instance>.commands)');
+      throw new Error(
+        'CoupaConnector: commandSources must name at least one event source (omit it for the default coupa.<instance>.commands)',
+      );
     }
     if (props.commandSources.includes(ownSource)) {
-      throw new Error(`CoupaConnector: commandSources may not include the connector's own source "${ownSource}": its result events would come back as commands`);
+      throw new Error(
+        `CoupaConnector: commandSources may not include the connector's own source "${ownSource}": its result events would come back as commands`,
+      );
     }
     for (const source of props.commandSources) {
       if (!Token.isUnresolved(source) && (source.trim() === '' || source.length > 256 || source.startsWith('aws.'))) {
@@ -126,12 +143,16 @@ function validateActionProps(props: CoupaConnectorProps) {
   const idempotencyExpiry = props.idempotencyExpiry ?? Duration.hours(24);
   const expirySeconds = idempotencyExpiry.toSeconds({ integral: false });
   if (!Number.isInteger(expirySeconds) || expirySeconds < 60 || expirySeconds > 30 * 86_400) {
-    throw new Error(`CoupaConnector: idempotencyExpiry must be whole seconds from 1 minute to 30 days (got ${idempotencyExpiry.toHumanString()})`);
+    throw new Error(
+      `CoupaConnector: idempotencyExpiry must be whole seconds from 1 minute to 30 days (got ${idempotencyExpiry.toHumanString()})`,
+    );
   }
   const actionTimeout = props.actionTimeout ?? Duration.minutes(2);
   const timeoutSeconds = actionTimeout.toSeconds({ integral: false });
   if (!Number.isInteger(timeoutSeconds) || timeoutSeconds < 10 || timeoutSeconds > 900) {
-    throw new Error(`CoupaConnector: actionTimeout must be whole seconds from 10 seconds to 15 minutes (got ${actionTimeout.toHumanString()})`);
+    throw new Error(
+      `CoupaConnector: actionTimeout must be whole seconds from 10 seconds to 15 minutes (got ${actionTimeout.toHumanString()})`,
+    );
   }
   const actionMemorySize = props.actionMemorySize ?? 512;
   if (!Number.isInteger(actionMemorySize) || actionMemorySize < 128 || actionMemorySize > 10_240) {

@@ -38,7 +38,9 @@ const fromIndex = args.indexOf('--from');
 const from = path.resolve(fromIndex >= 0 ? args[fromIndex + 1]! : path.join(repoRoot, '..', 'shared', 'coupa-openapi-r39'));
 const out = path.join(repoRoot, 'shared', 'openapi', 'coupa-r39.json');
 
-const files = readdirSync(from).filter((f) => f.endsWith('.json')).sort();
+const files = readdirSync(from)
+  .filter((f) => f.endsWith('.json'))
+  .sort();
 if (files.length === 0) throw new Error(`No OpenAPI files in ${from}`);
 const paths: Record<string, Set<string>> = {};
 const definitions: Record<string, RawSchema> = {};
@@ -93,7 +95,9 @@ const derived = {
 };
 // One line per path and per definition: small, and a new Coupa release shows as a readable diff.
 const lines = (record: Record<string, unknown>): string =>
-  Object.entries(record).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`).join(',\n');
+  Object.entries(record)
+    .map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`)
+    .join(',\n');
 const text = `{\n "source": ${JSON.stringify(derived.source)},\n "paths": {\n${lines(derived.paths)}\n },\n "definitions": {\n${lines(derived.definitions)}\n }\n}\n`;
 if (args.includes('--check')) {
   const committed = readFileSync(out, 'utf8');
@@ -104,5 +108,7 @@ if (args.includes('--check')) {
   console.log(`${path.relative(repoRoot, out)} is up to date`);
 } else {
   writeFileSync(out, text);
-  console.log(`wrote ${path.relative(repoRoot, out)}: ${Object.keys(derived.paths).length} paths, ${Object.keys(kept).length} definitions, ${text.length} bytes`);
+  console.log(
+    `wrote ${path.relative(repoRoot, out)}: ${Object.keys(derived.paths).length} paths, ${Object.keys(kept).length} definitions, ${text.length} bytes`,
+  );
 }

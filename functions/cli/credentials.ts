@@ -52,13 +52,17 @@ export async function readCredentialsFile(file: string): Promise<Credentials> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new UsageError(`--credentials ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); create it with \`auth login\``);
+    throw new UsageError(
+      `--credentials ${file}: cannot read it (${(error as NodeJS.ErrnoException).code ?? 'error'}); create it with \`auth login\``,
+    );
   }
   let raw: unknown;
   try {
     raw = JSON.parse(text);
   } catch {
-    throw new UsageError(`--credentials ${file} is not JSON: it should hold {host, grantType, clientId, clientSecret, scopes, refreshToken?}`);
+    throw new UsageError(
+      `--credentials ${file} is not JSON: it should hold {host, grantType, clientId, clientSecret, scopes, refreshToken?}`,
+    );
   }
   return parseCredentials(file, raw);
 }
@@ -95,7 +99,8 @@ export function credentialsFromEnv(objects: readonly CatalogObject[], access: 'r
   return { clientId: clientId!, clientSecret: clientSecret!, scopes };
 }
 
-const defaultScopes = (objects: readonly CatalogObject[], access: 'read' | 'write' = 'read'): string[] => scopesFor(objects, { actions: access === 'write' });
+const defaultScopes = (objects: readonly CatalogObject[], access: 'read' | 'write' = 'read'): string[] =>
+  scopesFor(objects, { actions: access === 'write' });
 
 function sameHost(a: string, b: string): boolean {
   try {

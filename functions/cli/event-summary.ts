@@ -2,14 +2,19 @@ import { getObject } from '../../shared/catalog';
 import type { CoupaEventEntry } from '../../shared/events';
 
 const attribute = (record: Record<string, unknown>, dotted: string): unknown =>
-  dotted.split('.').reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), record);
+  dotted
+    .split('.')
+    .reduce<unknown>((value, key) => (value && typeof value === 'object' ? (value as Record<string, unknown>)[key] : undefined), record);
 
 /**
  * One readable line per event: time, detail type, object and id, the record's natural key and status.
  * `11-27 14:02:11Z  Coupa Invoice Updated   invoices #17   INV-000017 / Acme · approved` (time = updated-at, UTC)
  */
 export function summarizeEvent(entry: CoupaEventEntry): string {
-  const detail = JSON.parse(entry.Detail) as { metadata: { object: string; recordId: number; updatedAt: string; payload: string }; data?: Record<string, unknown> };
+  const detail = JSON.parse(entry.Detail) as {
+    metadata: { object: string; recordId: number; updatedAt: string; payload: string };
+    data?: Record<string, unknown>;
+  };
   const { metadata, data } = detail;
   const parts: string[] = [];
   if (data) {

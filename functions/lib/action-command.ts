@@ -131,11 +131,24 @@ export async function handleCommand(deps: CommandDeps, event: CommandEvent, cont
 
   let resultDetail: CommandResultDetail;
   if (!isObject(event.detail) || action === null) {
-    resultDetail = { ...base, error: { errorType: 'Coupa.Validation', errorMessage: 'A Coupa Command needs a JSON object detail with "action" (e.g. "update") and the action\'s input ("object", "id", "data", …)' } };
+    resultDetail = {
+      ...base,
+      error: {
+        errorType: 'Coupa.Validation',
+        errorMessage:
+          'A Coupa Command needs a JSON object detail with "action" (e.g. "update") and the action\'s input ("object", "id", "data", …)',
+      },
+    };
   } else if (commandInstance !== deps.instance) {
     // Two connectors on one bus (prod and sandbox) must not both run a command.
     const named = typeof commandInstance === 'string' ? `names instance "${commandInstance.slice(0, 64)}"` : 'names no "instance"';
-    resultDetail = { ...base, error: { errorType: 'Coupa.Validation', errorMessage: `The command ${named}; this connector runs only commands for "${deps.instance}"` } };
+    resultDetail = {
+      ...base,
+      error: {
+        errorType: 'Coupa.Validation',
+        errorMessage: `The command ${named}; this connector runs only commands for "${deps.instance}"`,
+      },
+    };
   } else {
     const request: ActionRequest = { action, input: { ...input, idempotencyKey } };
     try {
@@ -172,7 +185,15 @@ export function resultEntry(source: string, detail: CommandResultDetail): Result
   const first = entry(detail);
   if (entryBytes(first) <= MAX_ENTRY_BYTES || !detail.result) return first;
   const { result: _r, ...rest } = detail;
-  return entry({ ...rest, result: { object: detail.object ?? undefined, id: detail.id, payload: 'omitted', reason: 'the result is too large for an event; lower RESULT_INLINE_LIMIT_BYTES so that large results are claim-checked' } });
+  return entry({
+    ...rest,
+    result: {
+      object: detail.object ?? undefined,
+      id: detail.id,
+      payload: 'omitted',
+      reason: 'the result is too large for an event; lower RESULT_INLINE_LIMIT_BYTES so that large results are claim-checked',
+    },
+  });
 }
 
 function errorOf(error: unknown): CommandError {

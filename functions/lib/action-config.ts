@@ -36,7 +36,11 @@ export interface ActionConfig {
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const required = (what: string) => z.string({ error: `is required (${what})` }).trim().min(1, `is required (${what})`);
+const required = (what: string) =>
+  z
+    .string({ error: `is required (${what})` })
+    .trim()
+    .min(1, `is required (${what})`);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const integer = (min: number, max: number) =>
   z
@@ -56,12 +60,21 @@ const schema = z.object({
     z
       .string()
       .trim()
-      .transform((v) => v.split(',').map((b) => b.trim()).filter(Boolean))
+      .transform((v) =>
+        v
+          .split(',')
+          .map((b) => b.trim())
+          .filter(Boolean),
+      )
       .pipe(z.array(z.string().regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'must be comma-separated S3 bucket names'))),
   ),
   EVENT_BUS_NAME: optional(z.string().trim()),
   EVENT_SOURCE: optional(
-    z.string().trim().max(256, 'must be at most 256 characters').refine((s) => !s.startsWith('aws.'), 'may not start with "aws." (reserved by AWS)'),
+    z
+      .string()
+      .trim()
+      .max(256, 'must be at most 256 characters')
+      .refine((s) => !s.startsWith('aws.'), 'may not start with "aws." (reserved by AWS)'),
   ),
   TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
   TOKEN_REFRESH_FUNCTION: required('the token-refresh function name (CoupaConnector.tokenEnvironment)'),

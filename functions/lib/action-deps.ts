@@ -37,7 +37,11 @@ export function awsActionRunner(config: ActionConfig, logger: RunnerLogger): Act
   const files = new S3FileSource({ client: s3, buckets: config.attachmentSourceBuckets });
   return new ActionRunner(
     { client, persistenceStore, ...(payloads ? { payloads } : {}), files, logger },
-    { instance: config.instance, idempotencyExpirySeconds: config.idempotencyExpirySeconds, resultInlineLimitBytes: config.resultInlineLimitBytes },
+    {
+      instance: config.instance,
+      idempotencyExpirySeconds: config.idempotencyExpirySeconds,
+      resultInlineLimitBytes: config.resultInlineLimitBytes,
+    },
   );
 }
 
@@ -48,7 +52,9 @@ export function eventBridgeResultPublisher(eventBusName: string, client = new Ev
       const out = await client.send(new PutEventsCommand({ Entries: [{ ...entry, EventBusName: eventBusName }] }));
       const failed = out.Entries?.[0];
       if ((out.FailedEntryCount ?? 0) > 0 || failed?.ErrorCode) {
-        throw new ResultNotPublishedError(`EventBridge did not take the ${entry.DetailType} event: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim());
+        throw new ResultNotPublishedError(
+          `EventBridge did not take the ${entry.DetailType} event: ${failed?.ErrorCode ?? 'unknown'} ${failed?.ErrorMessage ?? ''}`.trim(),
+        );
       }
     },
   };

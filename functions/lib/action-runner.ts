@@ -6,7 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import type { Context } from 'aws-lambda';
-import { executeAction, isWriteAction, parseActionInput, type ActionDeps, type ActionResult, type FileSource, type ParsedAction, type TruncatedBy } from '../../shared/actions';
+import {
+  executeAction,
+  isWriteAction,
+  parseActionInput,
+  type ActionDeps,
+  type ActionResult,
+  type FileSource,
+  type ParsedAction,
+  type TruncatedBy,
+} from '../../shared/actions';
 import { actionResultKeyPrefix } from './action-config';
 import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
 import type { PayloadStore } from '../../shared/changes/ports';
@@ -168,7 +177,9 @@ export class ActionRunner {
   async run(request: ActionRequest, context?: Context): Promise<ActionOutput> {
     const startedMs = Date.now();
     const parsed = parseActionInput(request.action, request.input); // Coupa.Validation, nothing recorded
-    const deadlineMs = context ? startedMs + context.getRemainingTimeInMillis() - (this.#options.deadlineReserveMs ?? ACTION_DEADLINE_RESERVE_MS) : undefined;
+    const deadlineMs = context
+      ? startedMs + context.getRemainingTimeInMillis() - (this.#options.deadlineReserveMs ?? ACTION_DEADLINE_RESERVE_MS)
+      : undefined;
     const key = parsed.idempotencyKey;
     const write = isWriteAction(request.action, request.input);
     if (!key || !write) return this.#execute(request, parsed, write, deadlineMs);
@@ -176,13 +187,28 @@ export class ActionRunner {
     context ??= NO_CONTEXT;
     const { idempotencyKey: _omit, ...normalised } = parsed as typeof parsed & { idempotencyKey?: string };
     const object = 'object' in parsed ? parsed.object : 'request';
-    const payload: IdempotentPayload = { key: `${request.action}:${object}:${key}`, input: normalised, request, parsed, deadlineMs, state: { executed: false } };
-    const waitUntil = Date.now() + Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, context.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
+    const payload: IdempotentPayload = {
+      key: `${request.action}:${object}:${key}`,
+      input: normalised,
+      request,
+      parsed,
+      deadlineMs,
+      state: { executed: false },
+    };
+    const waitUntil =
+      Date.now() +
+      Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, context.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
       try {
         const result = await this.#idempotent(payload, context);
-        if (!payload.state.executed) this.#deps.logger?.info('Repeated write answered from its idempotency record', { action: request.action, object, idempotencyKey: key });
-        if (isRecordedUnknownOutcome(result)) throw unknownOutcomeFailure(result, payload.state.executed, `${request.action} of ${object}`, key);
+        if (!payload.state.executed)
+          this.#deps.logger?.info('Repeated write answered from its idempotency record', {
+            action: request.action,
+            object,
+            idempotencyKey: key,
+          });
+        if (isRecordedUnknownOutcome(result))
+          throw unknownOutcomeFailure(result, payload.state.executed, `${request.action} of ${object}`, key);
         return result;
       } catch (error) {
         if (nameOf(error) === 'IdempotencyAlreadyInProgressError' && Date.now() + delayMs < waitUntil) {
@@ -246,7 +272,7 @@ export class ActionRunner {
       case 'IdempotencyItemNotFoundError': {
         const cause = (error as Error).cause;
         const stage = /update success/i.test((error as Error).message)
-          ? 'the write reached Coupa but its result could not be recorded; a repeat is answered as in progress until this invocation\'s timeout passes'
+          ? "the write reached Coupa but its result could not be recorded; a repeat is answered as in progress until this invocation's timeout passes"
           : 'nothing was recorded';
         return new CoupaTransientError(
           `The idempotency table failed during the ${what} (${(error as Error).message}${cause ? `: ${describe(cause)}` : ''}); ${stage}`,

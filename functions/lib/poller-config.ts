@@ -40,10 +40,18 @@ export interface PollerConfig {
 }
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const required = (what: string) => z.string({ error: `is required (${what})` }).trim().min(1, `is required (${what})`);
+const required = (what: string) =>
+  z
+    .string({ error: `is required (${what})` })
+    .trim()
+    .min(1, `is required (${what})`);
 const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
 const integer = (min: number, max: number) =>
-  z.string().regex(/^\d+$/, `must be a whole number from ${min} to ${max}`).transform(Number).pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  z
+    .string()
+    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const json = (what: string, problemsOf: (value: unknown) => string[]) =>
   z.string().transform((raw, ctx) => {
     let value: unknown;
@@ -67,7 +75,13 @@ const schema = z.object({
     }
   }),
   INSTANCE: required('the Coupa instance name').regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
-  EVENT_SOURCE: optional(z.string().trim().max(256, 'must be at most 256 characters').refine((s) => !s.startsWith('aws.'), 'may not start with "aws." (reserved by AWS)')),
+  EVENT_SOURCE: optional(
+    z
+      .string()
+      .trim()
+      .max(256, 'must be at most 256 characters')
+      .refine((s) => !s.startsWith('aws.'), 'may not start with "aws." (reserved by AWS)'),
+  ),
   EVENT_BUS_NAME: required('the EventBridge bus name or ARN'),
   CHECKPOINT_TABLE: required('the DynamoDB checkpoint table name'),
   PAYLOAD_BUCKET: required('the claim-check S3 bucket name'),

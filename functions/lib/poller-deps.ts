@@ -31,16 +31,21 @@ export function awsPoller(config: PollerConfig, logger: PollerLogger): Poller {
     warn: (message, attributes) => logger.warn(message, ...(attributes ? [attributes] : [])),
   };
   const client = lazyCoupaClient(config.tokens, log);
-  const source = once(async () =>
-    new CoupaRecordSource(await client(), {
-      object: config.object,
-      returnType: config.returnType,
-      ...(config.fields ? { fields: config.fields } : {}),
-      ...(config.filters ? { filters: config.filters } : {}),
-    }),
+  const source = once(
+    async () =>
+      new CoupaRecordSource(await client(), {
+        object: config.object,
+        returnType: config.returnType,
+        ...(config.fields ? { fields: config.fields } : {}),
+        ...(config.filters ? { filters: config.filters } : {}),
+      }),
   );
   const records: RecordSource = { fetchPage: async (request, options) => (await source()).fetchPage(request, options) };
-  const payloads = new S3PayloadStore({ client: new S3Client({}), bucket: config.payloadBucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) });
+  const payloads = new S3PayloadStore({
+    client: new S3Client({}),
+    bucket: config.payloadBucket,
+    ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}),
+  });
   const deadLetter = new SqsDeadLetterSink({ client: new SQSClient({}), queueUrl: config.deadLetterQueueUrl, payloads });
   return {
     deps: {

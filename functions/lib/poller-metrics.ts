@@ -19,7 +19,17 @@ export interface PollSummary {
 
 export function summarize(object: string, result: PollResult): PollSummary {
   const { published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, stoppedBy } = result;
-  return { object, published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, stoppedBy, watermark: new Date(result.cursor.watermarkMs).toISOString() };
+  return {
+    object,
+    published,
+    claimChecked,
+    deadLettered,
+    requests,
+    publishCalls,
+    checkpointWrites,
+    stoppedBy,
+    watermark: new Date(result.cursor.watermarkMs).toISOString(),
+  };
 }
 
 /** The EMF line of one run; its timestamp is the run's start, so each scheduled run lands in its own period. */

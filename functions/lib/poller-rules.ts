@@ -58,10 +58,14 @@ export function filterProblems(filters: unknown): string[] {
 
 /** Problems with `fields` (Coupa's `fields=[…]` spec), as sentences; empty when fine. */
 export function fieldsProblems(fields: unknown, returnType: PollReturnType): string[] {
-  if (!Array.isArray(fields) || fields.length === 0) return ['fields must be a non-empty array of attribute names (or {association: [...]} objects)'];
-  const bad = fields.filter((f) => !(typeof f === 'string' && f.trim() !== '') && !(typeof f === 'object' && f !== null && !Array.isArray(f)));
+  if (!Array.isArray(fields) || fields.length === 0)
+    return ['fields must be a non-empty array of attribute names (or {association: [...]} objects)'];
+  const bad = fields.filter(
+    (f) => !(typeof f === 'string' && f.trim() !== '') && !(typeof f === 'object' && f !== null && !Array.isArray(f)),
+  );
   if (bad.length > 0) return ['fields entries must be attribute names or {association: [...]} objects'];
-  if (returnType === 'limited') return ['fields cannot be combined with returnType "limited" (limited events carry only id, created-at and updated-at)'];
+  if (returnType === 'limited')
+    return ['fields cannot be combined with returnType "limited" (limited events carry only id, created-at and updated-at)'];
   return [];
 }
 

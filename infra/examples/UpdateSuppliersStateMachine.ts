@@ -60,7 +60,10 @@ export class UpdateSuppliersStateMachine extends Construct {
       logs: { destination: this.logGroup, level: sfn.LogLevel.ALL, includeExecutionData: false },
     });
     const fnArn = Stack.of(this).resolve(props.actionFunction.functionArn) as unknown;
-    const fnRef = typeof fnArn === 'object' && fnArn !== null && 'Fn::GetAtt' in fnArn ? `<${(fnArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}>` : String(fnArn);
+    const fnRef =
+      typeof fnArn === 'object' && fnArn !== null && 'Fn::GetAtt' in fnArn
+        ? `<${(fnArn as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}>`
+        : String(fnArn);
     Validations.of(this.stateMachine).acknowledge({
       id: `AwsSolutions-IAM5[Resource::${fnRef}:*]`,
       reason:
@@ -114,7 +117,7 @@ export function updateSuppliersDefinition(scope: Construct, props: UpdateSupplie
   }).addRetry(retry);
 
   const recordFailure = new sfn.Pass(scope, 'RecordFailure', {
-    comment: 'Coupa refused this supplier\'s update; keep the reason and go on with the others',
+    comment: "Coupa refused this supplier's update; keep the reason and go on with the others",
     parameters: {
       id: sfn.JsonPath.numberAt('$.id'),
       status: 'failed',

@@ -41,7 +41,10 @@ export const specialActionNames = (object: CatalogObject): string => object.acti
 /** Why `name` is no action of `object`, with what it has instead. */
 export function unknownActionProblem(object: CatalogObject, name: string): string {
   if (name === 'mark_exported') {
-    return `${object.key} has no export flag, so mark_exported does not apply (objects with one: ${catalog.filter((o) => o.exportFlag).map((o) => o.key).join(', ')})`;
+    return `${object.key} has no export flag, so mark_exported does not apply (objects with one: ${catalog
+      .filter((o) => o.exportFlag)
+      .map((o) => o.key)
+      .join(', ')})`;
   }
   const specials = object.actions.length ? `; its special actions: ${specialActionNames(object)}` : '; it has no special actions';
   return `unknown action "${name}" for ${object.key}: the actions are get, query, create, update${object.exportFlag ? ', mark_exported' : ''} and request${specials}`;

@@ -22,7 +22,13 @@ export const FIELDS: Readonly<Record<Kind, readonly string[]>> = {
 const ENVELOPE_FIELDS: ReadonlySet<string> = new Set(Object.values(FIELDS).flat());
 
 /** Reports what is wrong with `raw` for `resolved` on `object`. @internal */
-export function checkShape(object: CatalogObject, name: string, resolved: ResolvedAction, raw: Record<string, unknown>, problems: Problems): void {
+export function checkShape(
+  object: CatalogObject,
+  name: string,
+  resolved: ResolvedAction,
+  raw: Record<string, unknown>,
+  problems: Problems,
+): void {
   const allowed = FIELDS[resolved.kind];
   for (const key of Object.keys(raw)) {
     if (allowed.includes(key)) continue;
@@ -36,8 +42,10 @@ export function checkShape(object: CatalogObject, name: string, resolved: Resolv
   if (capabilityProblem) problems.add(capabilityProblem);
   const has = (key: string) => raw[key] !== undefined;
   const writes = resolved.kind !== 'get' && resolved.kind !== 'query';
-  if (!writes && raw.returnType === 'none') problems.add(`returnType "none" is for writes; ${name} returns records (use "limited" for ids only)`);
-  if (raw.returnType === 'none' && has('fields')) problems.add('fields cannot be combined with returnType "none" (which asks Coupa for an empty answer)');
+  if (!writes && raw.returnType === 'none')
+    problems.add(`returnType "none" is for writes; ${name} returns records (use "limited" for ids only)`);
+  if (raw.returnType === 'none' && has('fields'))
+    problems.add('fields cannot be combined with returnType "none" (which asks Coupa for an empty answer)');
   switch (resolved.kind) {
     case 'get':
       if (has('id') && has('naturalKey')) problems.add('give either id or naturalKey, not both');
@@ -59,19 +67,22 @@ export function checkShape(object: CatalogObject, name: string, resolved: Resolv
       break;
     case 'query':
       // Checked here, on the raw value, so filter mistakes show up together with type mistakes.
-      if (isPlainObject(raw.query) && isPlainObject(raw.query.filters)) checkFilters(nestedFilters(raw.query.filters, 'query.filters', problems), problems);
+      if (isPlainObject(raw.query) && isPlainObject(raw.query.filters))
+        checkFilters(nestedFilters(raw.query.filters, 'query.filters', problems), problems);
       break;
   }
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkSpecialShape(object: CatalogObject, action: SpecialAction, has: (key: string) => boolean, problems: Problems): void {
   const label = `${object.key} ${action.name}`;
   if (action.on === 'member' && !has('id')) problems.add(`id is required: ${label} acts on one record`);
   if (action.on === 'collection' && has('id')) problems.add(`id cannot be used: ${label} acts on the collection, not on one record`);
   if (action.on === 'collection' && has('parent')) problems.add(`parent cannot be used: ${label} acts on the object's own collection`);
-  if (has('data') && !action.body) problems.add(`data cannot be used: ${label} takes no body (use the request action for calls the catalog does not describe)`);
+  if (has('data') && !action.body)
+    problems.add(`data cannot be used: ${label} takes no body (use the request action for calls the catalog does not describe)`);
   if (has('params') && !action.queryParams?.length) problems.add(`params cannot be used: ${label} takes no query parameters`);
 }
 
@@ -95,11 +106,17 @@ function missingCapability(object: CatalogObject, resolved: ResolvedAction): str
   }
 }
 
-function checkParamNames(object: CatalogObject, action: SpecialAction, params: Readonly<Record<string, unknown>>, problems: Problems): void {
+function checkParamNames(
+  object: CatalogObject,
+  action: SpecialAction,
+  params: Readonly<Record<string, unknown>>,
+  problems: Problems,
+): void {
   const known = action.queryParams ?? [];
   if (known.length === 0) return; // reported as "params cannot be used"
   for (const key of Object.keys(params)) {
-    if (!known.includes(key)) problems.add(`params.${key} is not a parameter of ${object.key} ${action.name} (it takes ${known.join(', ')})`);
+    if (!known.includes(key))
+      problems.add(`params.${key} is not a parameter of ${object.key} ${action.name} (it takes ${known.join(', ')})`);
   }
 }
 

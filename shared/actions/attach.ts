@@ -17,11 +17,14 @@ export const ATTACHMENT_FIELDS = { file: 'attachment[file]', type: 'attachment[t
 
 /** Uploads the file; answers the record, Coupa's new attachment record and what was sent. @internal */
 export async function runAttach({ client, files }: ActionDeps, input: ParsedAttach): Promise<ActionResult> {
-  if (!files) throw new CoupaConfigurationError('The attach action needs a file source (S3 in Lambda, local files in the CLI); none is configured');
+  if (!files)
+    throw new CoupaConfigurationError('The attach action needs a file source (S3 in Lambda, local files in the CLI); none is configured');
   const file = await files.read(input.file, MAX_FILE_BYTES);
-  if (file.bytes.byteLength === 0) throw new CoupaValidationError(`Invalid input for the "attach" action: file ${describeLocation(input.file)} is empty`);
+  if (file.bytes.byteLength === 0)
+    throw new CoupaValidationError(`Invalid input for the "attach" action: file ${describeLocation(input.file)} is empty`);
   const filename = input.filename ?? file.name;
-  const contentType = input.contentType ?? (file.contentType && file.contentType !== OCTET_STREAM ? file.contentType : contentTypeOf(filename));
+  const contentType =
+    input.contentType ?? (file.contentType && file.contentType !== OCTET_STREAM ? file.contentType : contentTypeOf(filename));
   const form = new FormData();
   form.append(ATTACHMENT_FIELDS.type, 'file');
   if (input.intent) form.append(ATTACHMENT_FIELDS.intent, input.intent);

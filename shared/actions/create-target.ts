@@ -9,7 +9,12 @@ import type { ParsedCreate } from './types';
 export type Common = Pick<ParsedCreate, 'object' | 'returnType' | 'fields' | 'idempotencyKey'>;
 
 /** A create on a collection path. @internal */
-export function createOnPath(at: ReturnType<typeof collectionPath>, data: Record<string, unknown>, common: Common, problems: Problems): ParsedCreate | undefined {
+export function createOnPath(
+  at: ReturnType<typeof collectionPath>,
+  data: Record<string, unknown>,
+  common: Common,
+  problems: Problems,
+): ParsedCreate | undefined {
   rejectDataId(data, problems);
   return at ? { kind: 'create', ...common, ...at, data } : undefined;
 }
@@ -20,7 +25,13 @@ export function createOnPath(at: ReturnType<typeof collectionPath>, data: Record
  *
  * @internal
  */
-export function createViaParent(object: CatalogObject, env: Envelope, data: Record<string, unknown>, common: Common, problems: Problems): ParsedCreate | undefined {
+export function createViaParent(
+  object: CatalogObject,
+  env: Envelope,
+  data: Record<string, unknown>,
+  common: Common,
+  problems: Problems,
+): ParsedCreate | undefined {
   const via = object.createVia!;
   const idField = via.parentIdField; // order-header-id
   const params = [`${via.parent.replace(/s$/, '')}_id`, idField.replace(/-/g, '_')];
@@ -43,7 +54,9 @@ export function createViaParent(object: CatalogObject, env: Envelope, data: Reco
   }
   const id = (parentId ?? dataId) as number | undefined;
   if (id === undefined) {
-    problems.add(`parent is required: ${object.key} are created inside their ${via.parent} record; give parent {"${params[0]}": <id>} or data["${idField}"]`);
+    problems.add(
+      `parent is required: ${object.key} are created inside their ${via.parent} record; give parent {"${params[0]}": <id>} or data["${idField}"]`,
+    );
     return undefined;
   }
   const line = { ...data };

@@ -26,4 +26,5 @@ export interface FileSource {
 }
 
 /** `{s3:{bucket,key}}` → `s3://bucket/key`; `{path}` → the path. For messages. */
-export const describeLocation = (location: FileLocation): string => ('s3' in location ? `s3://${location.s3.bucket}/${location.s3.key}` : location.path);
+export const describeLocation = (location: FileLocation): string =>
+  's3' in location ? `s3://${location.s3.bucket}/${location.s3.key}` : location.path;

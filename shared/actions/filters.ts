@@ -42,4 +42,5 @@ function merge(target: Record<string, unknown>, path: readonly string[], value: 
   merge(target[head] as Record<string, unknown>, rest, value, label, problems);
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Date);

@@ -8,7 +8,16 @@ export { BUILTIN_ACTIONS } from './action-names';
 export { ATTACHMENT_FIELDS } from './attach';
 export { contentTypeOf } from './content-types';
 export { describeLocation, type FileLocation, type FileSource, type SourceFile } from './file-source';
-export { DEFAULT_QUERY_LIMIT, MAX_DEPTH, MAX_FILE_BYTES, MAX_IDEMPOTENCY_KEY_CHARS, MAX_INPUT_BYTES, MAX_QUERY_LIMIT, MAX_QUERY_RESULT_BYTES, MAX_STRING_CHARS } from './limits';
+export {
+  DEFAULT_QUERY_LIMIT,
+  MAX_DEPTH,
+  MAX_FILE_BYTES,
+  MAX_IDEMPOTENCY_KEY_CHARS,
+  MAX_INPUT_BYTES,
+  MAX_QUERY_LIMIT,
+  MAX_QUERY_RESULT_BYTES,
+  MAX_STRING_CHARS,
+} from './limits';
 export type {
   ActionDeps,
   ActionName,

@@ -20,14 +20,16 @@ export const recordId = z.preprocess(
 const jsonObject = (what: string) => z.record(z.string(), z.unknown(), { error: `must be a JSON object ${what}` });
 
 /** `fields`: Coupa's field list as JSON, or its text; checked and normalised to the list. */
-export const fieldsSchema = z.union([z.array(z.unknown()), z.string()], { error: 'must be a Coupa field list such as ["id",{"supplier":["name"]}]' }).transform((value, ctx): FieldSpec => {
-  try {
-    return JSON.parse(serializeFields(value)) as FieldSpec;
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: `is not a usable field list: ${messageOf(error)}` });
-    return z.NEVER;
-  }
-});
+export const fieldsSchema = z
+  .union([z.array(z.unknown()), z.string()], { error: 'must be a Coupa field list such as ["id",{"supplier":["name"]}]' })
+  .transform((value, ctx): FieldSpec => {
+    try {
+      return JSON.parse(serializeFields(value)) as FieldSpec;
+    } catch (error) {
+      ctx.addIssue({ code: 'custom', message: `is not a usable field list: ${messageOf(error)}` });
+      return z.NEVER;
+    }
+  });
 
 export const returnTypeSchema = z.enum(['default', 'shallow', 'limited', 'none'], {
   error: 'must be one of "default", "shallow", "limited" or "none" (none: writes only)',
@@ -39,7 +41,9 @@ export const idempotencyKeySchema = z
   .max(MAX_IDEMPOTENCY_KEY_CHARS, `must be at most ${MAX_IDEMPOTENCY_KEY_CHARS} characters`)
   .regex(PRINTABLE, 'may hold printable characters only (no control characters)');
 
-const attributeName = z.string({ error: 'must be an attribute name' }).regex(ATTRIBUTE, 'must be an attribute name (letters, digits, "_" and "-")');
+const attributeName = z
+  .string({ error: 'must be an attribute name' })
+  .regex(ATTRIBUTE, 'must be an attribute name (letters, digits, "_" and "-")');
 
 /** `query` of the query action. */
 export const querySchema = z.strictObject(
@@ -65,7 +69,11 @@ export const querySchema = z.strictObject(
 
 /** The fields any object action may carry; which ones an action takes is checked per action. */
 export const envelopeSchema = z.looseObject({
-  object: z.string({ error: 'must be a catalog key such as "invoices"' }).trim().min(1, 'must be a catalog key such as "invoices"').max(100, 'is too long for a catalog key'),
+  object: z
+    .string({ error: 'must be a catalog key such as "invoices"' })
+    .trim()
+    .min(1, 'must be a catalog key such as "invoices"')
+    .max(100, 'is too long for a catalog key'),
   id: recordId.optional(),
   naturalKey: z
     .record(z.string(), z.union([z.string(), z.number()], { error: 'values must be strings or numbers' }), {
@@ -115,13 +123,21 @@ const fileLocationSchema = z.union(
       s3: z.strictObject(
         {
           bucket: z.string({ error: 'must be an S3 bucket name' }).regex(BUCKET, 'must be an S3 bucket name'),
-          key: z.string({ error: 'must be an S3 object key' }).min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').regex(PRINTABLE, 'may hold printable characters only'),
+          key: z
+            .string({ error: 'must be an S3 object key' })
+            .min(1, 'must not be empty')
+            .max(1024, 'must be at most 1024 characters')
+            .regex(PRINTABLE, 'may hold printable characters only'),
         },
         { error: 'must be {"bucket", "key"}' },
       ),
     }),
     z.strictObject({
-      path: z.string({ error: 'must be a file path' }).min(1, 'must not be empty').max(4096, 'is too long').regex(PRINTABLE, 'may hold printable characters only'),
+      path: z
+        .string({ error: 'must be a file path' })
+        .min(1, 'must not be empty')
+        .max(4096, 'is too long')
+        .regex(PRINTABLE, 'may hold printable characters only'),
     }),
   ],
   { error: 'must be {"s3": {"bucket", "key"}} (Lambda) or {"path": "<local file>"} (CLI)' },
@@ -130,12 +146,30 @@ const fileLocationSchema = z.union(
 /** Input of the `attach` action (the object is checked against the catalog afterwards). */
 export const attachSchema = z.strictObject(
   {
-    object: z.string({ error: 'must be a catalog key such as "invoices"' }).trim().min(1, 'must be a catalog key such as "invoices"').max(100, 'is too long for a catalog key'),
+    object: z
+      .string({ error: 'must be a catalog key such as "invoices"' })
+      .trim()
+      .min(1, 'must be a catalog key such as "invoices"')
+      .max(100, 'is too long for a catalog key'),
     id: recordId,
     file: fileLocationSchema,
-    filename: z.string({ error: 'must be a file name' }).min(1, 'must not be empty').max(255, 'must be at most 255 characters').regex(FILENAME, 'must be a file name without "/", "\\" or control characters').optional(),
-    contentType: z.string({ error: 'must be a content type' }).max(255, 'is too long').regex(MIME, 'must be a content type such as "application/pdf"').optional(),
-    intent: z.string({ error: 'must be a string' }).min(1, 'must not be empty').max(40, 'must be at most 40 characters (Coupa\'s limit)').regex(PRINTABLE, 'may hold printable characters only').optional(),
+    filename: z
+      .string({ error: 'must be a file name' })
+      .min(1, 'must not be empty')
+      .max(255, 'must be at most 255 characters')
+      .regex(FILENAME, 'must be a file name without "/", "\\" or control characters')
+      .optional(),
+    contentType: z
+      .string({ error: 'must be a content type' })
+      .max(255, 'is too long')
+      .regex(MIME, 'must be a content type such as "application/pdf"')
+      .optional(),
+    intent: z
+      .string({ error: 'must be a string' })
+      .min(1, 'must not be empty')
+      .max(40, "must be at most 40 characters (Coupa's limit)")
+      .regex(PRINTABLE, 'may hold printable characters only')
+      .optional(),
     idempotencyKey: idempotencyKeySchema.optional(),
   },
   { error: 'must be an object: {object, id, file, filename?, contentType?, intent?, idempotencyKey?}' },

@@ -43,7 +43,9 @@ export function sizeProblems(input: unknown): string[] {
   if (json === undefined) return ['the input is not JSON'];
   const bytes = new TextEncoder().encode(json).length;
   if (bytes > MAX_INPUT_BYTES) {
-    return [`the input is ${bytes} bytes as JSON; the limit is ${MAX_INPUT_BYTES} (one record per request; move large content out of band)`];
+    return [
+      `the input is ${bytes} bytes as JSON; the limit is ${MAX_INPUT_BYTES} (one record per request; move large content out of band)`,
+    ];
   }
   const problems: string[] = [];
   walk(input, '', 0, problems);
@@ -53,7 +55,8 @@ export function sizeProblems(input: unknown): string[] {
 function walk(value: unknown, path: string, depth: number, problems: string[]): void {
   if (problems.length >= 5) return; // enough to act on
   if (typeof value === 'string') {
-    if (value.length > MAX_STRING_CHARS) problems.push(`${path || 'the input'} is a string of ${value.length} characters; the limit is ${MAX_STRING_CHARS}`);
+    if (value.length > MAX_STRING_CHARS)
+      problems.push(`${path || 'the input'} is a string of ${value.length} characters; the limit is ${MAX_STRING_CHARS}`);
     return;
   }
   if (typeof value !== 'object' || value === null) return;

@@ -27,7 +27,9 @@ export function naturalKeyQuery(
   problems: Problems,
 ): { naturalKey: Record<string, string | number>; filters: CoupaQuery } | undefined {
   if (object.naturalKeys.length === 0) {
-    problems.add(`naturalKey cannot be used: ${object.key} has no natural key in the catalog; get the record by id or with the query action`);
+    problems.add(
+      `naturalKey cannot be used: ${object.key} has no natural key in the catalog; get the record by id or with the query action`,
+    );
     return undefined;
   }
   const naturalKey: Record<string, string | number> = {};
@@ -42,7 +44,9 @@ export function naturalKeyQuery(
   const match = object.naturalKeys.find((key) => key.length === names.length && [...key].sort().every((a, i) => a === names[i]));
   if (!match) {
     const options = object.naturalKeys.map(describe).join(' or ');
-    problems.add(`naturalKey must give exactly the attributes of one natural key of ${object.key}: ${options}; got ${describe(Object.keys(given))}`);
+    problems.add(
+      `naturalKey must give exactly the attributes of one natural key of ${object.key}: ${options}; got ${describe(Object.keys(given))}`,
+    );
     return undefined;
   }
   const filters: Record<string, Condition> = {};

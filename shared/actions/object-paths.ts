@@ -43,7 +43,9 @@ export function collectionPath(
   }
   const entries = Object.entries(parent);
   if (entries.length !== 1) {
-    problems.add(`parent must name exactly one parent, e.g. ${options.length ? options.map(example).join(' or ') : '{"supplier_id": 12}'}; got ${entries.length}`);
+    problems.add(
+      `parent must name exactly one parent, e.g. ${options.length ? options.map(example).join(' or ') : '{"supplier_id": 12}'}; got ${entries.length}`,
+    );
     return undefined;
   }
   const [given, id] = entries[0]!;

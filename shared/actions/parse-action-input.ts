@@ -62,7 +62,12 @@ function parseAttach(raw: Record<string, unknown>, problems: Problems): ParsedAt
     problems.add(`object ${show(raw.object)} is not in the catalog; known objects: ${catalog.map((o) => o.key).join(', ')}`);
   }
   if (object && !object.attachments) {
-    problems.add(`${object.key} take no attachments; objects that do: ${catalog.filter((o) => o.attachments).map((o) => o.key).join(', ')}`);
+    problems.add(
+      `${object.key} take no attachments; objects that do: ${catalog
+        .filter((o) => o.attachments)
+        .map((o) => o.key)
+        .join(', ')}`,
+    );
   }
   problems.throwIfAny('attach');
   const { id, file, filename, contentType, intent, idempotencyKey } = parsed.data!;
@@ -160,7 +165,9 @@ function buildParsed(object: CatalogObject, name: string, resolved: ResolvedActi
       break;
     }
     case 'create':
-      result = object.createVia ? createViaParent(object, env, data!, common, problems) : createOnPath(pathFor('create'), data!, common, problems);
+      result = object.createVia
+        ? createViaParent(object, env, data!, common, problems)
+        : createOnPath(pathFor('create'), data!, common, problems);
       break;
     case 'update': {
       const at = pathFor('update');

@@ -31,7 +31,9 @@ export class Problems {
     if (this.empty) return;
     const intro = `Invalid input for the ${JSON.stringify(action)} action`;
     throw new CoupaValidationError(
-      this.#list.length === 1 ? `${intro}: ${this.#list[0]}` : `${intro} (${this.#list.length} problems): ${this.#list.map((p, i) => `${i + 1}) ${p}`).join('; ')}`,
+      this.#list.length === 1
+        ? `${intro}: ${this.#list[0]}`
+        : `${intro} (${this.#list.length} problems): ${this.#list.map((p, i) => `${i + 1}) ${p}`).join('; ')}`,
     );
   }
 }

@@ -25,12 +25,16 @@ export async function runGet({ client }: ActionDeps, input: ParsedGet): Promise<
   const described = Object.entries(input.naturalKey ?? {})
     .map(([k, v]) => `${k} = ${JSON.stringify(v)}`)
     .join(', ');
-  if (rows.length === 0) throw new CoupaNotFoundError(`No ${input.object} record has ${described}`, { method: 'GET', path: `/api/${input.path}` });
+  if (rows.length === 0)
+    throw new CoupaNotFoundError(`No ${input.object} record has ${described}`, { method: 'GET', path: `/api/${input.path}` });
   if (rows.length > 1) {
-    throw new CoupaConflictError(`More than one ${input.object} record has ${described} (ids ${rows.map((r) => String(r.id)).join(', ')}, maybe more); get it by id`, {
-      method: 'GET',
-      path: `/api/${input.path}`,
-    });
+    throw new CoupaConflictError(
+      `More than one ${input.object} record has ${described} (ids ${rows.map((r) => String(r.id)).join(', ')}, maybe more); get it by id`,
+      {
+        method: 'GET',
+        path: `/api/${input.path}`,
+      },
+    );
   }
   const record = rows[0]!;
   return { object: input.object, id: idOf(record), record };
@@ -50,7 +54,10 @@ export async function runGet({ client }: ActionDeps, input: ParsedGet): Promise<
  *
  * @internal
  */
-export async function runQuery({ client, deadlineMs, queryResultBytes = MAX_QUERY_RESULT_BYTES }: ActionDeps, input: ParsedQuery): Promise<ActionResult> {
+export async function runQuery(
+  { client, deadlineMs, queryResultBytes = MAX_QUERY_RESULT_BYTES }: ActionDeps,
+  input: ParsedQuery,
+): Promise<ActionResult> {
   const options = responseOptions(input);
   const base: CoupaQuery = {
     ...input.filters,

@@ -16,7 +16,9 @@ const SEGMENT = /^[A-Za-z0-9_.~-]+$/;
  * @internal
  */
 export function requestPath(raw: string): { path: string } | { problem: string } {
-  const refuse = (why: string) => ({ problem: `must be a path under /api/ of the configured Coupa host (e.g. "invoices/5/retrieve_image_scan" or "/api/invoices/5"): ${why}` });
+  const refuse = (why: string) => ({
+    problem: `must be a path under /api/ of the configured Coupa host (e.g. "invoices/5/retrieve_image_scan" or "/api/invoices/5"): ${why}`,
+  });
   if (raw.length > MAX_PATH_CHARS) return refuse(`it is longer than ${MAX_PATH_CHARS} characters`);
   if (/[\p{Cc}\s]/u.test(raw)) return refuse('it holds whitespace or control characters');
   if (raw.includes('\\')) return refuse('it holds a backslash');

@@ -20,4 +20,5 @@ export function addsNestedRecords(data: unknown, depth = 0): boolean {
   return Object.values(data).some((value) => addsNestedRecords(value, depth + 1));
 }
 
-const isPlainObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -48,7 +48,10 @@ function newLineId(lines: readonly CoupaRecord[], data: Readonly<Record<string, 
  * nested records (see resend-safety.ts). @internal
  */
 export async function runUpdate({ client }: ActionDeps, input: ParsedUpdate): Promise<ActionResult> {
-  const reply = await client.update(input.path, input.id, input.data, { ...responseOptions(input), idempotent: !addsNestedRecords(input.data) });
+  const reply = await client.update(input.path, input.id, input.data, {
+    ...responseOptions(input),
+    idempotent: !addsNestedRecords(input.data),
+  });
   return { object: input.object, id: idOf(reply) ?? input.id, record: asRecord(reply) };
 }
 

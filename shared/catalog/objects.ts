@@ -144,7 +144,13 @@ const entries: Entry[] = [
     scopes: { read: 'core.invoice.read', write: 'core.invoice.write' },
     exportFlag: true,
     createStatus: 'draft',
-    specGaps: [{ method: 'POST', path: '/invoices', source: 'Compass 0205 Invoices API: POST creates a draft invoice (absent from the R38/R39 OpenAPI files)' }],
+    specGaps: [
+      {
+        method: 'POST',
+        path: '/invoices',
+        source: 'Compass 0205 Invoices API: POST creates a draft invoice (absent from the R38/R39 OpenAPI files)',
+      },
+    ],
     actions: [
       put('submit', 'Submit a draft invoice'),
       put('void', 'Void an invoice'),

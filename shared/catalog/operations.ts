@@ -32,7 +32,10 @@ export function operationsOf(object: CatalogObject): Operation[] {
     ops.push({ method: action.method, path: `${base}/${action.name}`, use: `action:${action.name}` });
   }
   if (object.attachments) {
-    ops.push({ method: 'GET', path: object.attachments.path, use: 'attachments' }, { method: 'POST', path: object.attachments.path, use: 'attach' });
+    ops.push(
+      { method: 'GET', path: object.attachments.path, use: 'attachments' },
+      { method: 'POST', path: object.attachments.path, use: 'attach' },
+    );
   }
   for (const nested of object.nestedPaths) {
     for (const method of nested.collectionVerbs) ops.push({ method, path: nested.path, use: `nested:${nested.parent}` });

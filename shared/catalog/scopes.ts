@@ -64,7 +64,10 @@ export function requiredScopes(needs: ScopeNeeds): string[] {
     ...new Set([
       BASE_SCOPE,
       ...scopesFor((needs.read ?? []).map((key) => getObject(key))),
-      ...scopesFor((needs.write ?? []).map((key) => getObject(key)), { actions: true }),
+      ...scopesFor(
+        (needs.write ?? []).map((key) => getObject(key)),
+        { actions: true },
+      ),
       ...(needs.grantType === 'authorization_code' ? [OFFLINE_ACCESS_SCOPE] : []),
     ]),
   ];

@@ -39,15 +39,24 @@ export class CoupaRecordSource implements RecordSource {
     const window: CoupaQuery =
       request.kind === 'range'
         ? { updated_at: { gt_or_eq: new Date(request.fromMs), lt: new Date(request.toMs) }, order_by: 'updated_at', dir: 'asc' }
-        : { updated_at: { gt_or_eq: new Date(request.atMs), lt: new Date(request.atMs + 1000) }, id: { gt: request.afterId }, order_by: 'id', dir: 'asc' };
+        : {
+            updated_at: { gt_or_eq: new Date(request.atMs), lt: new Date(request.atMs + 1000) },
+            id: { gt: request.afterId },
+            order_by: 'id',
+            dir: 'asc',
+          };
     let serverTimeMs: number | undefined;
-    const records = await this.client.list(this.#path, { ...this.options.filters, ...window, ...this.#shape, limit: PAGE_SIZE }, {
-      ...(fetchOptions.deadlineMs === undefined ? {} : { deadlineMs: fetchOptions.deadlineMs }),
-      onResponse: (response: Response) => {
-        const date = Date.parse(response.headers.get('date') ?? '');
-        if (!Number.isNaN(date)) serverTimeMs = date;
+    const records = await this.client.list(
+      this.#path,
+      { ...this.options.filters, ...window, ...this.#shape, limit: PAGE_SIZE },
+      {
+        ...(fetchOptions.deadlineMs === undefined ? {} : { deadlineMs: fetchOptions.deadlineMs }),
+        onResponse: (response: Response) => {
+          const date = Date.parse(response.headers.get('date') ?? '');
+          if (!Number.isNaN(date)) serverTimeMs = date;
+        },
       },
-    });
+    );
     return { records, ...(serverTimeMs === undefined ? {} : { serverTimeMs }) };
   }
 }

@@ -46,7 +46,9 @@ export const cursorSchema = laneSchema
     const all = [c, ...(c.lanes ?? [])];
     // Every lane but the last ends, after its watermark, and before the next lane's watermark.
     return all.every((lane, i) =>
-      i === all.length - 1 ? lane.endMs === undefined : lane.endMs !== undefined && lane.endMs >= lane.watermarkMs && lane.endMs <= all[i + 1]!.watermarkMs,
+      i === all.length - 1
+        ? lane.endMs === undefined
+        : lane.endMs !== undefined && lane.endMs >= lane.watermarkMs && lane.endMs <= all[i + 1]!.watermarkMs,
     );
   }, 'lanes must be in time order, each but the last with an end');
 
@@ -62,7 +64,9 @@ export function initialCursor(sinceMs: number): Cursor {
 export function parseCursor(value: unknown): Cursor {
   const parsed = cursorSchema.safeParse(value);
   if (!parsed.success) {
-    throw new Error(`Stored cursor is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `Stored cursor is not valid: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ')}`,
+    );
   }
   return parsed.data;
 }

@@ -23,7 +23,9 @@ export async function eventEntryOf(
   const bytes = entryBytes(inline);
   if (bytes <= options.inlineLimitBytes) return { entry: inline, claimChecked: false };
   if (!options.payloads) {
-    throw new Error(`${object.title} ${record.id} is ${bytes} bytes as an event, over the inline limit, and no payload store is configured for claim checks`);
+    throw new Error(
+      `${object.title} ${record.id} is ${bytes} bytes as an event, over the inline limit, and no payload store is configured for claim checks`,
+    );
   }
   const key = `${ctx.instance}/${object.key}/${record.id}/${detail.metadata.updatedAt.replace(/:/g, '')}.json`;
   const dataRef = await options.payloads.put(key, JSON.stringify(record));

@@ -30,7 +30,8 @@ export class Lane {
   }
 }
 
-const positionOf = ({ watermarkMs, doneIds, afterId }: LaneCursor): Position => (afterId === undefined ? { watermarkMs, doneIds } : { watermarkMs, doneIds, afterId });
+const positionOf = ({ watermarkMs, doneIds, afterId }: LaneCursor): Position =>
+  afterId === undefined ? { watermarkMs, doneIds } : { watermarkMs, doneIds, afterId };
 
 /**
  * The lanes of one poller, in time order. The last lane is open-ended. What is published is, per lane,
@@ -58,7 +59,13 @@ export class Lanes {
   }
 
   /** Folds a page into its lane; rows past the lane's end (it may have been split meanwhile) are not its own. */
-  apply<R>(lane: Lane, request: PageRequest, rows: readonly Version<R>[], settledBeforeMs: number, pageSize?: number): PageOutcome<R, LaneCursor> {
+  apply<R>(
+    lane: Lane,
+    request: PageRequest,
+    rows: readonly Version<R>[],
+    settledBeforeMs: number,
+    pageSize?: number,
+  ): PageOutcome<R, LaneCursor> {
     const limit = Math.min(settledBeforeMs, lane.endMs ?? Number.POSITIVE_INFINITY);
     const outcome = applyPage(lane.withEnd(lane.live), request, rows, limit, pageSize);
     lane.live = positionOf(outcome.cursor);

@@ -50,7 +50,9 @@ export function applyPage<R, C extends LaneCursor>(
   settledBeforeMs: number,
   pageSize = PAGE_SIZE,
 ): PageOutcome<R, C> {
-  return request.kind === 'tie' ? applyTiePage(cursor, request, rows, pageSize) : applyRangePage(cursor, request, rows, settledBeforeMs, pageSize);
+  return request.kind === 'tie'
+    ? applyTiePage(cursor, request, rows, pageSize)
+    : applyRangePage(cursor, request, rows, settledBeforeMs, pageSize);
 }
 
 /** Is the lane's whole range published (lanes with an end only)? */
@@ -99,7 +101,12 @@ function applyRangePage<R, C extends LaneCursor>(
   return { publish: [], cursor, more: false };
 }
 
-function applyTiePage<R, C extends LaneCursor>(cursor: C, request: Extract<PageRequest, { kind: 'tie' }>, rows: readonly Version<R>[], pageSize: number): PageOutcome<R, C> {
+function applyTiePage<R, C extends LaneCursor>(
+  cursor: C,
+  request: Extract<PageRequest, { kind: 'tie' }>,
+  rows: readonly Version<R>[],
+  pageSize: number,
+): PageOutcome<R, C> {
   const done = new Set(cursor.doneIds);
   const inSecond = rows.filter((r) => r.updatedAtMs === request.atMs && r.id > request.afterId);
   const publish = uniqueVersions(inSecond.filter((r) => !done.has(r.id)));

@@ -102,7 +102,12 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const lanes = Lanes.fromCursor(stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs));
   let version = stored?.version ?? 0;
   let checkpointWrites = 0;
-  let published = 0, claimChecked = 0, deadLettered = 0, requests = 0, publishCalls = 0, sinceSave = 0;
+  let published = 0,
+    claimChecked = 0,
+    deadLettered = 0,
+    requests = 0,
+    publishCalls = 0,
+    sinceSave = 0;
 
   // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's
   // position becomes safe for its lane once every event queued up to that page's last is out: a crash
@@ -162,10 +167,12 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
           lane.inFlight = true;
           inFlight.set(
             lane,
-            deps.records.fetchPage(request, input.requestDeadlineMs === undefined ? undefined : { deadlineMs: input.requestDeadlineMs }).then(
-              (page): Landed => ({ lane, request, page }),
-              (error: unknown): Landed => ({ lane, request, error }),
-            ),
+            deps.records
+              .fetchPage(request, input.requestDeadlineMs === undefined ? undefined : { deadlineMs: input.requestDeadlineMs })
+              .then(
+                (page): Landed => ({ lane, request, page }),
+                (error: unknown): Landed => ({ lane, request, error }),
+              ),
           );
         }
       }
@@ -181,10 +188,18 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       const page = landed.page;
       if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
       const settledBefore = (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
-      const outcome = lanes.apply(landed.lane, landed.request, page.records.map((r) => versionOf(r, object.key)), settledBefore);
+      const outcome = lanes.apply(
+        landed.lane,
+        landed.request,
+        page.records.map((r) => versionOf(r, object.key)),
+        settledBefore,
+      );
 
       for (const v of outcome.publish) {
-        const built = await eventEntryOf(object, v.record, ctx, { inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES, payloads: deps.payloads });
+        const built = await eventEntryOf(object, v.record, ctx, {
+          inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES,
+          payloads: deps.payloads,
+        });
         pending.push(built.entry);
         if (built.claimChecked) claimChecked++;
       }
@@ -202,12 +217,21 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   } catch (error) {
     // Keep what is published before reporting the failure; the original error is the one to report.
     await Promise.allSettled(inFlight.values());
-    await save().catch((saveError: unknown) => deps.log?.warn('Could not save the cursor after a failed run', { object: object.key, error: String(saveError) }));
+    await save().catch((saveError: unknown) =>
+      deps.log?.warn('Could not save the cursor after a failed run', { object: object.key, error: String(saveError) }),
+    );
     throw error;
   } finally {
     await deps.checkpoints.release(key, runId).catch(() => undefined);
   }
   const cursor = lanes.safeCursor();
-  deps.log?.info('Poll run finished', { object: object.key, published, requests, checkpointWrites, stoppedBy, watermark: new Date(cursor.watermarkMs).toISOString() });
+  deps.log?.info('Poll run finished', {
+    object: object.key,
+    published,
+    requests,
+    checkpointWrites,
+    stoppedBy,
+    watermark: new Date(cursor.watermarkMs).toISOString(),
+  });
   return { published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, cursor, stoppedBy };
 }

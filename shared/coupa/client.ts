@@ -3,7 +3,13 @@
 import { HTTPError } from 'ky';
 import { OAuthTokenProvider } from './auth/OAuthTokenProvider';
 import type { TokenProvider } from './auth/types';
-import { CoupaConfigurationError, CoupaResponseTooLargeError, CoupaTransientError, CoupaValidationError, isCoupaNotFoundError } from './errors';
+import {
+  CoupaConfigurationError,
+  CoupaResponseTooLargeError,
+  CoupaTransientError,
+  CoupaValidationError,
+  isCoupaNotFoundError,
+} from './errors';
 import { resolveHost, type CoupaHost } from './host';
 import { normalizeHttpOptions, type CoupaClientOptions, type NormalizedHttpOptions } from './options';
 import { idSegment, normalizeResourcePath } from './path';
@@ -180,12 +186,14 @@ export class CoupaClient {
     const verb = typeof method === 'string' ? method.toUpperCase() : '';
     if (!METHODS.has(verb)) throw new CoupaValidationError(`Unsupported HTTP method ${JSON.stringify(String(method))} for Coupa`);
     const resource = normalizeResourcePath(path);
-    if (options.json !== undefined && options.multipart !== undefined) throw new CoupaValidationError('Give a request either a JSON or a multipart body, not both');
+    if (options.json !== undefined && options.multipart !== undefined)
+      throw new CoupaValidationError('Give a request either a JSON or a multipart body, not both');
     if (verb === 'GET' && options.returnObject === 'none') {
       throw new CoupaValidationError('return_object=none is for writes; GET takes limited or shallow');
     }
     const { deadlineMs } = options;
-    if (deadlineMs !== undefined && !Number.isFinite(deadlineMs)) throw new CoupaConfigurationError('deadlineMs must be an instant in epoch ms');
+    if (deadlineMs !== undefined && !Number.isFinite(deadlineMs))
+      throw new CoupaConfigurationError('deadlineMs must be an instant in epoch ms');
     const search = buildQuery({
       ...options.query,
       ...(options.returnObject ? { return_object: options.returnObject } : {}),
@@ -219,14 +227,17 @@ export class CoupaClient {
         // A stored token that is not a bearer token would make Headers.set throw with the value in its message.
         if (typeof usedToken !== 'string' || !BEARER_TOKEN.test(usedToken)) {
           throw new TokenProviderFailure(
-            new CoupaConfigurationError('The access token from the token provider is malformed (not an RFC 6750 bearer token): refresh the stored token'),
+            new CoupaConfigurationError(
+              'The access token from the token provider is malformed (not an RFC 6750 bearer token): refresh the stored token',
+            ),
           );
         }
         request.headers.set('Authorization', `Bearer ${usedToken}`);
       },
     };
     const state: CallState = { attempts: 0 };
-    const failed = (error: unknown) => mapCallError(error, { ...context, ...deadlineContext(state), attempts: state.attempts, secrets: [usedToken] });
+    const failed = (error: unknown) =>
+      mapCallError(error, { ...context, ...deadlineContext(state), attempts: state.attempts, secrets: [usedToken] });
     let response: Response;
     try {
       refusePastDeadline(deadlineMs, context);
@@ -263,10 +274,13 @@ export class CoupaClient {
     }
     if (body === undefined) return [];
     if (!Array.isArray(body)) {
-      throw new CoupaTransientError(`Coupa answered GET ${shortPath(path)} with a JSON ${typeof body} where a list of records was expected`, {
-        method: 'GET',
-        path: `/api/${normalizeResourcePath(path)}`,
-      });
+      throw new CoupaTransientError(
+        `Coupa answered GET ${shortPath(path)} with a JSON ${typeof body} where a list of records was expected`,
+        {
+          method: 'GET',
+          path: `/api/${normalizeResourcePath(path)}`,
+        },
+      );
     }
     return body as T[];
   }

@@ -80,9 +80,7 @@ function decodeXmlEntities(text: string): string {
     .replace(/&gt;/g, '>')
     .replace(/&quot;/g, '"')
     .replace(/&apos;/g, "'")
-    .replace(/&#(\d{1,7});/g, (entity, code: string) =>
-      Number(code) <= 0x10ffff ? String.fromCodePoint(Number(code)) : entity,
-    )
+    .replace(/&#(\d{1,7});/g, (entity, code: string) => (Number(code) <= 0x10ffff ? String.fromCodePoint(Number(code)) : entity))
     .replace(/&amp;/g, '&');
 }
 

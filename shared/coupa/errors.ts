@@ -133,10 +133,7 @@ const names: ReadonlySet<string> = new Set<CoupaErrorName>([
 
 /** True for any Coupa client error, by class or by `name` (errors that crossed a serialisation boundary). */
 export function isCoupaError(error: unknown): error is CoupaError {
-  return (
-    error instanceof CoupaError ||
-    (error instanceof Error && names.has(error.name))
-  );
+  return error instanceof CoupaError || (error instanceof Error && names.has(error.name));
 }
 
 const guard =
@@ -146,7 +143,8 @@ const guard =
 
 export const isCoupaValidationError = guard<CoupaValidationError>('Coupa.Validation');
 /** By class only: after serialisation it is an ordinary `Coupa.Validation`. */
-export const isCoupaResponseTooLargeError = (error: unknown): error is CoupaResponseTooLargeError => error instanceof CoupaResponseTooLargeError;
+export const isCoupaResponseTooLargeError = (error: unknown): error is CoupaResponseTooLargeError =>
+  error instanceof CoupaResponseTooLargeError;
 export const isCoupaNotFoundError = guard<CoupaNotFoundError>('Coupa.NotFound');
 export const isCoupaUnauthorizedError = guard<CoupaUnauthorizedError>('Coupa.Unauthorized');
 export const isCoupaForbiddenError = guard<CoupaForbiddenError>('Coupa.Forbidden');

@@ -68,7 +68,10 @@ export function resolveHost(input: string): CoupaHost {
     throw new CoupaConfigurationError(`Coupa host "${shown}" must be an https:// URL`);
   }
   // Tolerate ".../api", ".../api/" and extra slashes; keep any other path prefix (a reverse proxy).
-  const prefix = url.pathname.replace(/\/+$/, '').replace(/\/api$/i, '').replace(/\/+$/, '');
+  const prefix = url.pathname
+    .replace(/\/+$/, '')
+    .replace(/\/api$/i, '')
+    .replace(/\/+$/, '');
   const baseUrl = `${url.protocol}//${url.host}${prefix}`;
   const hostname = url.hostname;
   return {

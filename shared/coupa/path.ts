@@ -12,7 +12,11 @@ const SEGMENT = /^[A-Za-z0-9_.~-]+$/;
  */
 export function normalizeResourcePath(path: string): string {
   if (typeof path !== 'string') throw invalidPath(String(path), 'it must be a string such as "invoices"');
-  const trimmed = path.trim().replace(/^\/+/, '').replace(/^api\//i, '').replace(/\/+$/, '');
+  const trimmed = path
+    .trim()
+    .replace(/^\/+/, '')
+    .replace(/^api\//i, '')
+    .replace(/\/+$/, '');
   if (trimmed === '') throw invalidPath(path, 'it is empty');
   if (/[?#]/.test(trimmed)) throw invalidPath(path, 'pass query parameters in the query option, not in the path');
   if (/[{}]/.test(trimmed)) throw invalidPath(path, 'fill in placeholders such as {id} first');

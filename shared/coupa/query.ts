@@ -200,7 +200,9 @@ function condition(path: string[], value: Condition, parts: string[]): void {
   const operators = entries.filter(([k]) => OPERATOR_SET.has(k));
   if (operators.length > 0 && operators.length < entries.length) {
     const others = entries.filter(([k]) => !OPERATOR_SET.has(k)).map(([k]) => k);
-    invalid(`${key(path)}: mixes operators (${operators.map(([k]) => k).join(', ')}) with other keys (${others.join(', ')}); nest association attributes separately`);
+    invalid(
+      `${key(path)}: mixes operators (${operators.map(([k]) => k).join(', ')}) with other keys (${others.join(', ')}); nest association attributes separately`,
+    );
   }
   if (operators.length === 0) {
     // An association: supplier: { name: ... }.
@@ -283,7 +285,13 @@ function isScalar(value: unknown): value is QueryScalar {
 }
 
 function key(path: string[]): string {
-  return path[0] + path.slice(1).map((p) => `[${p}]`).join('');
+  return (
+    path[0] +
+    path
+      .slice(1)
+      .map((p) => `[${p}]`)
+      .join('')
+  );
 }
 
 function checkName(name: string): void {

@@ -33,17 +33,20 @@ export function reportedPath(url: string | URL): string {
   }
   if (parsed.search === '') return parsed.pathname;
   // Rewrite only the values that need it; keep the rest byte-for-byte as sent.
-  const pairs = parsed.search.slice(1).split('&').map((pair) => {
-    const eq = pair.indexOf('=');
-    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
-    let key: string;
-    try {
-      key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
-    } catch {
-      key = rawKey;
-    }
-    return SECRET_PARAMS.has(key.toLowerCase()) && eq !== -1 ? `${rawKey}=${REDACTED}` : pair;
-  });
+  const pairs = parsed.search
+    .slice(1)
+    .split('&')
+    .map((pair) => {
+      const eq = pair.indexOf('=');
+      const rawKey = eq === -1 ? pair : pair.slice(0, eq);
+      let key: string;
+      try {
+        key = decodeURIComponent(rawKey.replace(/\+/g, ' '));
+      } catch {
+        key = rawKey;
+      }
+      return SECRET_PARAMS.has(key.toLowerCase()) && eq !== -1 ? `${rawKey}=${REDACTED}` : pair;
+    });
   return `${parsed.pathname}?${pairs.join('&')}`;
 }
 
@@ -77,7 +80,15 @@ function secretForms(secret: string): string[] {
   const percent = encodeURIComponent(secret);
   const strict = percent.replace(/[!'()*~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
   const form = new URLSearchParams({ s: secret }).toString().slice(2);
-  const forms = [secret, percent, strict, form, JSON.stringify(secret).slice(1, -1), base64(secret), Buffer.from(secret).toString('base64url')];
+  const forms = [
+    secret,
+    percent,
+    strict,
+    form,
+    JSON.stringify(secret).slice(1, -1),
+    base64(secret),
+    Buffer.from(secret).toString('base64url'),
+  ];
   // Percent-escapes may come back in lower-case hex.
   for (const encoded of [percent, strict, form]) forms.push(encoded.replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()));
   return forms.filter((f) => f.length >= 4);

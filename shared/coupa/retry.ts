@@ -41,14 +41,7 @@ export const MIN_ATTEMPT_MS = 1_000;
 const RETRYABLE_STATUS = new Set([408, 500, 502, 503, 504]);
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 /** Connection failures that happen before the request is written: it never reached Coupa. */
-const NOT_SENT_CODES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'EHOSTUNREACH',
-  'ENETUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 /**
  * Classifies whatever a fetch attempt threw: ky's HTTPError/TimeoutError, undici's
@@ -68,7 +61,10 @@ export function classifyFailure(error: unknown, now: number = Date.now()): Failu
   // Our own errors (e.g. from a token request) were already retried where they happened.
   if (typeof name === 'string' && name.startsWith('Coupa.')) return { kind: 'other' };
   const code = networkCode(error);
-  if (code !== undefined || (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|socket|terminated/i.test(message))) {
+  if (
+    code !== undefined ||
+    (name === 'TypeError' && typeof message === 'string' && /fetch failed|network|socket|terminated/i.test(message))
+  ) {
     return code === undefined ? { kind: 'network', notSent: false } : { kind: 'network', code, notSent: NOT_SENT_CODES.has(code) };
   }
   return { kind: 'other' };
@@ -114,7 +110,10 @@ export interface RetryPolicy {
 export function decideRetry(failure: Failure, policy: RetryPolicy): RetryDecision {
   const decision = decideIgnoringDeadline(failure, policy);
   if (decision === 'fail' || policy.remainingMs === undefined) return decision;
-  const waitMs = decision === 'retry-after' && failure.kind === 'status' && failure.retryAfter.kind === 'wait' ? failure.retryAfter.ms : (policy.backoffMs ?? 0);
+  const waitMs =
+    decision === 'retry-after' && failure.kind === 'status' && failure.retryAfter.kind === 'wait'
+      ? failure.retryAfter.ms
+      : (policy.backoffMs ?? 0);
   return waitMs + MIN_ATTEMPT_MS <= policy.remainingMs ? decision : 'deadline';
 }
 
@@ -188,7 +187,9 @@ export function kyRetryOptions(
       const decision = decideRetry(failure, {
         idempotent: request.idempotent,
         maxRetryAfterMs: options.maxRetryAfterMs,
-        ...(request.deadlineMs === undefined ? {} : { remainingMs: request.deadlineMs - Date.now(), backoffMs: backoffDelayMs(retryCount, options) }),
+        ...(request.deadlineMs === undefined
+          ? {}
+          : { remainingMs: request.deadlineMs - Date.now(), backoffMs: backoffDelayMs(retryCount, options) }),
       });
       if (decision === 'deadline') state.stoppedForDeadline = true;
       if (decision === 'fail' || decision === 'deadline') return false;

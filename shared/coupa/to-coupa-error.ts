@@ -87,10 +87,7 @@ export async function readHttpFailure(error: HTTPError): Promise<HttpFailure> {
 
 function isHttpFailure(value: unknown): value is HttpFailure {
   return (
-    typeof value === 'object' &&
-    value !== null &&
-    !(value instanceof Error) &&
-    typeof (value as { status?: unknown }).status === 'number'
+    typeof value === 'object' && value !== null && !(value instanceof Error) && typeof (value as { status?: unknown }).status === 'number'
   );
 }
 
@@ -144,7 +141,7 @@ function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
     return new CoupaTransientError(`${text}; usually temporary, try again later`, details);
   }
   if (status >= 400) {
-    const why = said === '' ? ' without saying why: check the request against the object\'s fields' : '';
+    const why = said === '' ? " without saying why: check the request against the object's fields" : '';
     return new CoupaValidationError(`Coupa rejected ${where}${said} (HTTP ${status})${why}`, details);
   }
   if (status >= 300 && status < 400) {
@@ -153,7 +150,7 @@ function fromStatus(failure: HttpFailure, context: ErrorContext): CoupaError {
     const target = location ? ` to ${redirectTarget(location, context.baseUrl)}` : '';
     return new CoupaConfigurationError(
       `Coupa answered ${where} with a redirect (HTTP ${status})${target}, which was not followed because the request carries credentials: ` +
-        'set the host to the instance\'s own https:// URL (as in the browser address bar after logging in)',
+        "set the host to the instance's own https:// URL (as in the browser address bar after logging in)",
       details,
     );
   }
@@ -228,8 +225,13 @@ function fromFailure(failure: Failure, error: unknown, context: ErrorContext): C
     case 'network': {
       const what = describeNetworkCode(failure.code);
       const text = `${where} failed: ${what}${attemptsText(context)}`;
-      if (!failure.notSent && outcomeUnknown(context)) return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, { ...base, cause: error });
-      const next = !failure.notSent ? 'try again later' : failure.code === 'ENOTFOUND' ? 'check the host setting' : 'the request never reached Coupa, try again later';
+      if (!failure.notSent && outcomeUnknown(context))
+        return new CoupaUnknownOutcomeError(`${text}${UNKNOWN_OUTCOME}`, { ...base, cause: error });
+      const next = !failure.notSent
+        ? 'try again later'
+        : failure.code === 'ENOTFOUND'
+          ? 'check the host setting'
+          : 'the request never reached Coupa, try again later';
       return new CoupaTransientError(`${text}; ${next}`, { ...base, cause: error });
     }
     case 'aborted':

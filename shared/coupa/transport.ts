@@ -115,7 +115,11 @@ export class Transport {
       fetch,
       retry: kyRetryOptions(
         options.retry,
-        { idempotent: call.idempotent, ...(call.signal ? { signal: call.signal } : {}), ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }) },
+        {
+          idempotent: call.idempotent,
+          ...(call.signal ? { signal: call.signal } : {}),
+          ...(call.deadlineMs === undefined ? {} : { deadlineMs: call.deadlineMs }),
+        },
         retryState,
       ),
       hooks: {

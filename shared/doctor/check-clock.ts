@@ -12,7 +12,11 @@ export function checkClock(answers: readonly (Answer | undefined)[], warnSeconds
     const size = Math.abs(skewSeconds);
     const direction = skewSeconds >= 0 ? 'ahead of' : 'behind';
     if (size <= warnSeconds) {
-      return { check: 'clock', status: 'ok', message: `Coupa's clock is within ${warnSeconds} s of this machine's (${signed(skewSeconds)} s)` };
+      return {
+        check: 'clock',
+        status: 'ok',
+        message: `Coupa's clock is within ${warnSeconds} s of this machine's (${signed(skewSeconds)} s)`,
+      };
     }
     return {
       check: 'clock',
@@ -25,7 +29,8 @@ export function checkClock(answers: readonly (Answer | undefined)[], warnSeconds
   return {
     check: 'clock',
     status: 'warn',
-    message: "Coupa's answers carry no Date header: pollers fall back to this machine's clock, so lagSeconds must also cover any clock difference",
+    message:
+      "Coupa's answers carry no Date header: pollers fall back to this machine's clock, so lagSeconds must also cover any clock difference",
   };
 }
 

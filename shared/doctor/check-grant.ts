@@ -26,7 +26,11 @@ export interface GrantOptions extends ExchangeOptions {
 export async function checkGrant(host: CoupaHost, credentials: DoctorCredentials, options: GrantOptions): Promise<GrantCheck> {
   const grantType = credentials.grantType ?? 'client_credentials';
   const requested = normalizeScopes(credentials.scopes ?? []);
-  const fail = (message: string, answer?: Answer): GrantCheck => ({ result: { check: 'grant', status: 'fail', message }, requested, ...(answer ? { answer } : {}) });
+  const fail = (message: string, answer?: Answer): GrantCheck => ({
+    result: { check: 'grant', status: 'fail', message },
+    requested,
+    ...(answer ? { answer } : {}),
+  });
   if (grantType === 'authorization_code' && !credentials.refreshToken) {
     return fail(`authorization-code credentials hold no refresh token: ${options.reloginHint}`);
   }
@@ -39,7 +43,11 @@ export async function checkGrant(host: CoupaHost, credentials: DoctorCredentials
     form.set('grant_type', 'refresh_token');
     form.set('refresh_token', credentials.refreshToken!);
   }
-  const outcome = await exchange(host.tokenUrl, { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } }, options);
+  const outcome = await exchange(
+    host.tokenUrl,
+    { method: 'POST', body: form, headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+    options,
+  );
   if (outcome.kind === 'network') return fail(describeNetworkProblem(outcome, host, options.timeoutMs));
   const body = jsonObject(outcome.body);
   const accessToken = body?.access_token;
@@ -49,33 +57,53 @@ export async function checkGrant(host: CoupaHost, credentials: DoctorCredentials
       try {
         await options.onRefreshTokenRotated?.(rotated);
       } catch (error) {
-        const why = redactSecrets(error instanceof Error ? error.message : String(error), [rotated, credentials.clientSecret]).slice(0, 200);
-        return fail(`Coupa rotated the refresh token but it could not be stored (${why}): the old one no longer works; ${options.reloginHint}`);
+        const why = redactSecrets(error instanceof Error ? error.message : String(error), [rotated, credentials.clientSecret]).slice(
+          0,
+          200,
+        );
+        return fail(
+          `Coupa rotated the refresh token but it could not be stored (${why}): the old one no longer works; ${options.reloginHint}`,
+        );
       }
     }
     const granted = typeof body?.scope === 'string' ? body.scope.split(/\s+/).filter(Boolean) : undefined;
     const how = grantType === 'client_credentials' ? 'client credentials grant' : 'refresh token';
     return {
-      result: { check: 'grant', status: 'ok', message: `${how} works: token for client ${shownClientId(credentials.clientId)}, valid ${validity(body?.expires_in)}` },
+      result: {
+        check: 'grant',
+        status: 'ok',
+        message: `${how} works: token for client ${shownClientId(credentials.clientId)}, valid ${validity(body?.expires_in)}`,
+      },
       accessToken,
       requested,
       ...(granted ? { granted } : {}),
       answer: outcome,
     };
   }
-  return fail(grantProblem(outcome, typeof body?.error === 'string' ? body.error : undefined, grantType, requested, host, options), outcome);
+  return fail(
+    grantProblem(outcome, typeof body?.error === 'string' ? body.error : undefined, grantType, requested, host, options),
+    outcome,
+  );
 }
 
 /**
  * The grant check of a deployed authorization-code stack: its token refresher refreshes (it alone may
  * spend the single-use refresh token) and the stored token is used for the reads.
  */
-export async function grantFromRefresher(obtain: NonNullable<DoctorDeps['obtainToken']>, credentials: DoctorCredentials, reloginHint: string): Promise<GrantCheck> {
+export async function grantFromRefresher(
+  obtain: NonNullable<DoctorDeps['obtainToken']>,
+  credentials: DoctorCredentials,
+  reloginHint: string,
+): Promise<GrantCheck> {
   const requested = normalizeScopes(credentials.scopes ?? []);
   try {
     const token = await obtain();
     return {
-      result: { check: 'grant', status: 'ok', message: `refresh token works: the token-refresh function refreshed; token valid until ${new Date(token.expiresAt).toISOString()}` },
+      result: {
+        check: 'grant',
+        status: 'ok',
+        message: `refresh token works: the token-refresh function refreshed; token valid until ${new Date(token.expiresAt).toISOString()}`,
+      },
       accessToken: token.accessToken,
       requested,
       granted: token.scopes,
@@ -84,7 +112,10 @@ export async function grantFromRefresher(obtain: NonNullable<DoctorDeps['obtainT
     const known = [credentials.clientSecret, credentials.refreshToken].filter((s): s is string => Boolean(s));
     const why = redactSecrets(`${(error as Error).name}: ${(error as Error).message}`, known).slice(0, 300);
     const hint = /invalid_grant|Unauthorized/.test(why) ? `: ${reloginHint}` : '';
-    return { result: { check: 'grant', status: 'fail', message: `the token-refresh function could not refresh (${why})${hint}` }, requested };
+    return {
+      result: { check: 'grant', status: 'fail', message: `the token-refresh function could not refresh (${why})${hint}` },
+      requested,
+    };
   }
 }
 
@@ -100,7 +131,8 @@ function grantProblem(
   if (answer.status >= 300 && answer.status < 400) {
     return `the token request was redirected to ${redirectTarget(answer, host.tokenUrl)} (HTTP ${answer.status}); not followed, it carries the client secret`;
   }
-  if (answer.status === 429) return `Coupa rate-limited the token request (HTTP 429): the instance's other integrations share the limit; try again in a minute`;
+  if (answer.status === 429)
+    return `Coupa rate-limited the token request (HTTP 429): the instance's other integrations share the limit; try again in a minute`;
   if (answer.status >= 500) return `Coupa's token endpoint failed (HTTP ${answer.status}): usually temporary; try again later`;
   switch (code ?? (answer.status === 401 ? 'invalid_client' : undefined)) {
     case 'invalid_client':

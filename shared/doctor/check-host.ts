@@ -14,10 +14,17 @@ export interface HostCheck {
 export async function checkHost(host: CoupaHost, options: ExchangeOptions): Promise<HostCheck> {
   const outcome = await exchange(
     host.tokenUrl,
-    { method: 'POST', body: new URLSearchParams({ grant_type: 'client_credentials' }), headers: { 'Content-Type': 'application/x-www-form-urlencoded' } },
+    {
+      method: 'POST',
+      body: new URLSearchParams({ grant_type: 'client_credentials' }),
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+    },
     options,
   );
-  const fail = (message: string, answer?: Answer): HostCheck => ({ result: { check: 'host', status: 'fail', message }, ...(answer ? { answer } : {}) });
+  const fail = (message: string, answer?: Answer): HostCheck => ({
+    result: { check: 'host', status: 'fail', message },
+    ...(answer ? { answer } : {}),
+  });
   if (outcome.kind === 'network') return fail(describeNetworkProblem(outcome, host, options.timeoutMs));
   const path = new URL(host.tokenUrl).pathname;
   if (outcome.status >= 300 && outcome.status < 400) {
@@ -29,7 +36,10 @@ export async function checkHost(host: CoupaHost, options: ExchangeOptions): Prom
   }
   const body = jsonObject(outcome.body);
   if (typeof body?.error === 'string') {
-    return { result: { check: 'host', status: 'ok', message: `${host.baseUrl} answers like Coupa (OAuth token endpoint at ${path})` }, answer: outcome };
+    return {
+      result: { check: 'host', status: 'ok', message: `${host.baseUrl} answers like Coupa (OAuth token endpoint at ${path})` },
+      answer: outcome,
+    };
   }
   const type = (outcome.headers.get('content-type') ?? 'no content type').split(';')[0];
   return fail(

@@ -17,7 +17,11 @@ export function checkGranted(
 ): CheckResult {
   const needed = requiredScopes({ read: objectKeys });
   if (granted === undefined) {
-    return { check: 'granted', status: 'ok', message: `Coupa did not list the granted scopes; the reads below show whether ${needed.join(' ')} work` };
+    return {
+      check: 'granted',
+      status: 'ok',
+      message: `Coupa did not list the granted scopes; the reads below show whether ${needed.join(' ')} work`,
+    };
   }
   const missing = needed.filter((s) => !granted.includes(s));
   if (missing.length === 0) return { check: 'granted', status: 'ok', message: `token scopes cover ${needed.join(' ')}` };
@@ -44,23 +48,43 @@ export async function checkRead(
   options: ExchangeOptions,
 ): Promise<ReadCheck> {
   const get = (path: string) =>
-    exchange(`${host.apiUrl}${path.replace(/^\//, '')}?limit=1&return_object=limited`, { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } }, options);
+    exchange(
+      `${host.apiUrl}${path.replace(/^\//, '')}?limit=1&return_object=limited`,
+      { method: 'GET', headers: { Authorization: `Bearer ${accessToken}` } },
+      options,
+    );
   let path = object.path;
   if (object.parentParam) {
     const parent = getObject(object.parentParam.parent);
     const found = await get(parent.path);
     const problem = readProblem(found, host, parent, requested, scopesSetting, options);
-    if (problem) return { result: { check: 'scope', status: 'fail', object: object.key, message: `${object.key} (under ${parent.key}): ${problem}` }, ...answerOf(found) };
+    if (problem)
+      return {
+        result: { check: 'scope', status: 'fail', object: object.key, message: `${object.key} (under ${parent.key}): ${problem}` },
+        ...answerOf(found),
+      };
     const first = firstId((found as Answer).body);
     if (first === undefined) {
-      return { result: { check: 'scope', status: 'skip', object: object.key, message: `${object.key}: not read, there is no ${parent.title.toLowerCase()} to read it under` }, ...answerOf(found) };
+      return {
+        result: {
+          check: 'scope',
+          status: 'skip',
+          object: object.key,
+          message: `${object.key}: not read, there is no ${parent.title.toLowerCase()} to read it under`,
+        },
+        ...answerOf(found),
+      };
     }
     path = fillPath(object.path, { [object.parentParam.param]: first });
   }
   const outcome = await get(path);
   const problem = readProblem(outcome, host, object, requested, scopesSetting, options);
-  if (problem) return { result: { check: 'scope', status: 'fail', object: object.key, message: `${object.key}: ${problem}` }, ...answerOf(outcome) };
-  return { result: { check: 'scope', status: 'ok', object: object.key, message: `${object.key}: read works (${object.scopes.read})` }, ...answerOf(outcome) };
+  if (problem)
+    return { result: { check: 'scope', status: 'fail', object: object.key, message: `${object.key}: ${problem}` }, ...answerOf(outcome) };
+  return {
+    result: { check: 'scope', status: 'ok', object: object.key, message: `${object.key}: read works (${object.scopes.read})` },
+    ...answerOf(outcome),
+  };
 }
 
 function readProblem(
@@ -114,4 +138,5 @@ function firstId(body: string): number | undefined {
   return typeof id === 'number' ? id : undefined;
 }
 
-const answerOf = (outcome: Awaited<ReturnType<typeof exchange>>): { answer?: Answer } => (outcome.kind === 'answer' ? { answer: outcome } : {});
+const answerOf = (outcome: Awaited<ReturnType<typeof exchange>>): { answer?: Answer } =>
+  outcome.kind === 'answer' ? { answer: outcome } : {};

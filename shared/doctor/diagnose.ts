@@ -33,7 +33,8 @@ export async function diagnose(input: DoctorInput, deps: DoctorDeps = {}): Promi
   const checks: CheckResult[] = [];
   const skip = (from: CheckName[], why: string): void => {
     for (const check of from) {
-      if (check === 'scope') for (const o of objects) checks.push({ check, status: 'skip', object: o.key, message: `${o.key}: not checked, ${why}` });
+      if (check === 'scope')
+        for (const o of objects) checks.push({ check, status: 'skip', object: o.key, message: `${o.key}: not checked, ${why}` });
       else checks.push({ check, status: 'skip', message: `not checked, ${why}` });
     }
   };

@@ -14,7 +14,19 @@ export function detailSchemaOf(object: CatalogObject, change: ChangeKind) {
   const metadata = {
     type: 'object',
     additionalProperties: false,
-    required: ['schemaVersion', 'eventId', 'instance', 'object', 'recordId', 'updatedAt', 'change', 'returnType', 'idempotencyKey', 'runId', 'payload'],
+    required: [
+      'schemaVersion',
+      'eventId',
+      'instance',
+      'object',
+      'recordId',
+      'updatedAt',
+      'change',
+      'returnType',
+      'idempotencyKey',
+      'runId',
+      'payload',
+    ],
     properties: {
       schemaVersion: { const: '1' },
       eventId: { type: 'string', minLength: 1 },
@@ -87,11 +99,18 @@ export function commandSchemas(): Map<string, Record<string, unknown>> {
     type: 'object',
   });
   const command = {
-    ...base('Coupa Command', 'A command for the connector of one Coupa instance: one action (create, update, get, query, request, mark_exported or a special action) on one object. Accepted only from the connector\'s commandSources (default coupa.<instance>.commands).'),
+    ...base(
+      'Coupa Command',
+      "A command for the connector of one Coupa instance: one action (create, update, get, query, request, mark_exported or a special action) on one object. Accepted only from the connector's commandSources (default coupa.<instance>.commands).",
+    ),
     required: ['action', 'instance'],
     properties: {
       action: { type: 'string', minLength: 1 },
-      instance: { type: 'string', minLength: 1, description: 'The Coupa instance the command is for (e.g. acme): only that connector runs it.' },
+      instance: {
+        type: 'string',
+        minLength: 1,
+        description: 'The Coupa instance the command is for (e.g. acme): only that connector runs it.',
+      },
       object: { type: 'string', minLength: 1 },
       id: { type: 'integer', minimum: 1 },
       data: { type: 'object' },
@@ -100,7 +119,10 @@ export function commandSchemas(): Map<string, Record<string, unknown>> {
     },
   };
   const result = (outcome: 'Succeeded' | 'Failed') => ({
-    ...base(`Coupa Command ${outcome}`, `The answer to a Coupa Command (${outcome === 'Succeeded' ? 'the action\'s result' : 'why it failed'}).`),
+    ...base(
+      `Coupa Command ${outcome}`,
+      `The answer to a Coupa Command (${outcome === 'Succeeded' ? "the action's result" : 'why it failed'}).`,
+    ),
     additionalProperties: false,
     required: ['schemaVersion', 'correlationId', 'commandId', 'action', 'object', 'id', outcome === 'Succeeded' ? 'result' : 'error'],
     properties: {

@@ -33,13 +33,21 @@ export async function deadLetterEntry(message: QueuedMessage, options: EntryOpti
   if (!isObject(body)) return { kind: 'unknown', problem: 'The message body is not a JSON object' };
   if ('reason' in body && isObject(body.entry)) return refusedEvent(body, options);
   if (isObject(body.requestContext) && 'requestPayload' in body) {
-    return commandEntry('failed-command', body.requestPayload, options.eventBusName, 'a Lambda failure record names no bus: pass the command bus');
+    return commandEntry(
+      'failed-command',
+      body.requestPayload,
+      options.eventBusName,
+      'a Lambda failure record names no bus: pass the command bus',
+    );
   }
   if (typeof body['detail-type'] === 'string' && typeof body.source === 'string') {
     const bus = options.eventBusName ?? busOfRule(message.attributes.RULE_ARN);
     return commandEntry('undelivered-command', body, bus, 'the message has no RULE_ARN attribute naming its bus: pass the command bus');
   }
-  return { kind: 'unknown', problem: 'Not a dead letter of this connector (neither {reason, entry}, an EventBridge event nor a Lambda failure record)' };
+  return {
+    kind: 'unknown',
+    problem: 'Not a dead letter of this connector (neither {reason, entry}, an EventBridge event nor a Lambda failure record)',
+  };
 }
 
 async function refusedEvent(body: Record<string, unknown>, options: EntryOptions): Promise<DeadLetterEntry> {
@@ -47,9 +55,14 @@ async function refusedEvent(body: Record<string, unknown>, options: EntryOptions
   let entry = body.entry as Record<string, unknown>;
   if (isObject(body.claimCheck)) {
     const ref = body.claimCheck as unknown as DataRef;
-    if (!options.payloads) return { kind, problem: `The dead letter is claim-checked (s3://${ref.bucket}/${ref.key}) and no payload reader is configured` };
+    if (!options.payloads)
+      return { kind, problem: `The dead letter is claim-checked (s3://${ref.bucket}/${ref.key}) and no payload reader is configured` };
     const text = await options.payloads.read(ref);
-    if (text === undefined) return { kind, problem: `The claim-checked dead letter s3://${ref.bucket}/${ref.key} no longer exists (expired from the payload bucket?)` };
+    if (text === undefined)
+      return {
+        kind,
+        problem: `The claim-checked dead letter s3://${ref.bucket}/${ref.key} no longer exists (expired from the payload bucket?)`,
+      };
     if (createHash('sha256').update(text, 'utf8').digest('hex') !== ref.sha256) {
       return { kind, problem: `The claim-checked dead letter s3://${ref.bucket}/${ref.key} does not match its SHA-256` };
     }
@@ -88,8 +101,11 @@ async function missingRecordPayload(detail: string, payloads: PayloadReader | un
   }
   if (!isObject(parsed) || !isObject(parsed.dataRef)) return undefined;
   const ref = parsed.dataRef as unknown as DataRef;
-  if (!payloads) return `The event's record is claim-checked (s3://${ref.bucket}/${ref.key}) and no payload reader is configured to check it still exists`;
-  return (await payloads.exists(ref)) ? undefined : `The event's record s3://${ref.bucket}/${ref.key} no longer exists (expired from the payload bucket?)`;
+  if (!payloads)
+    return `The event's record is claim-checked (s3://${ref.bucket}/${ref.key}) and no payload reader is configured to check it still exists`;
+  return (await payloads.exists(ref))
+    ? undefined
+    : `The event's record s3://${ref.bucket}/${ref.key} no longer exists (expired from the payload bucket?)`;
 }
 
 /**
@@ -109,7 +125,13 @@ function commandEntry(kind: DeadLetterKind, event: unknown, bus: string | undefi
   const resources = Array.isArray(event.resources) ? event.resources.map(String) : [];
   return {
     kind,
-    entry: { EventBusName: bus, Source: event.source, DetailType: event['detail-type'], Detail: JSON.stringify(detail), ...(resources.length > 0 ? { Resources: resources } : {}) },
+    entry: {
+      EventBusName: bus,
+      Source: event.source,
+      DetailType: event['detail-type'],
+      Detail: JSON.stringify(detail),
+      ...(resources.length > 0 ? { Resources: resources } : {}),
+    },
   };
 }
 

@@ -31,7 +31,9 @@ export interface RedriveEntry {
   readonly Resources?: readonly string[];
 }
 
-export type PutOutcome = { readonly accepted: true } | { readonly accepted: false; readonly errorCode: string; readonly errorMessage: string };
+export type PutOutcome =
+  | { readonly accepted: true }
+  | { readonly accepted: false; readonly errorCode: string; readonly errorMessage: string };
 
 /** Puts entries on their buses; one outcome per entry, in order (never throws for one entry's refusal). */
 export interface RedriveBus {

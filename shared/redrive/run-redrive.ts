@@ -78,7 +78,10 @@ export async function runRedrive(deps: RedriveDeps, input: RedriveInput = {}): P
       for (const message of fresh) {
         seen.add(message.id);
         kept.set(message.id, message.receipt);
-        const result = await deadLetterEntry(message, { ...(input.eventBusName ? { eventBusName: input.eventBusName } : {}), ...(deps.payloads ? { payloads: deps.payloads } : {}) });
+        const result = await deadLetterEntry(message, {
+          ...(input.eventBusName ? { eventBusName: input.eventBusName } : {}),
+          ...(deps.payloads ? { payloads: deps.payloads } : {}),
+        });
         if ('problem' in result) problems.push({ messageId: message.id, kind: result.kind, problem: result.problem });
         else sendable.push({ message, planned: { messageId: message.id, kind: result.kind, entry: result.entry } });
       }

@@ -82,7 +82,9 @@ export class ApiHandler {
     if (!route) throw new ApiError(404, 'base', [`No route matches [${req.method}] "/api${req.path}"`]);
     const model = this.db.model(route.key);
     if (!route.verbs.has(req.method)) {
-      throw new ApiError(405, model.catalog.model, [`${req.method} is not allowed on /api${req.path}`], { Allow: [...route.verbs].join(', ') });
+      throw new ApiError(405, model.catalog.model, [`${req.method} is not allowed on /api${req.path}`], {
+        Allow: [...route.verbs].join(', '),
+      });
     }
     this.checkScope(model, req);
     if ('scope' in route && route.scope) this.requireParent(route.scope);
@@ -130,7 +132,10 @@ export class ApiHandler {
       }
       case 'retrieve_legal_invoice_pdf': {
         const number = this.db.attribute(model.key, state, 'invoice-number');
-        return { status: 200, raw: { contentType: 'application/pdf', bytes: legalInvoicePdf(`${model.catalog.title} ${String(number ?? state.id)}`) } };
+        return {
+          status: 200,
+          raw: { contentType: 'application/pdf', bytes: legalInvoicePdf(`${model.catalog.title} ${String(number ?? state.id)}`) },
+        };
       }
       case 'image_scan':
         this.attachments.setScan(model.key, state.id, req.form);
@@ -144,19 +149,22 @@ export class ApiHandler {
   private attachmentRequest(route: AttachmentRoute, req: ApiRequest): ApiResult {
     const time = (ms: number) => this.timeZone.render(ms);
     if (route.kind === 'by-id') {
-      if (req.method !== 'GET') throw new ApiError(405, 'attachment', [`${req.method} is not allowed on /api${req.path}`], { Allow: 'GET' });
+      if (req.method !== 'GET')
+        throw new ApiError(405, 'attachment', [`${req.method} is not allowed on /api${req.path}`], { Allow: 'GET' });
       const found = this.attachments.get(route.attachmentId);
       this.checkScope(this.db.model(found.parentKey), req);
       return { status: 200, body: renderAttachment(found, req.baseUrl, time) };
     }
     const model = this.db.model(route.key);
     const allowed = route.kind === 'collection' ? ['GET', 'POST'] : route.download ? ['GET'] : ['GET', 'DELETE'];
-    if (!allowed.includes(req.method)) throw new ApiError(405, 'attachment', [`${req.method} is not allowed on /api${req.path}`], { Allow: allowed.join(', ') });
+    if (!allowed.includes(req.method))
+      throw new ApiError(405, 'attachment', [`${req.method} is not allowed on /api${req.path}`], { Allow: allowed.join(', ') });
     this.checkScope(model, req);
     this.visibleOr404(model, route.id);
     const none = outputOptions(req.params, 'attachment').none;
     if (route.kind === 'collection') {
-      if (req.method === 'GET') return { status: 200, body: this.attachments.list(model.key, route.id).map((a) => renderAttachment(a, req.baseUrl, time)) };
+      if (req.method === 'GET')
+        return { status: 200, body: this.attachments.list(model.key, route.id).map((a) => renderAttachment(a, req.baseUrl, time)) };
       const created = this.attachments.create(model.key, route.id, req.form, this.db.now());
       return none ? { status: 201 } : { status: 201, body: renderAttachment(created, req.baseUrl, time) };
     }
@@ -183,7 +191,10 @@ export class ApiHandler {
     const current = this.db.attribute(model.key, visible, 'status');
     if (rule?.from && !rule.from.includes(String(current))) {
       const title = model.catalog.title.toLowerCase();
-      throw badRequest(model.catalog.model, `Cannot ${action.replace(/_/g, ' ')} ${/^[aeiou]/.test(title) ? 'an' : 'a'} ${title} with status ${String(current)}`);
+      throw badRequest(
+        model.catalog.model,
+        `Cannot ${action.replace(/_/g, ' ')} ${/^[aeiou]/.test(title) ? 'an' : 'a'} ${title} with status ${String(current)}`,
+      );
     }
     const ctx: ActionContext = { nowIso: isoUtc(this.db.now()), query: req.params, body: this.writer.normalizeBody(model, req.body) };
     const state = this.records.update(model, visible.id, req.body, {
@@ -227,7 +238,8 @@ export class ApiHandler {
 
   private visibleOr404(model: ObjectModel, id: number, scope?: RouteScope): RecordState {
     const state = this.db.store(model.key).getVisible(id);
-    if (!state || (scope && state.links[scope.parentKey] !== scope.parentId)) throw notFound(model.catalog.model, `${model.catalog.title} ${id} not found`);
+    if (!state || (scope && state.links[scope.parentKey] !== scope.parentId))
+      throw notFound(model.catalog.model, `${model.catalog.title} ${id} not found`);
     return state;
   }
 
@@ -242,11 +254,11 @@ export class ApiHandler {
     const granted = req.token.scopes;
     if (!this.settings.enforceScopes || granted.length === 0) return;
     const { read, write } = model.catalog.scopes;
-    const ok = req.method === 'GET' ? read === 'core.common.read' || granted.includes(read) || granted.includes(write) : granted.includes(write);
+    const ok =
+      req.method === 'GET' ? read === 'core.common.read' || granted.includes(read) || granted.includes(write) : granted.includes(write);
     if (!ok) {
       const needed = req.method === 'GET' ? read : write;
       throw new ApiError(403, model.catalog.model, [`The access token lacks the scope ${needed} needed for ${req.method} /api${req.path}`]);
     }
   }
 }
-

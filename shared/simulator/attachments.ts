@@ -40,7 +40,9 @@ export function matchAttachmentRoute(path: string): AttachmentRoute | undefined 
   const key = m ? RESOURCES.get(m[1]!) : undefined;
   if (!m || !key) return undefined;
   const id = Number(m[2]);
-  return m[3] === undefined ? { kind: 'collection', key, id } : { kind: 'member', key, id, attachmentId: Number(m[3]), download: m[4] !== undefined };
+  return m[3] === undefined
+    ? { kind: 'collection', key, id }
+    : { kind: 'member', key, id, attachmentId: Number(m[3]), download: m[4] !== undefined };
 }
 
 export class AttachmentStore {
@@ -50,13 +52,18 @@ export class AttachmentStore {
 
   /** Validates a multipart create as Coupa's Rails model would, and stores it. */
   create(parentKey: string, parentId: number, form: MultipartForm | undefined, nowMs: number): StoredAttachment {
-    if (!form) throw badRequest('attachment', 'The request must be multipart/form-data with attachment[type] and attachment[file] (or attachment[url], attachment[text])');
+    if (!form)
+      throw badRequest(
+        'attachment',
+        'The request must be multipart/form-data with attachment[type] and attachment[file] (or attachment[url], attachment[text])',
+      );
     const type = form.fields['attachment[type]'];
     const intent = form.fields['attachment[intent]'] ?? null;
     const problems: string[] = [];
     if (type === undefined || type === '') problems.push("Type can't be blank");
     else if (!(TYPES as readonly string[]).includes(type)) problems.push('Type is not included in the list');
-    if (intent !== null && intent.length > MAX_INTENT_CHARS) problems.push(`Intent is too long (maximum is ${MAX_INTENT_CHARS} characters)`);
+    if (intent !== null && intent.length > MAX_INTENT_CHARS)
+      problems.push(`Intent is too long (maximum is ${MAX_INTENT_CHARS} characters)`);
     const file = form.files['attachment[file]'];
     const url = form.fields['attachment[url]'];
     const text = form.fields['attachment[text]'];
@@ -85,7 +92,8 @@ export class AttachmentStore {
   /** The attachment, checked to belong to the record when one is named; else 404. */
   get(attachmentId: number, parent?: { key: string; id: number }): StoredAttachment {
     const found = this.byId.get(attachmentId);
-    if (!found || (parent && (found.parentKey !== parent.key || found.parentId !== parent.id))) throw notFound('attachment', `Attachment ${attachmentId} not found`);
+    if (!found || (parent && (found.parentKey !== parent.key || found.parentId !== parent.id)))
+      throw notFound('attachment', `Attachment ${attachmentId} not found`);
     return found;
   }
 
@@ -96,7 +104,8 @@ export class AttachmentStore {
   /** `PUT /invoices/:id/image_scan` with a multipart `file` part: replaces the record's image scan. */
   setScan(key: string, id: number, form: MultipartForm | undefined): void {
     const file = form?.files.file;
-    if (!file || file.bytes.length === 0) throw new ApiError(400, 'invoice', ['The image scan must be sent as multipart/form-data with a "file" part']);
+    if (!file || file.bytes.length === 0)
+      throw new ApiError(400, 'invoice', ['The image scan must be sent as multipart/form-data with a "file" part']);
     this.scans.set(`${key}:${id}`, file);
   }
 

@@ -100,7 +100,12 @@ export class OAuthServer {
 
   issueAuthorizationCode(scopes: readonly string[], redirectUri?: string): string {
     const code = randomToken(24);
-    this.codes.set(code, { clientId: this.config.clientId, scopes, expiresAtMs: this.clock.now() + CODE_TTL_MS, ...(redirectUri ? { redirectUri } : {}) });
+    this.codes.set(code, {
+      clientId: this.config.clientId,
+      scopes,
+      expiresAtMs: this.clock.now() + CODE_TTL_MS,
+      ...(redirectUri ? { redirectUri } : {}),
+    });
     return code;
   }
 
@@ -130,7 +135,12 @@ export class OAuthServer {
     const accessToken = fakeJwt(clientId, scopes, this.clock.now(), this.config.tokenTtlSeconds);
     this.tokens.set(accessToken, { clientId, scopes, expiresAtMs: this.clock.now() + this.config.tokenTtlSeconds * 1000 });
     this.grantedScopes.push([...scopes]);
-    const response: TokenResponse = { access_token: accessToken, token_type: 'bearer', expires_in: this.config.tokenTtlSeconds, scope: scopes.join(' ') };
+    const response: TokenResponse = {
+      access_token: accessToken,
+      token_type: 'bearer',
+      expires_in: this.config.tokenTtlSeconds,
+      scope: scopes.join(' '),
+    };
     if (!withRefresh) return response;
     const refreshToken = randomToken(32);
     this.refreshTokens.set(refreshToken, { clientId, scopes, expiresAtMs: this.clock.now() + REFRESH_TTL_MS });

@@ -19,7 +19,7 @@ export function createClock(base: () => number = Date.now): SimClock {
   let frozenAt: number | undefined;
   let offsetMs = 0;
   return {
-    now: () => (frozenAt ?? base() + offsetMs),
+    now: () => frozenAt ?? base() + offsetMs,
     set(epochMs) {
       frozenAt = epochMs;
     },

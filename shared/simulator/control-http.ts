@@ -16,7 +16,10 @@ type Body = Record<string, unknown>;
 
 export async function handleControl(control: SimulatorControl, method: string, path: string, body: unknown): Promise<ControlResponse> {
   const b: Body = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Body) : {};
-  const parts = path.replace(/^\/__sim\/?/, '').split('/').filter(Boolean);
+  const parts = path
+    .replace(/^\/__sim\/?/, '')
+    .split('/')
+    .filter(Boolean);
   const route = `${method} ${parts.map((p, i) => (parts[i - 1] === 'objects' || parts[i - 1] === 'records' ? ':' : p)).join('/')}`;
   try {
     return ok(await dispatch(control, route, parts, b, body));

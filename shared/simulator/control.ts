@@ -219,7 +219,10 @@ export class Control implements SimulatorControl, ApiHooks {
       this.editsSeen += 1;
       if (this.editsSeen % edits.everyNthListRequest === 0) {
         this.deps.db.commitDue();
-        const oldest = this.deps.db.store(key).sortedByUpdatedAt.slice(0, edits.count).map((s) => s.id);
+        const oldest = this.deps.db
+          .store(key)
+          .sortedByUpdatedAt.slice(0, edits.count)
+          .map((s) => s.id);
         this.touch(key, oldest);
       }
     }

@@ -140,7 +140,16 @@ export class Database implements GeneratorWorld {
     const store = this.store(key);
     const at = toWholeSecond(options.at ?? this.clock.now());
     const id = store.allocateId();
-    const state: RecordState = { id, version: 1, createdAtMs: at, updatedAtMs: at, tie: this.tie(key, id, 1), data, links: options.links ?? NO_LINKS, deleted: false };
+    const state: RecordState = {
+      id,
+      version: 1,
+      createdAtMs: at,
+      updatedAtMs: at,
+      tie: this.tie(key, id, 1),
+      data,
+      links: options.links ?? NO_LINKS,
+      deleted: false,
+    };
     this.write(key, state, options.visibleAfterMs);
     return state;
   }

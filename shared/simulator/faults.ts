@@ -43,7 +43,9 @@ export class FaultQueue {
 
   /** The first queued fault matching the request, consumed once. */
   take(method: string, path: string): Fault | undefined {
-    const at = this.queue.findIndex(({ fault }) => (!fault.method || fault.method.toUpperCase() === method) && path.startsWith(fault.path ?? '/api'));
+    const at = this.queue.findIndex(
+      ({ fault }) => (!fault.method || fault.method.toUpperCase() === method) && path.startsWith(fault.path ?? '/api'),
+    );
     if (at < 0) return undefined;
     const entry = this.queue[at]!;
     entry.remaining -= 1;

@@ -66,8 +66,10 @@ export class FilterCompiler {
     if (!prop) {
       const assoc = /^(.+)-id$/.exec(name)?.[1];
       const assocProp = assoc ? model.schema.properties.get(assoc) : undefined;
-      if (assocProp?.type === 'ref' && rest.length === 0) return { kind: 'integer', read: (s) => [pointerId(db.attribute(key, s, assoc!))] };
-      if (name.startsWith('cf-') && rest.length === 0) return { kind: 'unknown', read: (s) => [customField(db.attribute(key, s, 'custom-fields'), name)] };
+      if (assocProp?.type === 'ref' && rest.length === 0)
+        return { kind: 'integer', read: (s) => [pointerId(db.attribute(key, s, assoc!))] };
+      if (name.startsWith('cf-') && rest.length === 0)
+        return { kind: 'unknown', read: (s) => [customField(db.attribute(key, s, 'custom-fields'), name)] };
       throw badRequest(modelName, `Unknown attribute "${name}" in query parameter ${param}`);
     }
     const read: Reader = (s) => [db.attribute(key, s, name)];
@@ -78,10 +80,11 @@ export class FilterCompiler {
       const store = db.store(childKey);
       return {
         kind: inner.kind,
-        read: (s) => store.childIds(key, s.id).flatMap((id) => {
-          const child = store.getVisible(id);
-          return child ? inner.read(child) : [];
-        }),
+        read: (s) =>
+          store.childIds(key, s.id).flatMap((id) => {
+            const child = store.getVisible(id);
+            return child ? inner.read(child) : [];
+          }),
       };
     }
     return this.propertyLeaf(prop, rest, read, modelName, param);
@@ -107,31 +110,41 @@ export class FilterCompiler {
           const store = db.store(targetKey);
           return {
             kind: inner.kind,
-            read: (s) => read(s).flatMap((p) => {
-              const target = store.getVisible(Number(pointerId(p)));
-              return target ? inner.read(target) : [];
-            }),
+            read: (s) =>
+              read(s).flatMap((p) => {
+                const target = store.getVisible(Number(pointerId(p)));
+                return target ? inner.read(target) : [];
+              }),
           };
         }
         const inner = this.objectLeaf(prop.definition, rest, modelName, param);
         return {
           kind: inner.kind,
-          read: (s) => read(s).flatMap((p) => {
-            const entity = db.pools.get(prop.definition, Number(pointerId(p)));
-            return entity ? inner.read(entity as Data) : [];
-          }),
+          read: (s) =>
+            read(s).flatMap((p) => {
+              const entity = db.pools.get(prop.definition, Number(pointerId(p)));
+              return entity ? inner.read(entity as Data) : [];
+            }),
         };
       }
       case 'array': {
         if (rest.length === 0) throw badRequest(modelName, `${param}: ${prop.name} is a collection; name one of its attributes`);
         const inner = this.objectLeaf(prop.definition, rest, modelName, param);
-        return { kind: inner.kind, read: (s) => read(s).flatMap((v) => (Array.isArray(v) ? v.flatMap((el) => (isObject(el) ? inner.read(el) : [])) : [])) };
+        return {
+          kind: inner.kind,
+          read: (s) => read(s).flatMap((v) => (Array.isArray(v) ? v.flatMap((el) => (isObject(el) ? inner.read(el) : [])) : [])),
+        };
       }
     }
   }
 
   /** A path inside a pool entity or an embedded line (no catalog record behind it). */
-  private objectLeaf(definition: string, path: readonly string[], modelName: string, param: string): { kind: ValueKind | 'pointer'; read: ObjectReader } {
+  private objectLeaf(
+    definition: string,
+    path: readonly string[],
+    modelName: string,
+    param: string,
+  ): { kind: ValueKind | 'pointer'; read: ObjectReader } {
     const [name, ...rest] = path as [string, ...string[]];
     const schema: DefinitionSchema | undefined = loadOpenApi().definitions[definition] ? definitionSchema(definition) : undefined;
     const prop = schema?.properties.get(name);
@@ -164,7 +177,10 @@ export class FilterCompiler {
       };
     }
     const inner = this.objectLeaf(prop.definition, rest, modelName, param);
-    return { kind: inner.kind, read: (o) => (Array.isArray(o[name]) ? (o[name] as unknown[]).flatMap((el) => (isObject(el) ? inner.read(el) : [])) : []) };
+    return {
+      kind: inner.kind,
+      read: (o) => (Array.isArray(o[name]) ? (o[name] as unknown[]).flatMap((el) => (isObject(el) ? inner.read(el) : [])) : []),
+    };
   }
 }
 
@@ -176,7 +192,8 @@ function valueTest(kind: ValueKind | 'pointer', condition: Condition, modelName:
     if (wanted === undefined) throw badRequest(modelName, `${param} must be true or false`);
     return (v) => isBlank(v) === wanted;
   }
-  if (kind === 'datetime' && TEXT_OPS.has(op)) throw badRequest(modelName, `${param}: the ${op} operator cannot be used with a datetime attribute`);
+  if (kind === 'datetime' && TEXT_OPS.has(op))
+    throw badRequest(modelName, `${param}: the ${op} operator cannot be used with a datetime attribute`);
   const operand = (text: string) => parseOperand(kind, text, modelName, param);
   const normalize = (v: unknown) => normalizeValue(kind, v);
   switch (op) {
@@ -275,5 +292,6 @@ const isBlank = (v: unknown): boolean => v === null || v === undefined || v === 
 const isObject = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
 const pointerId = (p: unknown): unknown => (isObject(p) ? (p.id ?? null) : p);
 const customField = (hash: unknown, name: string): unknown => (isObject(hash) ? hash[name] : undefined);
-const notAnAssociation = (modelName: string, name: string) => badRequest(modelName, `${name} is not an association; it has no attributes to query`);
+const notAnAssociation = (modelName: string, name: string) =>
+  badRequest(modelName, `${name} is not an association; it has no attributes to query`);
 const isSortable = (prop: PropertySpec | undefined): boolean => prop?.type === 'scalar';

@@ -43,7 +43,17 @@ export interface GeneratorWorld {
 
 const DAY = 86_400_000;
 /** Reference data worth filling in; other set-up associations stay null to keep records small. */
-const COMMON_POOLS = new Set(['Currency', 'Country', 'AccountType', 'PaymentTerm', 'Uom', 'Commodity', 'ExpenseCategory', 'Lookup', 'ShippingTerm']);
+const COMMON_POOLS = new Set([
+  'Currency',
+  'Country',
+  'AccountType',
+  'PaymentTerm',
+  'Uom',
+  'Commodity',
+  'ExpenseCategory',
+  'Lookup',
+  'ShippingTerm',
+]);
 
 export class RecordGenerator {
   private readonly keyHashes = new Map<string, number>();
@@ -79,7 +89,12 @@ export class RecordGenerator {
       case 'custom-fields':
         return this.customFields(rng, rec);
       case 'ref':
-        return this.reference(rng, prop.name, prop.definition, model.required.includes(prop.name) || !!model.overrides.filled?.includes(prop.name));
+        return this.reference(
+          rng,
+          prop.name,
+          prop.definition,
+          model.required.includes(prop.name) || !!model.overrides.filled?.includes(prop.name),
+        );
       case 'array':
         return this.array(rng, rec, prop.name, prop.definition);
       case 'scalar':
@@ -116,7 +131,9 @@ export class RecordGenerator {
       case 'last-exported-at': {
         const exported = model.schema.properties.get('exported');
         if (!exported) return undefined;
-        return this.property(rec, exported) === true ? isoUtc(rec.createdAtMs + this.rng(rec.key, rec.id, name).int(1, 72) * 3_600_000) : null;
+        return this.property(rec, exported) === true
+          ? isoUtc(rec.createdAtMs + this.rng(rec.key, rec.id, name).int(1, 72) * 3_600_000)
+          : null;
       }
       case 'code':
         if (model.key !== 'accounts') return undefined;
@@ -287,7 +304,8 @@ function stringValue(
   if (name === 'state') return place[1];
   if (name === 'postal-code') return place[2];
   if (name === 'description') return rng.pick(words.SENTENCES);
-  if (name === 'type' && rec.key === 'inventory_transactions') return rng.pick(['InventoryReceipt', 'ReceivingQuantityConsumption', 'ReceivingAmountConsumption']);
+  if (name === 'type' && rec.key === 'inventory_transactions')
+    return rng.pick(['InventoryReceipt', 'ReceivingQuantityConsumption', 'ReceivingAmountConsumption']);
   if (name === 'contact-alert-type') return rng.pick(['Functional', 'Technical']);
   if (name === 'business-object') return rng.pick(['InvoiceHeader', 'OrderHeader', 'Supplier', 'ExpenseReport']);
   if (name === 'end-system') return rng.pick(['SAP', 'Oracle EBS', 'NetSuite', 'Workday']);
@@ -328,4 +346,3 @@ const initials = (text: string): string =>
     .toUpperCase();
 
 const clip = (value: string | null, max?: number): string | null => (value !== null && max !== undefined ? value.slice(0, max) : value);
-

@@ -9,7 +9,13 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
 }
 
 /** A file answer: the bytes as stored, under their content type. */
-export function sendBytes(res: ServerResponse, status: number, contentType: string, bytes: Buffer, headers: Readonly<Record<string, string>> = {}): void {
+export function sendBytes(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  bytes: Buffer,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   if (res.destroyed) return;
   res.writeHead(status, { 'Content-Type': contentType, 'Content-Length': bytes.length, ...headers });
   res.end(bytes);

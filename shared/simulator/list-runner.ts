@@ -26,7 +26,10 @@ export class ListRunner {
     const page = (rows: RecordState[]) => rows.slice(query.offset, wanted);
 
     if (scope) {
-      const children = store.childIds(scope.parentKey, scope.parentId).map((id) => store.getVisible(id)).filter((s): s is RecordState => !!s);
+      const children = store
+        .childIds(scope.parentKey, scope.parentId)
+        .map((id) => store.getVisible(id))
+        .filter((s): s is RecordState => !!s);
       return page(this.sorted(key, children.filter(matches), query));
     }
     const range = updatedAtRange(query.conditions);

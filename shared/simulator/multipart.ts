@@ -19,7 +19,11 @@ export const isMultipart = (contentType: string | undefined): boolean => /^multi
 export async function parseMultipart(body: Buffer, contentType: string): Promise<MultipartForm | undefined> {
   let data: FormData;
   try {
-    data = await new Request('http://127.0.0.1/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(body) }).formData();
+    data = await new Request('http://127.0.0.1/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(body),
+    }).formData();
   } catch {
     return undefined;
   }
@@ -27,7 +31,12 @@ export async function parseMultipart(body: Buffer, contentType: string): Promise
   const files: Record<string, UploadedFile> = {};
   for (const [name, value] of data) {
     if (typeof value === 'string') fields[name] = value;
-    else files[name] = { filename: value.name, contentType: value.type || 'application/octet-stream', bytes: Buffer.from(await value.arrayBuffer()) };
+    else
+      files[name] = {
+        filename: value.name,
+        contentType: value.type || 'application/octet-stream',
+        bytes: Buffer.from(await value.arrayBuffer()),
+      };
   }
   return { fields, files };
 }
@@ -36,7 +45,12 @@ export async function parseMultipart(body: Buffer, contentType: string): Promise
 export function summariseForm(form: MultipartForm): Record<string, unknown> {
   const out: Record<string, unknown> = { ...form.fields };
   for (const [name, file] of Object.entries(form.files)) {
-    out[name] = { filename: file.filename, contentType: file.contentType, bytes: file.bytes.length, sha256: createHash('sha256').update(file.bytes).digest('hex') };
+    out[name] = {
+      filename: file.filename,
+      contentType: file.contentType,
+      bytes: file.bytes.length,
+      sha256: createHash('sha256').update(file.bytes).digest('hex'),
+    };
   }
   return out;
 }

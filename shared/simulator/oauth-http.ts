@@ -15,10 +15,18 @@ export interface HttpAnswer {
 
 export const isOAuthPath = (path: string): boolean => path.startsWith('/oauth2/');
 
-export function handleOAuth(oauth: OAuthServer, method: string, path: string, params: URLSearchParams, bodyText: string, headers: IncomingHttpHeaders): HttpAnswer {
+export function handleOAuth(
+  oauth: OAuthServer,
+  method: string,
+  path: string,
+  params: URLSearchParams,
+  bodyText: string,
+  headers: IncomingHttpHeaders,
+): HttpAnswer {
   try {
     if (path === '/oauth2/token' || path === '/oauth2/access_tokens') {
-      if (method !== 'POST') return { status: 405, body: { error: 'invalid_request', error_description: 'Use POST' }, headers: { Allow: 'POST' } };
+      if (method !== 'POST')
+        return { status: 405, body: { error: 'invalid_request', error_description: 'Use POST' }, headers: { Allow: 'POST' } };
       // The docs' curl sends the fields as query parameters; forms and JSON bodies are read too.
       const fields = { ...Object.fromEntries(params), ...formFields(bodyText, headers['content-type']) };
       return { status: 200, body: oauth.token(fields, basicCredentials(headers.authorization)), headers: { 'Cache-Control': 'no-store' } };

@@ -50,7 +50,7 @@ function initialPool(definition: string): PoolEntity[] {
   const label = definition.replace(/[-_]/g, ' ').replace(/([a-z])([A-Z])/g, '$1 $2');
   return [1, 2, 3].map((i) => ({
     id: i,
-    ...(('name' in props || !('code' in props)) ? { name: `${label} ${i}` } : {}),
+    ...('name' in props || !('code' in props) ? { name: `${label} ${i}` } : {}),
     ...('code' in props ? { code: `${definition.toUpperCase().slice(0, 6)}-${i}` } : {}),
     ...('active' in props ? { active: true } : {}),
   }));

@@ -9,7 +9,20 @@ import type { ReturnMode } from './render';
  * underscored; association traversal nests brackets: `supplier[name][contains]=Acme`.
  */
 
-export const OPERATORS = ['eq', 'contains', 'starts_with', 'ends_with', 'gt', 'lt', 'gt_or_eq', 'lt_or_eq', 'not_eq', 'in', 'not_in', 'blank'] as const;
+export const OPERATORS = [
+  'eq',
+  'contains',
+  'starts_with',
+  'ends_with',
+  'gt',
+  'lt',
+  'gt_or_eq',
+  'lt_or_eq',
+  'not_eq',
+  'in',
+  'not_in',
+  'blank',
+] as const;
 export type Operator = (typeof OPERATORS)[number];
 const OPERATOR_SET = new Set<string>(OPERATORS);
 
@@ -35,7 +48,19 @@ export interface ListQuery {
 
 export const MAX_LIMIT = 50;
 /** Parameters that are not filters. `filter` names a saved API filter; none exist here, so it is ignored. */
-const RESERVED = new Set(['limit', 'offset', 'order_by', 'order-by', 'dir', 'return_object', 'return-object', 'fields', 'filter', 'show_deleted_lines', 'show-deleted-lines']);
+const RESERVED = new Set([
+  'limit',
+  'offset',
+  'order_by',
+  'order-by',
+  'dir',
+  'return_object',
+  'return-object',
+  'fields',
+  'filter',
+  'show_deleted_lines',
+  'show-deleted-lines',
+]);
 const KEY_PATTERN = /^([^[\]]+)((?:\[[^[\]]*\])*)$/;
 
 export function parseListQuery(params: URLSearchParams, model: string): ListQuery {

@@ -23,7 +23,26 @@ export interface RenderOptions {
 }
 
 /** Attributes that name a record in an association, besides its natural keys. */
-const LABEL_FIELDS = ['name', 'code', 'number', 'display-name', 'login', 'email', 'firstname', 'lastname', 'fullname', 'employee-number', 'po-number', 'invoice-number', 'item-number', 'remit-to-code', 'location-code', 'title', 'external-ref-num', 'supplier-part-num'];
+const LABEL_FIELDS = [
+  'name',
+  'code',
+  'number',
+  'display-name',
+  'login',
+  'email',
+  'firstname',
+  'lastname',
+  'fullname',
+  'employee-number',
+  'po-number',
+  'invoice-number',
+  'item-number',
+  'remit-to-code',
+  'location-code',
+  'title',
+  'external-ref-num',
+  'supplier-part-num',
+];
 /** Definitions this small (UserSimple, Currency) are shown whole in associations. */
 const SMALL_DEFINITION = 14;
 /** Owned children embed their own owned children only this deep. */
@@ -52,7 +71,14 @@ export class Renderer {
     return { id: state.id, 'created-at': options.time(isoUtc(state.createdAtMs)), 'updated-at': options.time(isoUtc(state.updatedAtMs)) };
   }
 
-  private children(key: string, state: RecordState, childKey: string, options: RenderOptions, depth: number, selection?: FieldSelection): Data[] {
+  private children(
+    key: string,
+    state: RecordState,
+    childKey: string,
+    options: RenderOptions,
+    depth: number,
+    selection?: FieldSelection,
+  ): Data[] {
     const store = this.db.store(childKey);
     const out: Data[] = [];
     for (const id of store.childIds(key, state.id)) {
@@ -80,7 +106,9 @@ export class Renderer {
       }
       case 'array':
         if (!Array.isArray(value)) return value;
-        return value.map((el) => (options.mode === 'shallow' && isObject(el) ? { id: el.id } : this.embedded(prop.definition, el, options)));
+        return value.map((el) =>
+          options.mode === 'shallow' && isObject(el) ? { id: el.id } : this.embedded(prop.definition, el, options),
+        );
       case 'custom-fields':
         return isObject(value) ? { ...value } : value;
     }
@@ -175,12 +203,14 @@ export class Renderer {
       const childKey = model.ownedArrays.get(name);
       const value = this.db.attribute(key, state, name);
       if (childKey) out[name] = this.children(key, state, childKey, options, depth, sub === true ? undefined : sub);
-      else if (prop.type === 'custom-fields') out[name] = sub === true || !isObject(value) ? this.value(prop, value, options) : pick(value, [...sub.keys()]);
+      else if (prop.type === 'custom-fields')
+        out[name] = sub === true || !isObject(value) ? this.value(prop, value, options) : pick(value, [...sub.keys()]);
       else if (sub === true || prop.type === 'scalar') out[name] = this.value(prop, value, options);
       else if (prop.type === 'ref') {
         const resolved = this.db.resolvePointer(prop.definition, value);
         out[name] = resolved ? this.selectResolved(resolved, sub, options, depth) : null;
-      } else if (prop.type === 'array') out[name] = Array.isArray(value) ? value.map((el) => this.embedded(prop.definition, el, options, sub)) : [];
+      } else if (prop.type === 'array')
+        out[name] = Array.isArray(value) ? value.map((el) => this.embedded(prop.definition, el, options, sub)) : [];
     }
     return out;
   }
@@ -199,7 +229,12 @@ export class Renderer {
 
 /** Attributes of an object's natural keys that sit on the record itself (`account-type.name` → `account-type`). */
 export function naturalKeyFields(db: Database, key: string): string[] {
-  return unique(db.model(key).catalog.naturalKeys.flat().map((k) => k.split('.')[0]!));
+  return unique(
+    db
+      .model(key)
+      .catalog.naturalKeys.flat()
+      .map((k) => k.split('.')[0]!),
+  );
 }
 
 function schemaOrUndefined(definition: string): DefinitionSchema | undefined {
@@ -214,4 +249,3 @@ function pick(source: Readonly<Record<string, unknown>>, keys: readonly string[]
   for (const k of keys) out[k] = source[k] ?? null;
   return out;
 }
-

@@ -15,7 +15,14 @@ export interface RouteScope {
 export type RouteMatch =
   | { readonly kind: 'collection'; readonly key: string; readonly verbs: ReadonlySet<string>; readonly scope?: RouteScope }
   | { readonly kind: 'member'; readonly key: string; readonly id: number; readonly verbs: ReadonlySet<string>; readonly scope?: RouteScope }
-  | { readonly kind: 'member-action'; readonly key: string; readonly id: number; readonly action: string; readonly verbs: ReadonlySet<string>; readonly scope?: RouteScope }
+  | {
+      readonly kind: 'member-action';
+      readonly key: string;
+      readonly id: number;
+      readonly action: string;
+      readonly verbs: ReadonlySet<string>;
+      readonly scope?: RouteScope;
+    }
   | { readonly kind: 'collection-action'; readonly key: string; readonly action: string; readonly verbs: ReadonlySet<string> };
 
 interface CollectionRoute {

@@ -46,7 +46,16 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   const log = new RequestLog();
   const settings = { latencyMs: options.latencyMs, enforceScopes: options.enforceScopes };
   const control = new Control({ db, renderer, records, clock, log, faults, oauth, rateLimiter, settings });
-  const api = new ApiHandler(db, renderer, writer, records, new Router(db.models), new TimeZoneRenderer(options.timeZone), settings, control);
+  const api = new ApiHandler(
+    db,
+    renderer,
+    writer,
+    records,
+    new Router(db.models),
+    new TimeZoneRenderer(options.timeZone),
+    settings,
+    control,
+  );
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // Coupa's clock as clients see it (pollers read `Date`): the simulator clock, not the host's.
@@ -92,7 +101,8 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
       entry.fault = fault.kind;
       if (fault.kind === 'reset') return void req.socket.resetAndDestroy();
       if (fault.kind === 'status') {
-        const headers: Record<string, string> = fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
+        const headers: Record<string, string> =
+          fault.retryAfterSeconds === undefined ? {} : { 'Retry-After': String(fault.retryAfterSeconds) };
         if (fault.body === undefined) return respond(fault.status, faultBody(fault.status), headers);
         entry.status = fault.status; // a gateway page, not JSON
         return sendText(res, fault.status, fault.body, headers);
@@ -114,15 +124,26 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     if (objectKey) entry.objectKey = objectKey;
     const client = oauth.clientOf(req.headers.authorization) ?? `anonymous:${req.socket.remoteAddress ?? ''}`;
     if (!rateLimiter.tryTake(client)) {
-      const headers: Record<string, string> = options.rateLimitRetryAfter ? { 'Retry-After': String(rateLimiter.secondsUntilToken(client)) } : {};
+      const headers: Record<string, string> = options.rateLimitRetryAfter
+        ? { 'Retry-After': String(rateLimiter.secondsUntilToken(client)) }
+        : {};
       return respond(429, { errors: { base: ['Rate limit exceeded: too many requests, slow down'] } }, headers);
     }
     try {
       const token = oauth.authenticate(req.headers.authorization);
       db.commitDue();
       const body = bodyText ? parseJsonOr(bodyText, INVALID_JSON) : undefined;
-      if (body === INVALID_JSON) throw new ApiError(400, objectKey ? db.model(objectKey).catalog.model : 'base', ['The request body is not valid JSON']);
-      const result = await api.handle({ method, path: apiPath, params, body, ...formOf(form), token, baseUrl: `http://${req.headers.host ?? '127.0.0.1'}` });
+      if (body === INVALID_JSON)
+        throw new ApiError(400, objectKey ? db.model(objectKey).catalog.model : 'base', ['The request body is not valid JSON']);
+      const result = await api.handle({
+        method,
+        path: apiPath,
+        params,
+        body,
+        ...formOf(form),
+        token,
+        baseUrl: `http://${req.headers.host ?? '127.0.0.1'}`,
+      });
       if (result.raw) {
         entry.status = result.status;
         return sendBytes(res, result.status, result.raw.contentType, result.raw.bytes, result.headers ? { ...result.headers } : {});
@@ -131,7 +152,11 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     } catch (e) {
       if (e instanceof ApiError) return respond(e.status, e.body, { ...e.headers });
       if (e instanceof OAuthError) {
-        return respond(e.status, { error: e.error, error_description: e.description }, { 'WWW-Authenticate': `Bearer realm="Coupa", error="${e.error}", error_description="${e.description}"` });
+        return respond(
+          e.status,
+          { error: e.error, error_description: e.description },
+          { 'WWW-Authenticate': `Bearer realm="Coupa", error="${e.error}", error_description="${e.description}"` },
+        );
       }
       return respond(500, { errors: { base: [`Simulator error: ${(e as Error).message}`] } });
     }

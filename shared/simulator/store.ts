@@ -46,8 +46,7 @@ interface StoredVersion {
   readonly visibleAtMs: number;
 }
 
-export const compareStates = (a: RecordState, b: RecordState): number =>
-  a.updatedAtMs - b.updatedAtMs || a.tie - b.tie || a.id - b.id;
+export const compareStates = (a: RecordState, b: RecordState): number => a.updatedAtMs - b.updatedAtMs || a.tie - b.tie || a.id - b.id;
 
 export class ObjectStore {
   private readonly visible = new Map<number, RecordState>();

@@ -79,8 +79,7 @@ function civilTime(seconds: number): string {
 /** `epochMs` as `2026-11-27T08:00:00Z` (whole seconds): the canonical, zone-free form. */
 export const isoUtc = (epochMs: number): string => new Date(Math.floor(epochMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 
-const ISO_PATTERN =
-  /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
+const ISO_PATTERN = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,9}))?)?(Z|z|[+-]\d{2}:?\d{2})?)?$/;
 
 /**
  * Parses an ISO-8601 date or datetime to epoch ms, or returns undefined. A date without a time means

@@ -1,12 +1,110 @@
 /** Word lists for plausible generated values. */
-export const FIRST_NAMES = ['Ada', 'Ben', 'Carla', 'Dev', 'Elena', 'Farid', 'Grace', 'Hiro', 'Ines', 'Jonas', 'Kemi', 'Liam', 'Maya', 'Noah', 'Olga', 'Priya', 'Quinn', 'Rosa', 'Sam', 'Tariq', 'Uma', 'Victor', 'Wen', 'Yara', 'Zoe'];
-export const LAST_NAMES = ['Adams', 'Brown', 'Chen', 'Diaz', 'Evans', 'Fischer', 'Garcia', 'Haddad', 'Ito', 'Jensen', 'Kowalski', 'Lopez', 'Müller', 'Nakamura', 'Okafor', 'Patel', 'Rossi', 'Schmidt', 'Tanaka', 'Urban', 'Varga', 'Walsh', 'Xu', 'Young', 'Zimmer'];
-export const COMPANY_WORDS = ['Acme', 'Northwind', 'Globex', 'Initech', 'Umbrella', 'Stark', 'Wayne', 'Cyberdyne', 'Hooli', 'Vandelay', 'Soylent', 'Tyrell', 'Wonka', 'Gringotts', 'Oscorp', 'Aperture'];
-export const COMPANY_SUFFIXES = ['Industrial', 'Supplies', 'Logistics', 'Consulting', 'Components', 'Office Products', 'Software', 'Facilities'];
+export const FIRST_NAMES = [
+  'Ada',
+  'Ben',
+  'Carla',
+  'Dev',
+  'Elena',
+  'Farid',
+  'Grace',
+  'Hiro',
+  'Ines',
+  'Jonas',
+  'Kemi',
+  'Liam',
+  'Maya',
+  'Noah',
+  'Olga',
+  'Priya',
+  'Quinn',
+  'Rosa',
+  'Sam',
+  'Tariq',
+  'Uma',
+  'Victor',
+  'Wen',
+  'Yara',
+  'Zoe',
+];
+export const LAST_NAMES = [
+  'Adams',
+  'Brown',
+  'Chen',
+  'Diaz',
+  'Evans',
+  'Fischer',
+  'Garcia',
+  'Haddad',
+  'Ito',
+  'Jensen',
+  'Kowalski',
+  'Lopez',
+  'Müller',
+  'Nakamura',
+  'Okafor',
+  'Patel',
+  'Rossi',
+  'Schmidt',
+  'Tanaka',
+  'Urban',
+  'Varga',
+  'Walsh',
+  'Xu',
+  'Young',
+  'Zimmer',
+];
+export const COMPANY_WORDS = [
+  'Acme',
+  'Northwind',
+  'Globex',
+  'Initech',
+  'Umbrella',
+  'Stark',
+  'Wayne',
+  'Cyberdyne',
+  'Hooli',
+  'Vandelay',
+  'Soylent',
+  'Tyrell',
+  'Wonka',
+  'Gringotts',
+  'Oscorp',
+  'Aperture',
+];
+export const COMPANY_SUFFIXES = [
+  'Industrial',
+  'Supplies',
+  'Logistics',
+  'Consulting',
+  'Components',
+  'Office Products',
+  'Software',
+  'Facilities',
+];
 export const LEGAL_SUFFIXES = ['Inc.', 'LLC', 'GmbH', 'Ltd', 'S.A.'];
 export const DEPARTMENTS = ['Finance', 'Procurement', 'Engineering', 'Marketing', 'Sales', 'Legal', 'Facilities', 'IT', 'HR', 'Operations'];
-export const PRODUCTS = ['Laptop Stand', 'Office Chair', 'USB-C Dock', 'Printer Paper A4', 'Toner Cartridge', 'Monitor 27"', 'Desk Lamp', 'Whiteboard', 'Headset', 'Safety Gloves', 'Pallet Jack', 'Server Rack'];
-export const INTEGRATION_NAMES = ['ERP Invoice Export', 'ERP PO Export', 'Supplier Sync', 'GL Account Import', 'Payroll Feed', 'Expense Export'];
+export const PRODUCTS = [
+  'Laptop Stand',
+  'Office Chair',
+  'USB-C Dock',
+  'Printer Paper A4',
+  'Toner Cartridge',
+  'Monitor 27"',
+  'Desk Lamp',
+  'Whiteboard',
+  'Headset',
+  'Safety Gloves',
+  'Pallet Jack',
+  'Server Rack',
+];
+export const INTEGRATION_NAMES = [
+  'ERP Invoice Export',
+  'ERP PO Export',
+  'Supplier Sync',
+  'GL Account Import',
+  'Payroll Feed',
+  'Expense Export',
+];
 export const LOOKUPS = ['Cost Center', 'Project', 'Region', 'Business Unit'];
 export const STREETS = ['Main St', 'Market St', 'Oak Ave', 'Harbor Blvd', 'King St', 'Elm Rd', 'Mission St', 'Park Lane'];
 export const CITIES: readonly (readonly [city: string, state: string, postal: string, country: string])[] = [
@@ -29,7 +127,14 @@ export const SENTENCES = [
   'Freight charges, expedited.',
   'Hardware refresh for the support team.',
 ];
-export const EXPENSE_TITLES = ['Trip to Berlin', 'Customer visit Austin', 'Team offsite', 'Conference SFO', 'Client dinner', 'Training London'];
+export const EXPENSE_TITLES = [
+  'Trip to Berlin',
+  'Customer visit Austin',
+  'Team offsite',
+  'Conference SFO',
+  'Client dinner',
+  'Training London',
+];
 
 /** Reference data the files describe but the catalog does not hold: fixed pools, ids 1..n. */
 export const FIXED_POOLS: Readonly<Record<string, readonly Record<string, unknown>[]>> = {

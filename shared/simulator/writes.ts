@@ -37,11 +37,17 @@ export class WriteApplier {
   /** Normalises a request body: dashed keys, unwrapped from a `{"<model>": {...}}` root if one is sent. */
   normalizeBody(model: ObjectModel, body: unknown): Data {
     if (body === undefined || body === null || body === '') return {};
-    if (typeof body !== 'object' || Array.isArray(body)) throw new ApiError(400, model.catalog.model, ['The request body must be a JSON object']);
+    if (typeof body !== 'object' || Array.isArray(body))
+      throw new ApiError(400, model.catalog.model, ['The request body must be a JSON object']);
     let data = dashKeys(body) as Data;
     const keys = Object.keys(data);
     const root = keys.length === 1 ? keys[0]! : undefined;
-    if (root && !model.schema.properties.has(root) && [model.catalog.model.replace(/_/g, '-'), model.key.replace(/_/g, '-')].includes(root) && isObject(data[root])) {
+    if (
+      root &&
+      !model.schema.properties.has(root) &&
+      [model.catalog.model.replace(/_/g, '-'), model.key.replace(/_/g, '-')].includes(root) &&
+      isObject(data[root])
+    ) {
       data = data[root] as Data;
     }
     return data;
@@ -170,7 +176,11 @@ export class WriteApplier {
         if (!prop || isMetaProperty(k)) line[k] = v;
         else this.applyProperty(line, prop, v, errors);
       }
-      if (schema?.properties.get('line-num')?.type === 'scalar' && typeof line['line-num'] === 'number' && (schema.properties.get('line-num') as ScalarProperty).kind !== 'integer') {
+      if (
+        schema?.properties.get('line-num')?.type === 'scalar' &&
+        typeof line['line-num'] === 'number' &&
+        (schema.properties.get('line-num') as ScalarProperty).kind !== 'integer'
+      ) {
         line['line-num'] = String(line['line-num']);
       }
       line['updated-at'] = nowIso;
@@ -180,7 +190,14 @@ export class WriteApplier {
   }
 
   /** Plans for an owned child collection (a PO's `order-lines` are `purchase_order_lines` records). */
-  private childPlans(parent: ObjectModel, childKey: string, name: string, value: unknown, parentId: number | undefined, errors: string[]): ChildPlan[] {
+  private childPlans(
+    parent: ObjectModel,
+    childKey: string,
+    name: string,
+    value: unknown,
+    parentId: number | undefined,
+    errors: string[],
+  ): ChildPlan[] {
     if (!Array.isArray(value)) {
       errors.push(`${humanize(name)} must be an array`);
       return [];
@@ -258,7 +275,8 @@ export function coerceScalar(prop: ScalarProperty, value: unknown): { value?: un
     }
     default: {
       const text = String(value);
-      if (prop.maxLength !== undefined && text.length > prop.maxLength) return { error: `is too long (maximum is ${prop.maxLength} characters)` };
+      if (prop.maxLength !== undefined && text.length > prop.maxLength)
+        return { error: `is too long (maximum is ${prop.maxLength} characters)` };
       if (prop.enum && !prop.enum.includes(text)) return { error: 'is not included in the list' };
       return { value: text };
     }
@@ -273,4 +291,3 @@ function nextLineNum(lines: readonly unknown[]): number {
 
 const isObject = (v: unknown): v is Data => v !== null && typeof v === 'object' && !Array.isArray(v);
 const isBlank = (v: unknown): boolean => v === undefined || v === null || v === '';
-

@@ -65,7 +65,9 @@ export class StoredTokenProvider implements TokenProvider {
     const token = await this.#token({});
     const host = token.host ?? this.options.defaultHost;
     if (!host) {
-      throw new TokenError(`token secret ${this.options.tokenSecretId} names no host and none is configured: invoke the token-refresh function with {"force":true}`);
+      throw new TokenError(
+        `token secret ${this.options.tokenSecretId} names no host and none is configured: invoke the token-refresh function with {"force":true}`,
+      );
     }
     return host;
   }
@@ -122,7 +124,10 @@ export class StoredTokenProvider implements TokenProvider {
       if (read > 0) await sleep(200 * 2 ** (read - 1));
       const fresh = await this.#read();
       if (usable(fresh, 0)) {
-        if (failure) this.deps.logger?.warn?.('the token refresh failed, but the token secret holds a usable token', { error: (failure as Error).name });
+        if (failure)
+          this.deps.logger?.warn?.('the token refresh failed, but the token secret holds a usable token', {
+            error: (failure as Error).name,
+          });
         return this.#keep(fresh);
       }
     }

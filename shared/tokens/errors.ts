@@ -9,7 +9,10 @@ export class TokenError extends Error {
 /** Thrown by a SecretStore when the secret (or its current value) does not exist. */
 export class SecretNotFoundError extends TokenError {
   override name = 'Tokens.SecretNotFound';
-  constructor(readonly secretId: string, options?: ErrorOptions) {
+  constructor(
+    readonly secretId: string,
+    options?: ErrorOptions,
+  ) {
     super(`secret ${secretId} was not found, or has no current value`, options);
   }
 }
@@ -17,7 +20,10 @@ export class SecretNotFoundError extends TokenError {
 /** Thrown by a SecretStore when the secret's value is not a JSON string. */
 export class SecretFormatError extends TokenError {
   override name = 'Tokens.SecretFormat';
-  constructor(readonly secretId: string, problem: string) {
+  constructor(
+    readonly secretId: string,
+    problem: string,
+  ) {
     super(`secret ${secretId} ${problem}`);
   }
 }
@@ -25,7 +31,10 @@ export class SecretFormatError extends TokenError {
 /** Thrown when the credentials secret lacks fields or has fields of the wrong kind. */
 export class InvalidCredentialsError extends TokenError {
   override name = 'Tokens.InvalidCredentials';
-  constructor(readonly secretId: string, readonly problems: readonly string[]) {
+  constructor(
+    readonly secretId: string,
+    readonly problems: readonly string[],
+  ) {
     super(`credentials secret ${secretId} is not usable: ${problems.join('; ')}`);
   }
 }
@@ -45,11 +54,15 @@ export class TokenRefreshBusyError extends TokenError {
  */
 export class RefreshTokenNotStoredError extends TokenError {
   override name = 'Tokens.RefreshTokenNotStored';
-  constructor(readonly secretId: string, readonly kept: boolean, options?: ErrorOptions) {
+  constructor(
+    readonly secretId: string,
+    readonly kept: boolean,
+    options?: ErrorOptions,
+  ) {
     super(
       kept
         ? `Coupa rotated the refresh token but credentials secret ${secretId} could not be written; the new refresh token is kept in the ` +
-            'token lease table and the next refresh uses it and stores it again. Fix the token-refresh function\'s access to the secret ' +
+            "token lease table and the next refresh uses it and stores it again. Fix the token-refresh function's access to the secret " +
             '(IAM, KMS); if refreshes then fail with invalid_grant, run `auth login --secret-id` again'
         : `Coupa rotated the refresh token but neither credentials secret ${secretId} nor the token lease table could store the new one: ` +
             'the stored refresh token no longer works. Run `auth login --secret-id` again',

@@ -4,7 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import type { AccessToken, OAuthSettings } from '../coupa/auth';
 import { parseCredentials, type Credentials, type GrantType } from './credentials';
-import { InvalidCredentialsError, RefreshTokenNotStoredError, SecretFormatError, SecretNotFoundError, TokenRefreshBusyError } from './errors';
+import {
+  InvalidCredentialsError,
+  RefreshTokenNotStoredError,
+  SecretFormatError,
+  SecretNotFoundError,
+  TokenRefreshBusyError,
+} from './errors';
 import type { RefreshLease } from './RefreshLease';
 import { LEASE_MS, LEASE_WAIT_MS, TOKEN_REQUEST_BUDGET_MS } from './refresh-timing';
 import type { SecretStore } from './SecretStore';
@@ -175,7 +181,14 @@ async function mintAndStore(deps: RefreshDeps, input: RefreshInput): Promise<Sto
   const keep = minted.refreshToken ?? refreshToken;
   let notStored: RefreshTokenNotStoredError | undefined;
   if (rotating && keep && keep !== credentials.refreshToken) {
-    notStored = await storeRefreshToken(deps, input, credentials, rawCredentials as Record<string, unknown>, keep, refreshToken !== credentials.refreshToken);
+    notStored = await storeRefreshToken(
+      deps,
+      input,
+      credentials,
+      rawCredentials as Record<string, unknown>,
+      keep,
+      refreshToken !== credentials.refreshToken,
+    );
   }
 
   const token: StoredToken = {
@@ -205,7 +218,7 @@ async function liveRefreshToken(deps: RefreshDeps, credentials: Credentials): Pr
     deps.logger?.warn?.('using the rotated refresh token kept in the token lease table by an earlier refresh');
     return pending.refreshToken;
   }
-  deps.logger?.info('the credentials secret changed since a refresh token was kept in the lease table; using the secret\'s');
+  deps.logger?.info("the credentials secret changed since a refresh token was kept in the lease table; using the secret's");
   await deps.lease.clearPending().catch(() => undefined);
   return credentials.refreshToken;
 }

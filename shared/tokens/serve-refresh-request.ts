@@ -11,7 +11,10 @@ export type RefreshSettings = Omit<RefreshInput, 'force' | 'rejectedTokenSha256'
 // Unknown fields are ignored: the EventBridge schedule sends its own event.
 const requestSchema = z.object({
   force: z.boolean().optional(),
-  rejectedTokenSha256: z.string().regex(/^[0-9a-f]{64}$/).optional(),
+  rejectedTokenSha256: z
+    .string()
+    .regex(/^[0-9a-f]{64}$/)
+    .optional(),
 });
 
 /** Parses the function's event; anything but an object (or nothing) is the scheduled run `{}`. */

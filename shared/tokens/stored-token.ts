@@ -33,5 +33,4 @@ export function parseStoredToken(raw: unknown): StoredToken | undefined {
 }
 
 /** True when the token stays valid for more than `minValidityMs` after `nowMs`. */
-export const validFor = (token: StoredToken, minValidityMs: number, nowMs: number): boolean =>
-  token.expiresAt - nowMs > minValidityMs;
+export const validFor = (token: StoredToken, minValidityMs: number, nowMs: number): boolean => token.expiresAt - nowMs > minValidityMs;

@@ -51,7 +51,17 @@ const actionEnv = (extra: Record<string, string> = {}): Record<string, string> =
   ...extra,
 });
 
-const ACTION_KEYS = ['INSTANCE', 'IDEMPOTENCY_TABLE', 'IDEMPOTENCY_EXPIRY_SECONDS', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'RESULT_INLINE_LIMIT_BYTES', 'EVENT_BUS_NAME', 'EVENT_SOURCE', 'ATTACHMENT_SOURCE_BUCKETS'];
+const ACTION_KEYS = [
+  'INSTANCE',
+  'IDEMPOTENCY_TABLE',
+  'IDEMPOTENCY_EXPIRY_SECONDS',
+  'PAYLOAD_BUCKET',
+  'PAYLOAD_PREFIX',
+  'RESULT_INLINE_LIMIT_BYTES',
+  'EVENT_BUS_NAME',
+  'EVENT_SOURCE',
+  'ATTACHMENT_SOURCE_BUCKETS',
+];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
 const loadActionHandler = (env: Record<string, string>) => loadHandler<Handler>(() => import('../../functions/action'), env, ACTION_KEYS);
@@ -68,25 +78,45 @@ async function lambdaError(promise: Promise<unknown>): Promise<{ errorType: stri
 }
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 21, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, records: { suppliers: 20, approvals: 20 }, rateLimit: false, enforceScopes: false });
+  sim = await startSimulator({
+    port: 0,
+    seed: 21,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    records: { suppliers: 20, approvals: 20 },
+    rateLimit: false,
+    enforceScopes: false,
+  });
   const secret = async (prefix: string, value: unknown) =>
     (await sm.send(new CreateSecretCommand({ Name: uniqueName(prefix), SecretString: JSON.stringify(value) }))).ARN!;
-  const credentialsArn = await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: [] });
+  const credentialsArn = await secret('coupa-credentials', {
+    host: sim.baseUrl,
+    grantType: 'client_credentials',
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    scopes: [],
+  });
   const tokenArn = await secret('coupa-token', { note: 'written by the token-refresh function', placeholder: 'x' });
   // What infra/Actions.ts deploys: partition key `id` (Powertools' default), TTL on `expiration`.
   const table = uniqueName('idempotency');
-  await ddb.send(new CreateTableCommand({
-    TableName: table,
-    KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
-    AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
-    BillingMode: 'PAY_PER_REQUEST',
-  }));
+  await ddb.send(
+    new CreateTableCommand({
+      TableName: table,
+      KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }],
+      AttributeDefinitions: [{ AttributeName: 'id', AttributeType: 'S' }],
+      BillingMode: 'PAY_PER_REQUEST',
+    }),
+  );
   const bucket = uniqueName('coupa-payloads');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   const scans = uniqueName('coupa-scans');
   await s3.send(new CreateBucketCommand({ Bucket: scans }));
   aws = { credentialsArn, tokenArn, table, bucket, sources: scans };
-  refresher = await startTokenRefresher({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
+  refresher = await startTokenRefresher({
+    CREDENTIALS_SECRET_ARN: credentialsArn,
+    TOKEN_SECRET_ARN: tokenArn,
+    COUPA_GRANT_TYPE: 'client_credentials',
+  });
   handler = await loadActionHandler(actionEnv());
 });
 afterAll(async () => {
@@ -115,7 +145,12 @@ describe('action handler against moto and the simulator', () => {
 
   test('create twice with the same idempotencyKey: one record in Coupa, the same result twice', async () => {
     const before = supplierCount();
-    const event = { action: 'create', object: 'suppliers', data: { name: 'Idempotent Supplies Ltd' }, idempotencyKey: uniqueName('create') };
+    const event = {
+      action: 'create',
+      object: 'suppliers',
+      data: { name: 'Idempotent Supplies Ltd' },
+      idempotencyKey: uniqueName('create'),
+    };
     const first = await handler(event, context());
     const second = await handler(event, context());
     expect(first).toMatchObject({ object: 'suppliers', id: expect.any(Number), record: { name: 'Idempotent Supplies Ltd' } });
@@ -133,7 +168,12 @@ describe('action handler against moto and the simulator', () => {
   test('two identical creates at the same time: one reaches Coupa, both get its result', async () => {
     const before = supplierCount();
     const requestsBefore = writesTo(/^\/api\/suppliers$/).length;
-    const event = { action: 'create', object: 'suppliers', data: { name: 'Concurrent Widgets GmbH' }, idempotencyKey: uniqueName('concurrent') };
+    const event = {
+      action: 'create',
+      object: 'suppliers',
+      data: { name: 'Concurrent Widgets GmbH' },
+      idempotencyKey: uniqueName('concurrent'),
+    };
     sim.control.setLatencyMs(300); // the first is surely still in progress when the second arrives
     const [a, b] = await Promise.all([handler(event, context()), handler(event, context())]).finally(() => sim.control.setLatencyMs(0));
     expect(a).toEqual(b);
@@ -143,16 +183,24 @@ describe('action handler against moto and the simulator', () => {
 
   test('a duplicate that cannot wait for the first fails as Coupa.Transient; its retry gets the stored result', async () => {
     const before = supplierCount();
-    const event = { action: 'create', object: 'suppliers', data: { name: 'Slow Coupa Partners' }, idempotencyKey: uniqueName('in-progress') };
+    const event = {
+      action: 'create',
+      object: 'suppliers',
+      data: { name: 'Slow Coupa Partners' },
+      idempotencyKey: uniqueName('in-progress'),
+    };
     sim.control.setLatencyMs(1_500);
     try {
       const first = handler(event, context());
       // Once the first holds its in-progress record (it then waits 1.5 s for Coupa):
-      for (let i = 0; i < 100 && !(await idempotencyItems()).some((item) => item.status?.S === 'INPROGRESS'); i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 100 && !(await idempotencyItems()).some((item) => item.status?.S === 'INPROGRESS'); i++)
+        await new Promise((r) => setTimeout(r, 20));
       // 3.5 s left in this invocation: 0.5 s of waiting, then it must answer.
       const duplicate = await lambdaError(handler(event, context(uniqueName('req'), 3_500)));
       expect(duplicate.errorType).toBe('Coupa.Transient');
-      expect(duplicate.errorMessage).toMatch(/identical create of suppliers with idempotencyKey "in-progress-[0-9a-f]+" is still in progress; retry/);
+      expect(duplicate.errorMessage).toMatch(
+        /identical create of suppliers with idempotencyKey "in-progress-[0-9a-f]+" is still in progress; retry/,
+      );
       const result = await first;
       expect(await handler(event, context())).toEqual(result);
     } finally {
@@ -178,7 +226,13 @@ describe('action handler against moto and the simulator', () => {
 
   test('update sets a custom field; a special action (approve) moves an approval on', async () => {
     const updated = await handler(
-      { action: 'update', object: 'suppliers', id: 5, data: { 'custom-fields': { 'cf-integration-status': 'synced' } }, idempotencyKey: uniqueName('update') },
+      {
+        action: 'update',
+        object: 'suppliers',
+        id: 5,
+        data: { 'custom-fields': { 'cf-integration-status': 'synced' } },
+        idempotencyKey: uniqueName('update'),
+      },
       context(),
     );
     expect(updated).toMatchObject({ object: 'suppliers', id: 5 });
@@ -186,19 +240,26 @@ describe('action handler against moto and the simulator', () => {
 
     const pending = sim.control.list('approvals').find((a) => a.status === 'pending');
     expect(pending).toBeDefined();
-    const approved = await handler({ action: 'approve', object: 'approvals', id: pending!.id, idempotencyKey: uniqueName('approve') }, context());
+    const approved = await handler(
+      { action: 'approve', object: 'approvals', id: pending!.id, idempotencyKey: uniqueName('approve') },
+      context(),
+    );
     expect(approved).toMatchObject({ object: 'approvals', id: pending!.id, record: { status: 'approved' } });
     expect(sim.control.get('approvals', pending!.id as number)!.status).toBe('approved');
   });
 
   test("Coupa's validation error surfaces as Coupa.Validation with Coupa's field message, nothing recorded", async () => {
     const key = uniqueName('invalid');
-    const error = await lambdaError(handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' }, idempotencyKey: key }, context()));
+    const error = await lambdaError(
+      handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' }, idempotencyKey: key }, context()),
+    );
     expect(error.errorType).toBe('Coupa.Validation');
     expect(error.errorMessage).toMatch(/can't be blank/);
     // Failures are not recorded: the repeat reaches Coupa again (and is refused again), it is not answered from a record.
     const refusedBefore = writesTo(/^\/api\/suppliers$/).filter((r) => r.status === 422 || r.status === 400).length;
-    const again = await lambdaError(handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' }, idempotencyKey: key }, context()));
+    const again = await lambdaError(
+      handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' }, idempotencyKey: key }, context()),
+    );
     expect(again.errorType).toBe('Coupa.Validation');
     expect(writesTo(/^\/api\/suppliers$/).filter((r) => r.status === 422 || r.status === 400).length).toBe(refusedBefore + 1);
   });
@@ -215,8 +276,16 @@ describe('action handler against moto and the simulator', () => {
 
   test('the same key with a different input is refused as Coupa.Validation', async () => {
     const key = uniqueName('reuse');
-    await handler({ action: 'update', object: 'suppliers', id: 6, data: { 'custom-fields': { 'cf-cost-center': 'CC-1' } }, idempotencyKey: key }, context());
-    const error = await lambdaError(handler({ action: 'update', object: 'suppliers', id: 6, data: { 'custom-fields': { 'cf-cost-center': 'CC-2' } }, idempotencyKey: key }, context()));
+    await handler(
+      { action: 'update', object: 'suppliers', id: 6, data: { 'custom-fields': { 'cf-cost-center': 'CC-1' } }, idempotencyKey: key },
+      context(),
+    );
+    const error = await lambdaError(
+      handler(
+        { action: 'update', object: 'suppliers', id: 6, data: { 'custom-fields': { 'cf-cost-center': 'CC-2' } }, idempotencyKey: key },
+        context(),
+      ),
+    );
     expect(error.errorType).toBe('Coupa.Validation');
     expect(error.errorMessage).toMatch(/idempotencyKey .* already used .* different input/);
     expect((sim.control.get('suppliers', 6)!['custom-fields'] as Record<string, unknown>)['cf-cost-center']).toBe('CC-1');
@@ -272,7 +341,9 @@ describe('action handler against moto and the simulator', () => {
 
     test('with less than the reserve left, nothing is sent: Coupa.Transient', async () => {
       const before = sim.control.requests.length;
-      const error = await lambdaError(handler({ action: 'create', object: 'suppliers', data: { name: 'Never Sent Ltd' } }, context(uniqueName('req'), 4_000)));
+      const error = await lambdaError(
+        handler({ action: 'create', object: 'suppliers', data: { name: 'Never Sent Ltd' } }, context(uniqueName('req'), 4_000)),
+      );
       expect(error.errorType).toBe('Coupa.Transient');
       expect(error.errorMessage).toMatch(/was not sent/);
       expect(sim.control.requests.slice(before).filter((r) => r.path.startsWith('/api/'))).toEqual([]);
@@ -294,7 +365,18 @@ describe('action handler against moto and the simulator', () => {
   test('results over RESULT_INLINE_LIMIT_BYTES come back as a claim check in S3', async () => {
     const small = await loadActionHandler(actionEnv({ RESULT_INLINE_LIMIT_BYTES: '2048', PAYLOAD_PREFIX: 'coupa' }));
     const result = await small({ action: 'query', object: 'suppliers', query: { limit: 10 } }, context());
-    expect(result).toMatchObject({ object: 'suppliers', count: 10, truncated: true, nextOffset: 10, truncatedBy: 'limit', payload: 's3', resultRef: { bucket: aws.bucket, key: expect.stringMatching(/^coupa\/actions\/acme\/suppliers\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]+\.json$/) } });
+    expect(result).toMatchObject({
+      object: 'suppliers',
+      count: 10,
+      truncated: true,
+      nextOffset: 10,
+      truncatedBy: 'limit',
+      payload: 's3',
+      resultRef: {
+        bucket: aws.bucket,
+        key: expect.stringMatching(/^coupa\/actions\/acme\/suppliers\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]+\.json$/),
+      },
+    });
     const stored = await s3.send(new GetObjectCommand({ Bucket: result.resultRef.bucket, Key: result.resultRef.key }));
     const body = JSON.parse(await stored.Body!.transformToString());
     expect(body).toMatchObject({ object: 'suppliers', count: 10, truncated: true });
@@ -310,7 +392,13 @@ describe('action handler against moto and the simulator', () => {
 
     test('attach reads the file from a source bucket and uploads it once per idempotencyKey; its download is claim-checked to S3 byte for byte', async () => {
       await s3.send(new PutObjectCommand({ Bucket: aws.sources, Key: 'inbox/INV-2 scan.pdf', Body: scan, ContentType: 'application/pdf' }));
-      const event = { action: 'attach', object: 'invoices', id: 2, file: { s3: { bucket: aws.sources, key: 'inbox/INV-2 scan.pdf' } }, idempotencyKey: uniqueName('attach') };
+      const event = {
+        action: 'attach',
+        object: 'invoices',
+        id: 2,
+        file: { s3: { bucket: aws.sources, key: 'inbox/INV-2 scan.pdf' } },
+        idempotencyKey: uniqueName('attach'),
+      };
       const first = await handler(event, context());
       expect(first).toMatchObject({
         object: 'invoices',
@@ -321,26 +409,47 @@ describe('action handler against moto and the simulator', () => {
       expect(await handler(event, context())).toEqual(first); // answered from the idempotency record
       expect(writesTo(/^\/api\/invoices\/2\/attachments$/)).toHaveLength(1);
 
-      const download = await handler({ action: 'request', method: 'GET', path: `invoices/2/attachments/${first.attachment.id}/download` }, context());
+      const download = await handler(
+        { action: 'request', method: 'GET', path: `invoices/2/attachments/${first.attachment.id}/download` },
+        context(),
+      );
       expect(download).toEqual({
         status: 200,
-        file: { bucket: aws.bucket, key: expect.stringMatching(/^actions\/acme\/request\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]{36}\.pdf$/), bytes: scan.length, sha256: sha256(scan), contentType: 'application/pdf' },
+        file: {
+          bucket: aws.bucket,
+          key: expect.stringMatching(/^actions\/acme\/request\/\d{4}-\d{2}-\d{2}\/[0-9a-f-]{36}\.pdf$/),
+          bytes: scan.length,
+          sha256: sha256(scan),
+          contentType: 'application/pdf',
+        },
       });
       expect(sha256(await stored(download.file))).toBe(sha256(scan));
     });
 
     test('a file under the payload bucket can be attached too (the connector reads its own bucket)', async () => {
       await s3.send(new PutObjectCommand({ Bucket: aws.bucket, Key: 'attachments/po-1.png', Body: scan.subarray(0, 1000) }));
-      const result = await handler({ action: 'attach', object: 'purchase_orders', id: 1, file: { s3: { bucket: aws.bucket, key: 'attachments/po-1.png' } } }, context());
+      const result = await handler(
+        { action: 'attach', object: 'purchase_orders', id: 1, file: { s3: { bucket: aws.bucket, key: 'attachments/po-1.png' } } },
+        context(),
+      );
       expect(result).toMatchObject({ file: { filename: 'po-1.png', contentType: 'image/png', bytes: 1000 } }); // type by extension: S3 said octet-stream
     });
 
     test('a file that cannot be read, or from a bucket that is no source, fails as Coupa.Validation before Coupa is called', async () => {
       const before = sim.control.requests.length;
       const attach = (file: unknown) => lambdaError(handler({ action: 'attach', object: 'invoices', id: 2, file }, context()));
-      expect(await attach({ s3: { bucket: aws.sources, key: 'inbox/missing.pdf' } })).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/cannot read s3:\/\/.*inbox\/missing\.pdf \(NoSuchKey/) });
-      expect(await attach({ s3: { bucket: 'someone-elses-bucket', key: 'a.pdf' } })).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/not an attachment source/) });
-      expect(await attach({ path: '/etc/passwd' })).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/file.path is for the CLI/) });
+      expect(await attach({ s3: { bucket: aws.sources, key: 'inbox/missing.pdf' } })).toMatchObject({
+        errorType: 'Coupa.Validation',
+        errorMessage: expect.stringMatching(/cannot read s3:\/\/.*inbox\/missing\.pdf \(NoSuchKey/),
+      });
+      expect(await attach({ s3: { bucket: 'someone-elses-bucket', key: 'a.pdf' } })).toMatchObject({
+        errorType: 'Coupa.Validation',
+        errorMessage: expect.stringMatching(/not an attachment source/),
+      });
+      expect(await attach({ path: '/etc/passwd' })).toMatchObject({
+        errorType: 'Coupa.Validation',
+        errorMessage: expect.stringMatching(/file.path is for the CLI/),
+      });
       expect(sim.control.requests.length).toBe(before);
     });
 
@@ -349,7 +458,11 @@ describe('action handler against moto and the simulator', () => {
       expect(result).toMatchObject({ status: 200, file: { bucket: aws.bucket, contentType: 'application/pdf' } });
       const object = await s3.send(new GetObjectCommand({ Bucket: aws.bucket, Key: result.file.key }));
       expect(object.ContentType).toBe('application/pdf');
-      expect(Buffer.from(await object.Body!.transformToByteArray()).subarray(0, 5).toString()).toBe('%PDF-');
+      expect(
+        Buffer.from(await object.Body!.transformToByteArray())
+          .subarray(0, 5)
+          .toString(),
+      ).toBe('%PDF-');
     });
   });
 });

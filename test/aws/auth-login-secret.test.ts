@@ -27,10 +27,12 @@ const env = () => {
   delete base.AWS_DEFAULT_REGION;
   return base;
 };
-const loginTo = (secretId: string) => startLogin(['--host', sim.baseUrl, '--objects', 'invoices', '--no-browser', '--port', '0', '--secret-id', secretId], env());
+const loginTo = (secretId: string) =>
+  startLogin(['--host', sim.baseUrl, '--objects', 'invoices', '--no-browser', '--port', '0', '--secret-id', secretId], env());
 const createSecret = async (value: unknown) =>
   (await sm.send(new CreateSecretCommand({ Name: uniqueName('coupa-credentials'), SecretString: JSON.stringify(value) }))).ARN!;
-const readSecret = async (arn: string) => JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as unknown;
+const readSecret = async (arn: string) =>
+  JSON.parse((await sm.send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as unknown;
 
 describe('CLI: auth login --secret-id', () => {
   it('replaces the stack’s placeholder with authorization-code credentials that refresh', async () => {
@@ -57,7 +59,12 @@ describe('CLI: auth login --secret-id', () => {
   });
 
   it('refuses a secret that holds another host’s credentials before anyone signs in', async () => {
-    const arn = await createSecret({ host: 'https://other.coupahost.com', grantType: 'client_credentials', clientId: 'x', clientSecret: 'y' });
+    const arn = await createSecret({
+      host: 'https://other.coupahost.com',
+      grantType: 'client_credentials',
+      clientId: 'x',
+      clientSecret: 'y',
+    });
     const { code, stdout, stderr } = await loginTo(arn).done;
     expect(code).toBe(2);
     expect(stdout).toBe('');

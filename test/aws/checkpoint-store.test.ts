@@ -65,9 +65,15 @@ describe('DynamoCheckpointStore (moto)', () => {
     const key = uniqueName('acme:users');
     const s = store();
     await s.acquire(key, 'run-1', NOW + 60_000, NOW);
-    await expect(s.acquire(key, 'run-2', NOW + 60_000, NOW)).rejects.toThrow(/Another run \(run-1\) holds the lease on .* until 2026-11-27T08:01:00.000Z/);
-    await expect(s.save(key, 'run-2', { version: 1, watermarkMs: NOW, doneIds: [] }, 0, NOW)).rejects.toThrow(/Run run-2 no longer holds the lease .*run-1 holds it/);
-    await expect(s.save(key, 'run-1', { version: 1, watermarkMs: NOW, doneIds: [] }, 3, NOW)).rejects.toThrow(/is at version 0, expected 3/);
+    await expect(s.acquire(key, 'run-2', NOW + 60_000, NOW)).rejects.toThrow(
+      /Another run \(run-1\) holds the lease on .* until 2026-11-27T08:01:00.000Z/,
+    );
+    await expect(s.save(key, 'run-2', { version: 1, watermarkMs: NOW, doneIds: [] }, 0, NOW)).rejects.toThrow(
+      /Run run-2 no longer holds the lease .*run-1 holds it/,
+    );
+    await expect(s.save(key, 'run-1', { version: 1, watermarkMs: NOW, doneIds: [] }, 3, NOW)).rejects.toThrow(
+      /is at version 0, expected 3/,
+    );
   });
 
   it('refuses to save without a lease ever taken (no item), and creates no item doing so', async () => {
@@ -90,5 +96,8 @@ describe('DynamoCheckpointStore (moto)', () => {
 
 /** DynamoDB's item size: attribute names plus values (UTF-8 strings; numbers ~ digits / 2 + 1, bounded here by the digits). */
 function itemBytes(item: Record<string, AttributeValue>): number {
-  return Object.entries(item).reduce((sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.S ?? value.N ?? ''), 0);
+  return Object.entries(item).reduce(
+    (sum, [name, value]) => sum + Buffer.byteLength(name) + Buffer.byteLength(value.S ?? value.N ?? ''),
+    0,
+  );
 }

@@ -40,7 +40,9 @@ const savedEnv = { ...process.env };
 function deployedCommandPattern(): unknown {
   const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'S');
   new CoupaConnector(stack, 'C', { instance: 'acme' });
-  const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')) as { Properties: { EventPattern?: { 'detail-type'?: string[] } } }[];
+  const rules = Object.values(Template.fromStack(stack).findResources('AWS::Events::Rule')) as {
+    Properties: { EventPattern?: { 'detail-type'?: string[] } };
+  }[];
   const command = rules.filter((r) => r.Properties.EventPattern?.['detail-type']?.includes('Coupa Command'));
   expect(command).toHaveLength(1);
   return command[0]!.Properties.EventPattern;
@@ -51,7 +53,13 @@ beforeAll(async () => {
   const secret = createSecret;
   const table = await createTable('idempotency', 'id');
   refresher = await startTokenRefresher({
-    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
+    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', {
+      host: sim.baseUrl,
+      grantType: 'client_credentials',
+      clientId: 'sim-client',
+      clientSecret: 'sim-secret',
+      scopes: [],
+    }),
     TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
     COUPA_GRANT_TYPE: 'client_credentials',
   });
@@ -101,14 +109,16 @@ async function drain(queueUrl: string): Promise<Message[]> {
  * otherwise) and returns what the command rule delivered (the events Lambda would get).
  */
 async function sendCommands(...entries: { source?: string; detail: Record<string, unknown> }[]): Promise<CommandEvent[]> {
-  const out = await eb.send(new PutEventsCommand({
-    Entries: entries.map((e) => ({
-      EventBusName: aws.bus,
-      Source: e.source ?? 'coupa.acme.commands',
-      DetailType: 'Coupa Command',
-      Detail: JSON.stringify('instance' in e.detail ? e.detail : { instance: 'acme', ...e.detail }),
-    })),
-  }));
+  const out = await eb.send(
+    new PutEventsCommand({
+      Entries: entries.map((e) => ({
+        EventBusName: aws.bus,
+        Source: e.source ?? 'coupa.acme.commands',
+        DetailType: 'Coupa Command',
+        Detail: JSON.stringify('instance' in e.detail ? e.detail : { instance: 'acme', ...e.detail }),
+      })),
+    }),
+  );
   expect(out.FailedEntryCount).toBe(0);
   return (await drain(aws.inboxUrl)).map((m) => JSON.parse(m.Body!) as CommandEvent);
 }
@@ -122,18 +132,32 @@ function conformsToSchema(answer: ResultEvent): ResultEvent {
   expect(validate(answer.detail) ? [] : validate.errors).toEqual([]);
   return answer;
 }
-const results = async (): Promise<ResultEvent[]> => (await drain(aws.resultsUrl)).map((m) => conformsToSchema(JSON.parse(m.Body!) as ResultEvent));
+const results = async (): Promise<ResultEvent[]> =>
+  (await drain(aws.resultsUrl)).map((m) => conformsToSchema(JSON.parse(m.Body!) as ResultEvent));
 const customFields = (id: number) => sim.control.get('suppliers', id)!['custom-fields'] as Record<string, unknown>;
 
 describe('Coupa Command round trip on moto', () => {
   test('an update command changes the record and is answered with Coupa Command Succeeded', async () => {
     const [command, ...rest] = await sendCommands({
-      detail: { action: 'update', object: 'suppliers', id: 4, data: { 'custom-fields': { 'cf-erp-number': 'ERP-4711' } }, correlationId: 'erp-sync-42', returnType: 'limited' },
+      detail: {
+        action: 'update',
+        object: 'suppliers',
+        id: 4,
+        data: { 'custom-fields': { 'cf-erp-number': 'ERP-4711' } },
+        correlationId: 'erp-sync-42',
+        returnType: 'limited',
+      },
     });
     expect(rest).toHaveLength(0);
     expect(command).toMatchObject({ source: 'coupa.acme.commands', 'detail-type': 'Coupa Command' });
 
-    await expect(handler(command!, context())).resolves.toEqual({ correlationId: 'erp-sync-42', action: 'update', object: 'suppliers', id: 4, status: 'succeeded' });
+    await expect(handler(command!, context())).resolves.toEqual({
+      correlationId: 'erp-sync-42',
+      action: 'update',
+      object: 'suppliers',
+      id: 4,
+      status: 'succeeded',
+    });
     expect(customFields(4)['cf-erp-number']).toBe('ERP-4711');
 
     const [answer, ...more] = await results();
@@ -157,21 +181,29 @@ describe('Coupa Command round trip on moto', () => {
 
   test('a redelivered create command writes once and answers both times with the same result', async () => {
     const before = sim.control.list('suppliers').length;
-    const [command] = await sendCommands({ detail: { action: 'create', object: 'suppliers', data: { name: 'Bus Created Supplies' }, idempotencyKey: uniqueName('bus-create') } });
+    const [command] = await sendCommands({
+      detail: { action: 'create', object: 'suppliers', data: { name: 'Bus Created Supplies' }, idempotencyKey: uniqueName('bus-create') },
+    });
     await handler(command!, context());
     await handler(command!, context()); // Lambda's async retry or EventBridge's redelivery of the same event
     expect(sim.control.list('suppliers').length).toBe(before + 1);
     const answers = await results();
     expect(answers.map((a) => a['detail-type'])).toEqual(['Coupa Command Succeeded', 'Coupa Command Succeeded']);
     expect(answers[1]!.detail).toEqual(answers[0]!.detail);
-    expect(answers[0]!.detail).toMatchObject({ correlationId: command!.id, id: expect.any(Number), result: { record: { name: 'Bus Created Supplies' } } });
+    expect(answers[0]!.detail).toMatchObject({
+      correlationId: command!.id,
+      id: expect.any(Number),
+      result: { record: { name: 'Bus Created Supplies' } },
+    });
   });
 
   test('a create whose answer is lost after Coupa applied it: one POST, Coupa Command Failed (Coupa.UnknownOutcome), and redeliveries send nothing', async () => {
     const before = sim.control.list('suppliers').length;
     const posts = () => sim.control.requests.filter((r) => r.method === 'POST' && r.path === '/api/suppliers').length;
     const postsBefore = posts();
-    const [command] = await sendCommands({ detail: { action: 'create', object: 'suppliers', data: { name: 'Once Only Supplies' }, correlationId: 'lost-answer' } });
+    const [command] = await sendCommands({
+      detail: { action: 'create', object: 'suppliers', data: { name: 'Once Only Supplies' }, correlationId: 'lost-answer' },
+    });
     sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST', path: '/api/suppliers', afterApply: true }]);
     // Not thrown: a throw would make Lambda retry the event, and the retry would create a second supplier.
     await expect(handler(command!, context())).resolves.toMatchObject({ status: 'failed' });
@@ -180,8 +212,14 @@ describe('Coupa Command round trip on moto', () => {
     expect(sim.control.list('suppliers').length).toBe(before + 1);
     const answers = await results();
     expect(answers.map((a) => a['detail-type'])).toEqual(['Coupa Command Failed', 'Coupa Command Failed']);
-    expect(answers[0]!.detail.error).toMatchObject({ errorType: 'Coupa.UnknownOutcome', errorMessage: expect.stringMatching(/HTTP 502.*outcome is unknown.*Recorded for idempotencyKey/) });
-    expect(answers[1]!.detail.error).toMatchObject({ errorType: 'Coupa.UnknownOutcome', errorMessage: expect.stringMatching(/had an unknown outcome at .* is not sent again/) });
+    expect(answers[0]!.detail.error).toMatchObject({
+      errorType: 'Coupa.UnknownOutcome',
+      errorMessage: expect.stringMatching(/HTTP 502.*outcome is unknown.*Recorded for idempotencyKey/),
+    });
+    expect(answers[1]!.detail.error).toMatchObject({
+      errorType: 'Coupa.UnknownOutcome',
+      errorMessage: expect.stringMatching(/had an unknown outcome at .* is not sent again/),
+    });
   });
 
   test('permanent failures are answered with Coupa Command Failed, not retried', async () => {
@@ -196,13 +234,25 @@ describe('Coupa Command round trip on moto', () => {
     const byCorrelation = Object.fromEntries(answers.map((a) => [a.detail.correlationId, a]));
     expect(Object.keys(byCorrelation).sort()).toEqual(['bad-data', 'bad-object', 'no-action']);
     for (const answer of answers) expect(answer['detail-type']).toBe('Coupa Command Failed');
-    expect(byCorrelation['bad-data']!.detail).toMatchObject({ action: 'create', object: 'suppliers', error: { errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/can't be blank/) } });
-    expect(byCorrelation['bad-object']!.detail.error).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/widgets/) });
-    expect(byCorrelation['no-action']!.detail).toMatchObject({ action: null, error: { errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/"action"/) } });
+    expect(byCorrelation['bad-data']!.detail).toMatchObject({
+      action: 'create',
+      object: 'suppliers',
+      error: { errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/can't be blank/) },
+    });
+    expect(byCorrelation['bad-object']!.detail.error).toMatchObject({
+      errorType: 'Coupa.Validation',
+      errorMessage: expect.stringMatching(/widgets/),
+    });
+    expect(byCorrelation['no-action']!.detail).toMatchObject({
+      action: null,
+      error: { errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/"action"/) },
+    });
   });
 
   test('retryable failures fail the invocation (async retries, then the DLQ) and answer nothing', async () => {
-    const [command] = await sendCommands({ detail: { action: 'update', object: 'suppliers', id: 5, data: { 'custom-fields': { 'cf-erp-number': 'ERP-5' } } } });
+    const [command] = await sendCommands({
+      detail: { action: 'update', object: 'suppliers', id: 5, data: { 'custom-fields': { 'cf-erp-number': 'ERP-5' } } },
+    });
     sim.control.injectFaults([{ kind: 'status', status: 429, retryAfterSeconds: 120, method: 'PUT', path: '/api/suppliers/5' }]);
     await expect(handler(command!, context())).rejects.toMatchObject({ name: 'Coupa.RateLimited' });
     expect(await results()).toEqual([]);
@@ -220,14 +270,31 @@ describe('Coupa Command round trip on moto', () => {
       { detail: { instance: undefined, action: 'get', object: 'suppliers', id: 1 } },
     );
     expect(delivered).toEqual([]);
-    await eb.send(new PutEventsCommand({ Entries: [{ EventBusName: aws.bus, Source: 'coupa.acme.commands', DetailType: 'Coupa Command Succeeded', Detail: '{"instance":"acme"}' }] }));
+    await eb.send(
+      new PutEventsCommand({
+        Entries: [
+          { EventBusName: aws.bus, Source: 'coupa.acme.commands', DetailType: 'Coupa Command Succeeded', Detail: '{"instance":"acme"}' },
+        ],
+      }),
+    );
     expect(await drain(aws.inboxUrl)).toEqual([]);
   });
 
   test('the handler itself refuses a command for another instance (invoked directly, past the rule)', async () => {
-    const result = await handler({ id: 'direct-1', source: 'coupa.acme.commands', 'detail-type': 'Coupa Command', detail: { instance: 'acme-sandbox', action: 'get', object: 'suppliers', id: 1 } }, context());
+    const result = await handler(
+      {
+        id: 'direct-1',
+        source: 'coupa.acme.commands',
+        'detail-type': 'Coupa Command',
+        detail: { instance: 'acme-sandbox', action: 'get', object: 'suppliers', id: 1 },
+      },
+      context(),
+    );
     expect(result).toMatchObject({ status: 'failed' });
     const [answer] = await results();
-    expect(answer!.detail.error).toEqual({ errorType: 'Coupa.Validation', errorMessage: 'The command names instance "acme-sandbox"; this connector runs only commands for "acme"' });
+    expect(answer!.detail.error).toEqual({
+      errorType: 'Coupa.Validation',
+      errorMessage: 'The command names instance "acme-sandbox"; this connector runs only commands for "acme"',
+    });
   });
 });

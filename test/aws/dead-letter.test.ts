@@ -1,11 +1,5 @@
 // SqsDeadLetterSink against SQS (and S3) on moto; SendMessageBatch partial failures via aws-sdk-client-mock.
-import {
-  CreateQueueCommand,
-  ReceiveMessageCommand,
-  SendMessageBatchCommand,
-  SQSClient,
-  type Message,
-} from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, ReceiveMessageCommand, SendMessageBatchCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
 import { CreateBucketCommand, GetObjectCommand } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
@@ -30,7 +24,9 @@ async function createQueue(attributes: Record<string, string> = {}): Promise<str
 async function drain(queueUrl: string): Promise<Message[]> {
   const all: Message[] = [];
   for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }));
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }),
+    );
     if (!out.Messages?.length) return all;
     all.push(...out.Messages);
   }
@@ -77,7 +73,11 @@ describe('SqsDeadLetterSink (moto)', () => {
     expect(body).toMatchObject({ reason: 'MalformedDetail', message: big.errorMessage, entry: summary, claimCheck: { bucket } });
     expect(body.entry).not.toHaveProperty('Detail');
     const stored = await s3.send(new GetObjectCommand({ Bucket: bucket, Key: body.claimCheck.key }));
-    expect(JSON.parse(await stored.Body!.transformToString())).toEqual({ reason: 'MalformedDetail', message: big.errorMessage, entry: big.entry });
+    expect(JSON.parse(await stored.Body!.transformToString())).toEqual({
+      reason: 'MalformedDetail',
+      message: big.errorMessage,
+      entry: big.entry,
+    });
   });
 
   it('rejects a failure too large for a message when there is no payload store, and sends nothing', async () => {
@@ -94,7 +94,9 @@ describe('SqsDeadLetterSink (moto)', () => {
     const sink = new SqsDeadLetterSink({ client: sqs, queueUrl });
     const send = jest.spyOn(sqs, 'send');
     await sink.send(Array.from({ length: 4 }, (_, i) => failure(i, 'x'.repeat(100_000))));
-    const batches = send.mock.calls.map(([c]) => c as unknown).filter((c): c is SendMessageBatchCommand => c instanceof SendMessageBatchCommand);
+    const batches = send.mock.calls
+      .map(([c]) => c as unknown)
+      .filter((c): c is SendMessageBatchCommand => c instanceof SendMessageBatchCommand);
     send.mockRestore();
     expect(batches.map((b) => b.input.Entries!.length)).toEqual([2, 2]);
     expect(await drain(queueUrl)).toHaveLength(4);
@@ -136,7 +138,9 @@ describe('SqsDeadLetterSink partial batch failures (SDK mock)', () => {
       .resolves({ Failed: [] });
     const sleeps: number[] = [];
 
-    await new SqsDeadLetterSink({ client, queueUrl, sleep: async (ms) => void sleeps.push(ms) }).send(Array.from({ length: 10 }, (_, i) => failure(i)));
+    await new SqsDeadLetterSink({ client, queueUrl, sleep: async (ms) => void sleeps.push(ms) }).send(
+      Array.from({ length: 10 }, (_, i) => failure(i)),
+    );
 
     expect(mock.commandCalls(SendMessageBatchCommand)).toHaveLength(2);
     expect(ids(1)).toEqual(['m2', 'm7']);
@@ -152,8 +156,12 @@ describe('SqsDeadLetterSink partial batch failures (SDK mock)', () => {
   });
 
   it('rejects at once when SQS says the sender is at fault', async () => {
-    mock.on(SendMessageBatchCommand).resolves({ Failed: [{ Id: 'm0', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' }] });
-    await expect(new SqsDeadLetterSink({ client, queueUrl, sleep: noSleep }).send([failure(0)])).rejects.toThrow(/SQS refused 1 dead-letter message\(s\).*InvalidMessageContents/);
+    mock
+      .on(SendMessageBatchCommand)
+      .resolves({ Failed: [{ Id: 'm0', SenderFault: true, Code: 'InvalidMessageContents', Message: 'bad' }] });
+    await expect(new SqsDeadLetterSink({ client, queueUrl, sleep: noSleep }).send([failure(0)])).rejects.toThrow(
+      /SQS refused 1 dead-letter message\(s\).*InvalidMessageContents/,
+    );
     expect(mock.commandCalls(SendMessageBatchCommand)).toHaveLength(1);
   });
 });

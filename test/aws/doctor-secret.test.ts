@@ -8,7 +8,8 @@ import { runCli, userEnv } from '../support/cli';
 import { motoLambdaEnvironment, secretsManagerClient, uniqueName } from '../support/moto/clients';
 import { startTokenRefresher, TOKEN_REFRESH_FUNCTION } from '../support/token-refresher';
 
-const doctor = (args: string[], extraEnv: Record<string, string> = {}) => runCli(['doctor', ...args], { env: userEnv({ ...motoLambdaEnvironment(), ...extraEnv }) });
+const doctor = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runCli(['doctor', ...args], { env: userEnv({ ...motoLambdaEnvironment(), ...extraEnv }) });
 
 let sim: Simulator;
 beforeAll(async () => {
@@ -17,7 +18,9 @@ beforeAll(async () => {
 afterAll(() => sim.close());
 
 async function secretHolding(value: Record<string, unknown>): Promise<string> {
-  const out = await secretsManagerClient().send(new CreateSecretCommand({ Name: uniqueName('doctor'), SecretString: JSON.stringify(value) }));
+  const out = await secretsManagerClient().send(
+    new CreateSecretCommand({ Name: uniqueName('doctor'), SecretString: JSON.stringify(value) }),
+  );
   return out.ARN!;
 }
 
@@ -43,16 +46,27 @@ describe('doctor --secret-id (deployed credentials)', () => {
     const arn = await secretHolding({ host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: 'core.invoice.read' });
     const { code, stdout } = await doctor(['--secret-id', arn, '--objects', 'invoices,suppliers']);
     expect(code).toBe(1);
-    expect(stdout).toContain('FAIL  scope       suppliers: add scope core.supplier.read to the OAuth client and to "scopes" in the credentials secret (HTTP 403 on GET /api/suppliers)');
+    expect(stdout).toContain(
+      'FAIL  scope       suppliers: add scope core.supplier.read to the OAuth client and to "scopes" in the credentials secret (HTTP 403 on GET /api/suppliers)',
+    );
   });
 
-  it('authorization code: doctor asks the stack\'s token-refresh function, which alone spends and stores the refresh token', async () => {
+  it("authorization code: doctor asks the stack's token-refresh function, which alone spends and stores the refresh token", async () => {
     const redirectUri = 'http://127.0.0.1:9/callback';
-    const settings = { host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read', 'offline_access'] };
+    const settings = {
+      host: sim.baseUrl,
+      clientId: 'sim-client',
+      clientSecret: 'sim-secret',
+      scopes: ['core.invoice.read', 'offline_access'],
+    };
     const token = await exchangeAuthorizationCode(settings, sim.control.issueAuthorizationCode(settings.scopes, redirectUri), redirectUri);
     const arn = await secretHolding({ ...settings, grantType: 'authorization_code', refreshToken: token.refreshToken, note: 'kept' });
     const tokenArn = await secretHolding({ placeholder: 'x' });
-    const refresher = await startTokenRefresher({ CREDENTIALS_SECRET_ARN: arn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'authorization_code' });
+    const refresher = await startTokenRefresher({
+      CREDENTIALS_SECRET_ARN: arn,
+      TOKEN_SECRET_ARN: tokenArn,
+      COUPA_GRANT_TYPE: 'authorization_code',
+    });
     try {
       // Without the refresher, doctor refuses rather than race it for the single-use refresh token.
       sim.control.resetRequestLog();
@@ -68,7 +82,10 @@ describe('doctor --secret-id (deployed credentials)', () => {
       expect(code).toBe(0);
       expect(stdout).toMatch(/^ok\s+grant\s+refresh token works: the token-refresh function refreshed/m);
       expect(refresher.front.invocations.map((i) => JSON.parse(i.rawPayload))).toEqual([{ force: true }]);
-      const stored = JSON.parse((await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as Record<string, unknown>;
+      const stored = JSON.parse((await secretsManagerClient().send(new GetSecretValueCommand({ SecretId: arn }))).SecretString!) as Record<
+        string,
+        unknown
+      >;
       expect(stored).toMatchObject({ ...settings, grantType: 'authorization_code', note: 'kept' });
       expect(stored.refreshToken).not.toBe(token.refreshToken);
       expect(stdout).not.toContain(stored.refreshToken as string);

@@ -34,7 +34,10 @@ const TIME = '2026-11-27T08:00:00Z';
 const entry = (i: number, padding = 0): CoupaEventEntry => ({
   Source: 'coupa.acme',
   DetailType: 'Coupa Invoice Updated',
-  Detail: JSON.stringify({ metadata: { recordId: i, idempotencyKey: `acme:invoices:${i}:2026-11-27T08:00:00Z` }, data: { id: i, note: 'ü'.repeat(padding) } }),
+  Detail: JSON.stringify({
+    metadata: { recordId: i, idempotencyKey: `acme:invoices:${i}:2026-11-27T08:00:00Z` },
+    data: { id: i, note: 'ü'.repeat(padding) },
+  }),
   Time: TIME,
 });
 
@@ -47,7 +50,9 @@ async function createQueue(): Promise<{ url: string; arn: string }> {
 async function drain(queueUrl: string): Promise<Message[]> {
   const all: Message[] = [];
   for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }));
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }),
+    );
     if (!out.Messages?.length) return all;
     all.push(...out.Messages);
   }
@@ -59,7 +64,7 @@ async function motoBus() {
   const requests: PutEventsRequestEntry[][] = [];
   client.middlewareStack.add(
     (next, context) => async (args) => {
-      if (context.commandName === 'PutEventsCommand') requests.push([...((args.input as { Entries: PutEventsRequestEntry[] }).Entries)]);
+      if (context.commandName === 'PutEventsCommand') requests.push([...(args.input as { Entries: PutEventsRequestEntry[] }).Entries]);
       return next(args);
     },
     { step: 'initialize', name: 'recordPutEvents' },
@@ -68,7 +73,9 @@ async function motoBus() {
   await client.send(new CreateEventBusCommand({ Name: eventBusName }));
   const target = await createQueue();
   const ruleName = uniqueName('rule');
-  await client.send(new PutRuleCommand({ Name: ruleName, EventBusName: eventBusName, EventPattern: JSON.stringify({ source: [{ prefix: 'coupa.' }] }) }));
+  await client.send(
+    new PutRuleCommand({ Name: ruleName, EventBusName: eventBusName, EventPattern: JSON.stringify({ source: [{ prefix: 'coupa.' }] }) }),
+  );
   await client.send(new PutTargetsCommand({ Rule: ruleName, EventBusName: eventBusName, Targets: [{ Id: 'queue', Arn: target.arn }] }));
   const dlq = await createQueue();
   const bucket = uniqueName('dlq-payloads');
@@ -81,7 +88,9 @@ async function motoBus() {
 
 /** What subscribers received: moto's SQS bodies use Python json spacing, so parse rather than compare text. */
 const received = async (queueUrl: string) =>
-  (await drain(queueUrl)).map((m) => JSON.parse(m.Body!) as { source: string; 'detail-type': string; time: string; detail: { metadata: { recordId: number } } });
+  (await drain(queueUrl)).map(
+    (m) => JSON.parse(m.Body!) as { source: string; 'detail-type': string; time: string; detail: { metadata: { recordId: number } } },
+  );
 
 describe('EventBridgePublisher (moto)', () => {
   it('publishes 25 entries in exactly 3 PutEvents requests, and subscribers get every detail as sent', async () => {
@@ -93,8 +102,12 @@ describe('EventBridgePublisher (moto)', () => {
     expect(requests.map((r) => r.length)).toEqual([10, 10, 5]);
     expect(requests.flat().every((e) => e.EventBusName === eventBusName)).toBe(true);
     const events = await received(targetUrl);
-    expect(events.map((e) => e.detail).sort((a, b) => a.metadata.recordId - b.metadata.recordId)).toEqual(entries.map((e) => JSON.parse(e.Detail)));
-    expect(events.every((e) => e.source === 'coupa.acme' && e['detail-type'] === 'Coupa Invoice Updated' && e.time === '2026-11-27T08:00:00Z')).toBe(true);
+    expect(events.map((e) => e.detail).sort((a, b) => a.metadata.recordId - b.metadata.recordId)).toEqual(
+      entries.map((e) => JSON.parse(e.Detail)),
+    );
+    expect(
+      events.every((e) => e.source === 'coupa.acme' && e['detail-type'] === 'Coupa Invoice Updated' && e.time === '2026-11-27T08:00:00Z'),
+    ).toBe(true);
   });
 
   it('splits large entries so that no request exceeds 256 KB as EventBridge counts it', async () => {
@@ -118,13 +131,21 @@ describe('EventBridgePublisher (moto)', () => {
     expect(await publisher.publish(entries)).toEqual({ delivered: 2, deadLettered: 2, calls: 1 });
 
     expect((await received(targetUrl)).map((e) => e.detail.metadata.recordId).sort()).toEqual([1, 2]);
-    const dead = (await drain(dlqUrl)).map((m) => ({ attrs: m.MessageAttributes, body: JSON.parse(m.Body!) as { reason: string; message: string; entry: unknown } }));
+    const dead = (await drain(dlqUrl)).map((m) => ({
+      attrs: m.MessageAttributes,
+      body: JSON.parse(m.Body!) as { reason: string; message: string; entry: unknown },
+    }));
     expect(dead).toHaveLength(2);
     for (const d of dead) {
       expect(d.body.reason).toBe('MalformedDetail');
       expect(d.attrs?.errorCode?.StringValue).toBe('MalformedDetail');
     }
-    expect(dead.map((d) => d.body.entry)).toEqual(expect.arrayContaining([{ ...bad, EventBusName: eventBusName }, { ...bad, Detail: '[[', EventBusName: eventBusName }]));
+    expect(dead.map((d) => d.body.entry)).toEqual(
+      expect.arrayContaining([
+        { ...bad, EventBusName: eventBusName },
+        { ...bad, Detail: '[[', EventBusName: eventBusName },
+      ]),
+    );
   });
 
   it('dead-letters an entry too large for EventBridge as EntryTooLarge (claim-checked in the DLQ) without sending it', async () => {
@@ -162,20 +183,32 @@ describe('EventBridgePublisher failures (SDK mock)', () => {
       this.got.push(...failures);
     }
   }
-  const sent = (call: number) => mock.commandCalls(PutEventsCommand)[call]!.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).metadata.recordId as number);
+  const sent = (call: number) =>
+    mock.commandCalls(PutEventsCommand)[call]!.args[0].input.Entries!.map((e) => JSON.parse(e.Detail!).metadata.recordId as number);
   /** A PutEvents response failing the listed request positions with `code`. */
   const respond = (count: number, failing: Record<number, string>) => ({
     FailedEntryCount: Object.keys(failing).length,
-    Entries: Array.from({ length: count }, (_, i): PutEventsResultEntry => (failing[i] ? { ErrorCode: failing[i], ErrorMessage: `${failing[i]} for ${i}` } : { EventId: `id-${i}` })),
+    Entries: Array.from(
+      { length: count },
+      (_, i): PutEventsResultEntry =>
+        failing[i] ? { ErrorCode: failing[i], ErrorMessage: `${failing[i]} for ${i}` } : { EventId: `id-${i}` },
+    ),
   });
-  const publisher = (sink: DeadLetterSink = new MemorySink(), extra: { maxAttempts?: number; sleep?: (ms: number) => Promise<void> } = {}) =>
-    new EventBridgePublisher({ client, eventBusName: 'bus', deadLetter: sink, sleep: noSleep, ...extra });
+  const publisher = (
+    sink: DeadLetterSink = new MemorySink(),
+    extra: { maxAttempts?: number; sleep?: (ms: number) => Promise<void> } = {},
+  ) => new EventBridgePublisher({ client, eventBusName: 'bus', deadLetter: sink, sleep: noSleep, ...extra });
 
   it('re-sends only the 3 throttled entries of 10, after a jittered backoff, then reports all delivered', async () => {
-    mock.on(PutEventsCommand).resolvesOnce(respond(10, { 2: 'ThrottlingException', 5: 'ThrottlingException', 9: 'ThrottlingException' })).resolves(respond(3, {}));
+    mock
+      .on(PutEventsCommand)
+      .resolvesOnce(respond(10, { 2: 'ThrottlingException', 5: 'ThrottlingException', 9: 'ThrottlingException' }))
+      .resolves(respond(3, {}));
     const sleeps: number[] = [];
 
-    const report = await publisher(undefined, { sleep: async (ms) => void sleeps.push(ms) }).publish(Array.from({ length: 10 }, (_, i) => entry(i)));
+    const report = await publisher(undefined, { sleep: async (ms) => void sleeps.push(ms) }).publish(
+      Array.from({ length: 10 }, (_, i) => entry(i)),
+    );
 
     expect(report).toEqual({ delivered: 10, deadLettered: 0, calls: 2 });
     expect(sent(1)).toEqual([2, 5, 9]);
@@ -191,7 +224,11 @@ describe('EventBridgePublisher failures (SDK mock)', () => {
       .resolves(respond(2, {}));
     const sink = new MemorySink();
 
-    expect(await publisher(sink).publish(Array.from({ length: 5 }, (_, i) => entry(i)))).toEqual({ delivered: 3, deadLettered: 2, calls: 2 });
+    expect(await publisher(sink).publish(Array.from({ length: 5 }, (_, i) => entry(i)))).toEqual({
+      delivered: 3,
+      deadLettered: 2,
+      calls: 2,
+    });
 
     expect(sent(1)).toEqual([1, 4]);
     expect(sink.got.map((d) => [JSON.parse(d.entry.Detail).metadata.recordId, d.errorCode, d.errorMessage, d.entry.EventBusName])).toEqual([
@@ -202,7 +239,9 @@ describe('EventBridgePublisher failures (SDK mock)', () => {
 
   it('throws after maxAttempts of persistent throttling, saying how many entries are undelivered', async () => {
     // The first two entries of every request are throttled, however often they are sent.
-    mock.on(PutEventsCommand).callsFake((input: { Entries: unknown[] }) => respond(input.Entries.length, { 0: 'ThrottlingException', 1: 'ThrottlingException' }));
+    mock
+      .on(PutEventsCommand)
+      .callsFake((input: { Entries: unknown[] }) => respond(input.Entries.length, { 0: 'ThrottlingException', 1: 'ThrottlingException' }));
     const sleeps: number[] = [];
 
     const error = await publisher(undefined, { maxAttempts: 4, sleep: async (ms) => void sleeps.push(ms) })
@@ -213,7 +252,9 @@ describe('EventBridgePublisher failures (SDK mock)', () => {
     const e = error as PublishIncompleteError;
     expect(e.undelivered).toBe(17); // 2 still throttled in the first batch + 15 never tried
     expect(e.report).toEqual({ delivered: 8, deadLettered: 0, calls: 4 });
-    expect(e.message).toBe('17 of 25 entries were not delivered to event bus bus: 2 still failed after 4 attempts (ThrottlingException) and 15 were not tried; 8 delivered, 0 dead-lettered');
+    expect(e.message).toBe(
+      '17 of 25 entries were not delivered to event bus bus: 2 still failed after 4 attempts (ThrottlingException) and 15 were not tried; 8 delivered, 0 dead-lettered',
+    );
     expect(mock.commandCalls(PutEventsCommand)).toHaveLength(4);
     expect(sent(3)).toEqual([0, 1]);
     sleeps.forEach((ms, i) => expect(ms).toBeLessThan(200 * 2 ** i));
@@ -244,7 +285,16 @@ describe('EventBridgePublisher failures (SDK mock)', () => {
 
 describe('putEventsEntryBytes', () => {
   it('counts Time as 14 bytes, and UTF-8 bytes of Source, DetailType, Detail and Resources, not the bus name', () => {
-    expect(putEventsEntryBytes({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: '{"a":"é"}', EventBusName: 'x'.repeat(50) } as PutEventsRequestEntry)).toBe(10 + 21 + 10);
-    expect(putEventsEntryBytes({ Source: 's', DetailType: 'd', Detail: '{}', Time: new Date(), Resources: ['arn:x', 'ü'] })).toBe(14 + 1 + 1 + 2 + 5 + 2);
+    expect(
+      putEventsEntryBytes({
+        Source: 'coupa.acme',
+        DetailType: 'Coupa Invoice Updated',
+        Detail: '{"a":"é"}',
+        EventBusName: 'x'.repeat(50),
+      } as PutEventsRequestEntry),
+    ).toBe(10 + 21 + 10);
+    expect(putEventsEntryBytes({ Source: 's', DetailType: 'd', Detail: '{}', Time: new Date(), Resources: ['arn:x', 'ü'] })).toBe(
+      14 + 1 + 1 + 2 + 5 + 2,
+    );
   });
 });

@@ -17,7 +17,15 @@ import type { Context } from 'aws-lambda';
 import type { PollSummary } from '../../functions/lib/poller-metrics';
 import { payloadKeyPrefixes } from '../../functions/lib/poller-rules';
 import { detailTypeSlug } from '../../shared/events';
-import { dynamoDbClient, eventBridgeClient, motoLambdaEnvironment, s3Client, secretsManagerClient, sqsClient, uniqueName } from '../support/moto/clients';
+import {
+  dynamoDbClient,
+  eventBridgeClient,
+  motoLambdaEnvironment,
+  s3Client,
+  secretsManagerClient,
+  sqsClient,
+  uniqueName,
+} from '../support/moto/clients';
 import { startSimulator, type Simulator } from '../../shared/simulator';
 
 // moto delivers each matched event to SQS in ~0.1 s: a few hundred events take tens of seconds.
@@ -34,7 +42,11 @@ type Handler = (event: unknown, context: Context) => Promise<PollSummary>;
 interface Received {
   source: string;
   'detail-type': string;
-  detail: { metadata: { recordId: number; updatedAt: string; idempotencyKey: string; runId: string; change: string; payload: string }; data?: Record<string, unknown>; dataRef?: { bucket: string; key: string; bytes: number; sha256: string } };
+  detail: {
+    metadata: { recordId: number; updatedAt: string; idempotencyKey: string; runId: string; change: string; payload: string };
+    data?: Record<string, unknown>;
+    dataRef?: { bucket: string; key: string; bytes: number; sha256: string };
+  };
 }
 
 const sm = secretsManagerClient();
@@ -47,10 +59,22 @@ let refresher: TokenRefresherUnderTest;
 const savedEnv = { ...process.env };
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, seed: 11, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, records: { invoices: 60, suppliers: 8 }, rateLimit: false, now: () => T0 });
+  sim = await startSimulator({
+    port: 0,
+    seed: 11,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    records: { invoices: 60, suppliers: 8 },
+    rateLimit: false,
+    now: () => T0,
+  });
   sim.control.clock.set(T0);
   aws = await createAwsResources();
-  refresher = await startTokenRefresher({ CREDENTIALS_SECRET_ARN: aws.credentialsArn, TOKEN_SECRET_ARN: aws.tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
+  refresher = await startTokenRefresher({
+    CREDENTIALS_SECRET_ARN: aws.credentialsArn,
+    TOKEN_SECRET_ARN: aws.tokenArn,
+    COUPA_GRANT_TYPE: 'client_credentials',
+  });
 });
 afterAll(async () => {
   await refresher?.front.close();
@@ -106,7 +130,22 @@ const pollerEnv = (extra: Record<string, string> = {}): Record<string, string> =
   ...extra,
 });
 
-const POLLER_KEYS = ['OBJECT', 'INSTANCE', 'EVENT_SOURCE', 'EVENT_BUS_NAME', 'CHECKPOINT_TABLE', 'PAYLOAD_BUCKET', 'PAYLOAD_PREFIX', 'DEAD_LETTER_QUEUE_URL', 'LAG_SECONDS', 'SINCE', 'RETURN_TYPE', 'FIELDS', 'FILTERS', 'INLINE_LIMIT_BYTES'];
+const POLLER_KEYS = [
+  'OBJECT',
+  'INSTANCE',
+  'EVENT_SOURCE',
+  'EVENT_BUS_NAME',
+  'CHECKPOINT_TABLE',
+  'PAYLOAD_BUCKET',
+  'PAYLOAD_PREFIX',
+  'DEAD_LETTER_QUEUE_URL',
+  'LAG_SECONDS',
+  'SINCE',
+  'RETURN_TYPE',
+  'FIELDS',
+  'FILTERS',
+  'INLINE_LIMIT_BYTES',
+];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
 const loadPollerHandler = (env: Record<string, string>) => loadHandler<Handler>(() => import('../../functions/poller'), env, POLLER_KEYS);
@@ -193,7 +232,9 @@ describe('poller handler (moto + simulator)', () => {
 
   test('the first invocation publishes every change since SINCE, as schema-valid events, and returns counts only', async () => {
     // SINCE a little before the 15 most recent versions: a backfill with mass-update ties inside.
-    const times = truth('invoices', 0, T0).map((v) => Number(v.split('@')[1])).sort((a, b) => b - a);
+    const times = truth('invoices', 0, T0)
+      .map((v) => Number(v.split('@')[1]))
+      .sort((a, b) => b - a);
     sinceMs = times[14]!;
     const expected = truth('invoices', sinceMs, T0 - LAG_SECONDS * 1000);
     expect(expected.length).toBeGreaterThanOrEqual(15);
@@ -224,11 +265,29 @@ describe('poller handler (moto + simulator)', () => {
     expect(await drain(aws.dlqUrl)).toEqual([]);
 
     // Logs: Powertools JSON with the counts, one EMF line; no secret, no record data anywhere.
-    const lines = output.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toContainEqual(expect.objectContaining({ message: 'Poll run finished', service: 'coupa-poller', object: 'invoices', instance: 'acme', published: expected.length, function_request_id: 'req-1' }));
+    const lines = output
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toContainEqual(
+      expect.objectContaining({
+        message: 'Poll run finished',
+        service: 'coupa-poller',
+        object: 'invoices',
+        instance: 'acme',
+        published: expected.length,
+        function_request_id: 'req-1',
+      }),
+    );
     const emf = lines.filter((l) => l._aws);
     expect(emf).toHaveLength(1);
-    expect(emf[0]).toMatchObject({ Instance: 'acme', Object: 'invoices', Published: expected.length, StoppedByDeadline: 0, WatermarkAgeSeconds: expect.any(Number) });
+    expect(emf[0]).toMatchObject({
+      Instance: 'acme',
+      Object: 'invoices',
+      Published: expected.length,
+      StoppedByDeadline: 0,
+      WatermarkAgeSeconds: expect.any(Number),
+    });
     expect(output).not.toContain(CLIENT_SECRET);
     const record = events[0]!.detail.data!;
     for (const text of [output, JSON.stringify(result)]) {
@@ -249,7 +308,12 @@ describe('poller handler (moto + simulator)', () => {
     const events = await received();
     expect(result).toMatchObject({ published: 4, stoppedBy: 'caught-up' });
     expect(sorted(versionsOf(events))).toEqual(sorted(ids.map((id) => `${id}@${Math.floor(editedAt / 1000) * 1000}`)));
-    expect(events.every((e) => e['detail-type'] === 'Coupa Invoice Updated' && e.detail.metadata.change === 'updated' && e.detail.metadata.runId === 'req-2')).toBe(true);
+    expect(
+      events.every(
+        (e) =>
+          e['detail-type'] === 'Coupa Invoice Updated' && e.detail.metadata.change === 'updated' && e.detail.metadata.runId === 'req-2',
+      ),
+    ).toBe(true);
     expect(events.every((e) => schemaErrors(e).length === 0)).toBe(true);
     expect(events.find((e) => e.detail.metadata.recordId === ids[0])!.detail.data!['supplier-note']).toBe('edited by the poller test');
     published.push(...versionsOf(events));
@@ -300,19 +364,26 @@ describe('poller handler (moto + simulator)', () => {
   });
 
   test('records over the inline limit travel as a claim check in the payload bucket, under the granted prefix', async () => {
-    const claimHandler = await loadPollerHandler(pollerEnv({
-      OBJECT: 'suppliers',
-      SINCE: new Date(0).toISOString(),
-      INLINE_LIMIT_BYTES: '1024',
-      PAYLOAD_PREFIX: 'payloads',
-      RETURN_TYPE: 'shallow',
-    }));
+    const claimHandler = await loadPollerHandler(
+      pollerEnv({
+        OBJECT: 'suppliers',
+        SINCE: new Date(0).toISOString(),
+        INLINE_LIMIT_BYTES: '1024',
+        PAYLOAD_PREFIX: 'payloads',
+        RETURN_TYPE: 'shallow',
+      }),
+    );
     const expected = truth('suppliers', 0, sim.control.clock.now() - LAG_SECONDS * 1000);
 
     const result = await invoke(claimHandler, context('req-6'));
 
     const events = await received();
-    expect(result).toMatchObject({ object: 'suppliers', published: expected.length, claimChecked: expected.length, stoppedBy: 'caught-up' });
+    expect(result).toMatchObject({
+      object: 'suppliers',
+      published: expected.length,
+      claimChecked: expected.length,
+      stoppedBy: 'caught-up',
+    });
     expect(sorted(versionsOf(events))).toEqual(expected);
     const [claimPrefix] = payloadKeyPrefixes('payloads', 'acme', 'suppliers');
     for (const event of events) {

@@ -10,7 +10,15 @@ import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
 import type { DeadLetter } from '../../shared/changes/dead-letter';
 import type { CoupaEventDetail } from '../../shared/events';
-import { eventBridgeClient, MOTO_ACCOUNT, MOTO_REGION, motoLambdaEnvironment, s3Client, sqsClient, uniqueName } from '../support/moto/clients';
+import {
+  eventBridgeClient,
+  MOTO_ACCOUNT,
+  MOTO_REGION,
+  motoLambdaEnvironment,
+  s3Client,
+  sqsClient,
+  uniqueName,
+} from '../support/moto/clients';
 import { createQueue } from '../support/moto/resources';
 
 jest.setTimeout(60_000);
@@ -30,7 +38,9 @@ beforeAll(async () => {
   const inbox = await createQueue('redrive-inbox'); // a consumer of the bus
   inboxUrl = inbox.url;
   const rule = uniqueName('all-coupa');
-  await eb.send(new PutRuleCommand({ Name: rule, EventBusName: bus, EventPattern: JSON.stringify({ source: [{ prefix: 'coupa.' }, 'com.acme.erp'] }) }));
+  await eb.send(
+    new PutRuleCommand({ Name: rule, EventBusName: bus, EventPattern: JSON.stringify({ source: [{ prefix: 'coupa.' }, 'com.acme.erp'] }) }),
+  );
   await eb.send(new PutTargetsCommand({ Rule: rule, EventBusName: bus, Targets: [{ Id: 'inbox', Arn: inbox.arn }] }));
   bucket = uniqueName('payloads');
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
@@ -45,13 +55,22 @@ async function cli(...args: string[]): Promise<{ code: number; out: string[]; er
   const code = await runCli(['redrive', ...args], { out: (l) => out.push(l), err: (l) => err.push(l) });
   return { code, out, err };
 }
-const reportOf = (out: string[]) => JSON.parse(out.at(-1)!) as { dryRun: boolean; read: number; redriven: number; left: number; problems: { messageId: string; kind: string; problem: string }[] };
+const reportOf = (out: string[]) =>
+  JSON.parse(out.at(-1)!) as {
+    dryRun: boolean;
+    read: number;
+    redriven: number;
+    left: number;
+    problems: { messageId: string; kind: string; problem: string }[];
+  };
 
 /** Every message now visible (moto delivers at once; stops after an empty receive). */
 async function drain(queueUrl: string): Promise<Message[]> {
   const all: Message[] = [];
   for (;;) {
-    const out = await sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }));
+    const out = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'], VisibilityTimeout: 300 }),
+    );
     if (!out.Messages?.length) return all;
     all.push(...out.Messages);
   }
@@ -70,7 +89,13 @@ const changeDetail = (recordId: number, extra: Partial<Record<string, unknown>> 
   ...extra,
 });
 const refused = (detail: unknown, errorCode = 'AccessDeniedException'): DeadLetter => ({
-  entry: { Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: typeof detail === 'string' ? detail : JSON.stringify(detail), Time: '2026-11-27T08:00:00Z', EventBusName: bus },
+  entry: {
+    Source: 'coupa.acme',
+    DetailType: 'Coupa Invoice Updated',
+    Detail: typeof detail === 'string' ? detail : JSON.stringify(detail),
+    Time: '2026-11-27T08:00:00Z',
+    EventBusName: bus,
+  },
   errorCode,
   errorMessage: 'the bus refused it',
 });
@@ -82,7 +107,10 @@ describe('redrive: the poller dead-letter queue (refused events)', () => {
     // A record claim-checked by the poller: its object exists. Another whose object has expired.
     const kept = await payloads.put('acme/invoices/7/2026-11-27T080000Z.json', JSON.stringify({ id: 7 }));
     const expired = { bucket, key: 'acme/invoices/8/gone.json', bytes: 10, sha256: '0'.repeat(64) };
-    const claimChecked = (recordId: number, dataRef: unknown) => ({ metadata: { ...changeDetail(recordId).metadata, payload: 's3' }, dataRef });
+    const claimChecked = (recordId: number, dataRef: unknown) => ({
+      metadata: { ...changeDetail(recordId).metadata, payload: 's3' },
+      dataRef,
+    });
     // A small SQS limit makes the sink claim-check the big dead letter itself, as a 256 KiB one would be.
     const sink = new SqsDeadLetterSink({ client: sqs, queueUrl: dlq, payloads, maxMessageBytes: 4096 });
     await sink.send([
@@ -108,11 +136,15 @@ describe('redrive: the poller dead-letter queue (refused events)', () => {
       ]),
     );
     const events = await delivered();
-    expect(events.map((e) => (e.detail as { metadata: { recordId: number } }).metadata.recordId).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 20]);
+    expect(events.map((e) => (e.detail as { metadata: { recordId: number } }).metadata.recordId).sort((a, b) => a - b)).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 20,
+    ]);
     const big = events.find((e) => (e.detail as CoupaEventDetail).metadata.recordId === 20)!;
     expect(big).toMatchObject({ source: 'coupa.acme', 'detail-type': 'Coupa Invoice Updated', time: '2026-11-27T08:00:00Z' });
     expect(big.detail).toEqual(changeDetail(20, { data: { id: 20, note: 'x'.repeat(10_000) } }));
-    expect(events.find((e) => (e.detail as CoupaEventDetail).metadata.recordId === 7)!.detail).toEqual(JSON.parse(JSON.stringify(claimChecked(7, kept))));
+    expect(events.find((e) => (e.detail as CoupaEventDetail).metadata.recordId === 7)!.detail).toEqual(
+      JSON.parse(JSON.stringify(claimChecked(7, kept))),
+    );
     // Only the two problem messages are left, visible again at once.
     const left = await drain(dlq);
     expect(left.map((m) => m.MessageId).sort()).toEqual(report.problems.map((p) => p.messageId).sort());
@@ -125,8 +157,12 @@ describe('redrive: the poller dead-letter queue (refused events)', () => {
     const { code, out } = await cli('--queue-url', dlq, '--dry-run');
 
     expect(code).toBe(0);
-    const planned = out.slice(0, -1).map((l) => JSON.parse(l) as { wouldSend: { kind: string; entry: { EventBusName: string; Detail: string } } });
-    expect(planned.map((p) => [p.wouldSend.kind, p.wouldSend.entry.EventBusName, JSON.parse(p.wouldSend.entry.Detail).metadata.recordId]).sort()).toEqual([
+    const planned = out
+      .slice(0, -1)
+      .map((l) => JSON.parse(l) as { wouldSend: { kind: string; entry: { EventBusName: string; Detail: string } } });
+    expect(
+      planned.map((p) => [p.wouldSend.kind, p.wouldSend.entry.EventBusName, JSON.parse(p.wouldSend.entry.Detail).metadata.recordId]).sort(),
+    ).toEqual([
       ['refused-event', bus, 31],
       ['refused-event', bus, 32],
     ]);
@@ -195,22 +231,39 @@ describe('redrive: the command dead-letter queue (failed commands)', () => {
   const lambdaFailureRecord = (event: unknown) => ({
     version: '1.0',
     timestamp: '2026-11-27T09:00:00.000Z',
-    requestContext: { requestId: 'e4b46cbf-b738-4a1b-8880-a18cdf61200e', functionArn: `arn:aws:lambda:${MOTO_REGION}:${MOTO_ACCOUNT}:function:coupa-command:$LATEST`, condition: 'RetriesExhausted', approximateInvokeCount: 3 },
+    requestContext: {
+      requestId: 'e4b46cbf-b738-4a1b-8880-a18cdf61200e',
+      functionArn: `arn:aws:lambda:${MOTO_REGION}:${MOTO_ACCOUNT}:function:coupa-command:$LATEST`,
+      condition: 'RetriesExhausted',
+      approximateInvokeCount: 3,
+    },
     requestPayload: event,
     responseContext: { statusCode: 200, executedVersion: '$LATEST', functionError: 'Unhandled' },
     responsePayload: { errorType: 'Coupa.RateLimited', errorMessage: 'Coupa answered 429', trace: [] },
   });
-  const send = async (queueUrl: string, command: SendMessageCommand) => sqs.send(new SendMessageCommand({ ...command.input, QueueUrl: queueUrl }));
+  const send = async (queueUrl: string, command: SendMessageCommand) =>
+    sqs.send(new SendMessageCommand({ ...command.input, QueueUrl: queueUrl }));
 
   it('re-sends the original commands, keeping their event id as idempotencyKey and correlationId unless they had their own', async () => {
     const dlq = (await createQueue('command-dlq')).url;
     await send(dlq, eventBridgeDeadLetter(commandEvent('evt-1', {})));
-    await send(dlq, new SendMessageCommand({ QueueUrl: dlq, MessageBody: JSON.stringify(lambdaFailureRecord(commandEvent('evt-2', { idempotencyKey: 'erp-42', correlationId: 'po-42' }))) }));
+    await send(
+      dlq,
+      new SendMessageCommand({
+        QueueUrl: dlq,
+        MessageBody: JSON.stringify(lambdaFailureRecord(commandEvent('evt-2', { idempotencyKey: 'erp-42', correlationId: 'po-42' }))),
+      }),
+    );
 
     const first = await cli('--queue-url', dlq);
 
     // The EventBridge dead letter names its bus (RULE_ARN); the Lambda record names none and stays.
-    expect(reportOf(first.out)).toMatchObject({ read: 2, redriven: 1, left: 1, problems: [{ kind: 'failed-command', problem: expect.stringMatching(/names no bus/) }] });
+    expect(reportOf(first.out)).toMatchObject({
+      read: 2,
+      redriven: 1,
+      left: 1,
+      problems: [{ kind: 'failed-command', problem: expect.stringMatching(/names no bus/) }],
+    });
     const second = await cli('--queue-url', dlq, '--event-bus', bus);
     expect(second.code).toBe(0);
     expect(reportOf(second.out)).toMatchObject({ read: 1, redriven: 1, left: 0 });
@@ -228,7 +281,9 @@ describe('redrive: the command dead-letter queue (failed commands)', () => {
     await sqs.send(new SendMessageCommand({ QueueUrl: dlq, MessageBody: '{"hello":"world"}' }));
     const { code, out } = await cli('--queue-url', dlq, '--event-bus', bus);
     expect(code).toBe(1);
-    expect(reportOf(out).problems).toEqual([expect.objectContaining({ kind: 'unknown', problem: expect.stringMatching(/Not a dead letter of this connector/) })]);
+    expect(reportOf(out).problems).toEqual([
+      expect.objectContaining({ kind: 'unknown', problem: expect.stringMatching(/Not a dead letter of this connector/) }),
+    ]);
     expect(await drain(dlq)).toHaveLength(1);
   });
 });
@@ -241,4 +296,3 @@ describe('redrive: usage', () => {
     expect(bad.err[0]).toMatch(/--max must be a whole number between 1/);
   });
 });
-

@@ -26,8 +26,29 @@ afterAll(async () => {
 
 test('--out lines replay through PutEvents as written, with Time as the recordâ€™s updated-at', async () => {
   const out = path.join(dir, 'suppliers.jsonl');
-  await cli(['poll', '--object', 'suppliers', '--host', sim.baseUrl, '--state-dir', path.join(dir, 'state'), '--out', out, '--since', '2000-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'], { env: simulatorClientEnv() });
-  const lines = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { Time: unknown; Detail: string; Source: string });
+  await cli(
+    [
+      'poll',
+      '--object',
+      'suppliers',
+      '--host',
+      sim.baseUrl,
+      '--state-dir',
+      path.join(dir, 'state'),
+      '--out',
+      out,
+      '--since',
+      '2000-01-01T00:00:00Z',
+      '--lag-seconds',
+      '0',
+      '--quiet',
+    ],
+    { env: simulatorClientEnv() },
+  );
+  const lines = (await readFile(out, 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { Time: unknown; Detail: string; Source: string });
   expect(lines).toHaveLength(4);
   for (const line of lines) expect(line.Time).toBe((JSON.parse(line.Detail) as { metadata: { updatedAt: string } }).metadata.updatedAt);
 
@@ -41,9 +62,11 @@ test('--out lines replay through PutEvents as written, with Time as the recordâ€
 
   // As an operator replays a file: each line plus the bus (the AWS CLI's --entries takes the ISO Time as
   // it is; the JavaScript SDK wants a Date, which the ISO string gives directly).
-  const result = await eb.send(new PutEventsCommand({
-    Entries: lines.map((l) => ({ ...l, Time: new Date(l.Time as string), EventBusName: bus })),
-  }));
+  const result = await eb.send(
+    new PutEventsCommand({
+      Entries: lines.map((l) => ({ ...l, Time: new Date(l.Time as string), EventBusName: bus })),
+    }),
+  );
   expect(result.FailedEntryCount).toBe(0);
   const received = (await sqsClient().send(new ReceiveMessageCommand({ QueueUrl: queue.url, MaxNumberOfMessages: 10 }))).Messages ?? [];
   expect(received).toHaveLength(4);

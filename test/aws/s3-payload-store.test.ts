@@ -35,7 +35,12 @@ describe('S3PayloadStore (moto)', () => {
   it('putBytes stores a file byte for byte under its content type, checksummed', async () => {
     const bytes = new Uint8Array(Array.from({ length: 70_000 }, (_, i) => (i * 31) % 256)).subarray(100); // a view with an offset
     const ref = await new S3PayloadStore({ client, bucket, prefix: 'files/' }).putBytes('acme/scan.png', bytes, 'image/png');
-    expect(ref).toEqual({ bucket, key: 'files/acme/scan.png', bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(ref).toEqual({
+      bucket,
+      key: 'files/acme/scan.png',
+      bytes: bytes.byteLength,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     const object = await client.send(new GetObjectCommand({ Bucket: ref.bucket, Key: ref.key }));
     expect(object.ContentType).toBe('image/png');
     expect(Buffer.compare(Buffer.from(await object.Body!.transformToByteArray()), Buffer.from(bytes))).toBe(0);
@@ -47,10 +52,13 @@ describe('S3PayloadStore (moto)', () => {
     expect(ref.bytes).toBe(2);
   });
 
-  it.each(['acme/invoices/../../escape.json', '../escape.json', 'acme/./x.json', '/absolute.json', ''])('rejects the key %j before any request', async (key) => {
-    const send = jest.spyOn(client, 'send');
-    await expect(new S3PayloadStore({ client, bucket }).put(key, '{}')).rejects.toThrow(/Payload key/);
-    expect(send).not.toHaveBeenCalled();
-    send.mockRestore();
-  });
+  it.each(['acme/invoices/../../escape.json', '../escape.json', 'acme/./x.json', '/absolute.json', ''])(
+    'rejects the key %j before any request',
+    async (key) => {
+      const send = jest.spyOn(client, 'send');
+      await expect(new S3PayloadStore({ client, bucket }).put(key, '{}')).rejects.toThrow(/Payload key/);
+      expect(send).not.toHaveBeenCalled();
+      send.mockRestore();
+    },
+  );
 });

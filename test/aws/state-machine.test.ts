@@ -53,7 +53,13 @@ beforeAll(async () => {
   const secret = createSecret;
   const table = await createTable('idempotency', 'id');
   refresher = await startTokenRefresher({
-    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', { host: sim.baseUrl, grantType: 'client_credentials', clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [] }),
+    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', {
+      host: sim.baseUrl,
+      grantType: 'client_credentials',
+      clientId: 'sim-client',
+      clientSecret: 'sim-secret',
+      scopes: [],
+    }),
     TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
     COUPA_GRANT_TYPE: 'client_credentials',
   });
@@ -88,14 +94,24 @@ describe('example state machine on moto Step Functions', () => {
     ]);
     const cf3 = customFields(3)['cf-integration-status'];
     const startedMs = Date.now();
-    const run = await sfn.execute(stateMachineArn, { filters: { id: { in: [1, 2, 3] } }, customFields: { 'cf-integration-status': 'synced-by-sfn' } });
+    const run = await sfn.execute(stateMachineArn, {
+      filters: { id: { in: [1, 2, 3] } },
+      customFields: { 'cf-integration-status': 'synced-by-sfn' },
+    });
     const elapsedMs = Date.now() - startedMs;
 
     expect(run.status).toBe('SUCCEEDED');
-    const output = JSON.parse(run.output!) as { count: number; truncated: boolean; results: { id: number; status: string; error?: string; cause?: string }[] };
+    const output = JSON.parse(run.output!) as {
+      count: number;
+      truncated: boolean;
+      results: { id: number; status: string; error?: string; cause?: string }[];
+    };
     expect(output.count).toBe(3);
     const results = [...output.results].sort((a, b) => a.id - b.id);
-    expect(results.slice(0, 2)).toEqual([{ id: 1, status: 'updated' }, { id: 2, status: 'updated' }]);
+    expect(results.slice(0, 2)).toEqual([
+      { id: 1, status: 'updated' },
+      { id: 2, status: 'updated' },
+    ]);
     expect(results[2]).toMatchObject({ id: 3, status: 'failed', error: 'Coupa.Validation' });
     expect(JSON.parse(results[2]!.cause!)).toMatchObject({ errorType: 'Coupa.Validation', errorMessage: expect.any(String) });
 
@@ -107,12 +123,19 @@ describe('example state machine on moto Step Functions', () => {
     expect(updatesOf(3).map((r) => r.status)).toEqual([422]);
 
     // The retry was the state machine's: two invocations for supplier 2, the first failing Coupa.RateLimited.
-    const forSupplier = (id: number) => sfn.invocations.filter((i) => (i.payload as { action: string; id?: number }).action === 'update' && (i.payload as { id: number }).id === id);
+    const forSupplier = (id: number) =>
+      sfn.invocations.filter(
+        (i) => (i.payload as { action: string; id?: number }).action === 'update' && (i.payload as { id: number }).id === id,
+      );
     expect(forSupplier(2).map((i) => i.error ?? 'ok')).toEqual(['Coupa.RateLimited', 'ok']);
     expect(forSupplier(3).map((i) => i.error ?? 'ok')).toEqual(['Coupa.Validation']); // caught, never retried
     expect(elapsedMs).toBeGreaterThanOrEqual(1_000);
     // Every update carried an idempotency key of the execution and the supplier.
-    expect(forSupplier(1)[0]!.payload).toMatchObject({ object: 'suppliers', data: { 'custom-fields': { 'cf-integration-status': 'synced-by-sfn' } }, idempotencyKey: expect.stringMatching(/^run-[0-9a-f-]+:suppliers:1$/) });
+    expect(forSupplier(1)[0]!.payload).toMatchObject({
+      object: 'suppliers',
+      data: { 'custom-fields': { 'cf-integration-status': 'synced-by-sfn' } },
+      idempotencyKey: expect.stringMatching(/^run-[0-9a-f-]+:suppliers:1$/),
+    });
   });
 
   test('an error nothing catches fails the execution with its Coupa name', async () => {

@@ -37,21 +37,34 @@ function setup() {
   });
   const ids = { credentialsSecretId: uniqueName('creds'), tokenSecretId: uniqueName('token') };
   const create = async () => {
-    await client.send(new CreateSecretCommand({
-      Name: ids.credentialsSecretId,
-      SecretString: JSON.stringify({ host: 'https://acme.coupahost.com', clientId: 'id', clientSecret: 's3cr3t' }),
-    }));
+    await client.send(
+      new CreateSecretCommand({
+        Name: ids.credentialsSecretId,
+        SecretString: JSON.stringify({ host: 'https://acme.coupahost.com', clientId: 'id', clientSecret: 's3cr3t' }),
+      }),
+    );
     await client.send(new CreateSecretCommand({ Name: ids.tokenSecretId, SecretString: '{"placeholder":"x"}' }));
   };
   // The refresher, as the token-refresh function runs it (the only writer), in this process.
   const refreshDeps = { secrets: inner, requestToken, lease: new MemoryRefreshLease(), now: () => now };
-  const refresher = new InProcessTokenRefresher((request) => serveRefreshRequest(refreshDeps, { ...ids, minValidityMs: 6 * HOUR }, request));
+  const refresher = new InProcessTokenRefresher((request) =>
+    serveRefreshRequest(refreshDeps, { ...ids, minValidityMs: 6 * HOUR }, request),
+  );
   const deps = { secrets, refresher, now: () => now };
   return {
-    create, ids, deps, reads, requestToken, inner,
+    create,
+    ids,
+    deps,
+    reads,
+    requestToken,
+    inner,
     provider: () => new StoredTokenProvider(deps, { tokenSecretId: ids.tokenSecretId }),
-    advance: (ms: number) => { now += ms; },
-    failOnce: () => { failNext = true; },
+    advance: (ms: number) => {
+      now += ms;
+    },
+    failOnce: () => {
+      failNext = true;
+    },
   };
 }
 
@@ -96,7 +109,11 @@ test('near expiry the provider re-reads the secret and uses what the scheduled r
   expect(await p.getToken()).toBe('token-1');
   s.advance(24 * HOUR - 2 * 60_000); // inside the 5-minute margin
   await s.inner.putJson(s.ids.tokenSecretId, {
-    accessToken: 'scheduled', tokenType: 'bearer', expiresAt: T0 + 40 * HOUR, scopes: [], host: 'https://acme.coupahost.com',
+    accessToken: 'scheduled',
+    tokenType: 'bearer',
+    expiresAt: T0 + 40 * HOUR,
+    scopes: [],
+    host: 'https://acme.coupahost.com',
   });
   expect(await p.getToken()).toBe('scheduled');
   expect(s.requestToken).toHaveBeenCalledTimes(1);

@@ -34,10 +34,20 @@ let sim: Simulator;
 let simOffsetMs = 0; // moves Coupa's clock: every access token issued so far expires, refresh tokens live 90 days
 const sm = secretsManagerClient();
 const store = new SecretsManagerSecretStore(sm);
-const readOnly: SecretStore = { getJson: (id) => store.getJson(id), putJson: () => Promise.reject(new Error('consumers never write secrets')) };
+const readOnly: SecretStore = {
+  getJson: (id) => store.getJson(id),
+  putJson: () => Promise.reject(new Error('consumers never write secrets')),
+};
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, rateLimit: false, records: { invoices: 3 }, now: () => Date.now() + simOffsetMs });
+  sim = await startSimulator({
+    port: 0,
+    clientId: CLIENT_ID,
+    clientSecret: CLIENT_SECRET,
+    rateLimit: false,
+    records: { invoices: 3 },
+    now: () => Date.now() + simOffsetMs,
+  });
 });
 afterAll(() => sim?.close());
 
@@ -47,7 +57,12 @@ const settings = () => ({ host: sim.baseUrl, clientId: CLIENT_ID, clientSecret: 
 async function loggedIn() {
   const redirectUri = 'http://127.0.0.1:9/callback';
   const first = await exchangeAuthorizationCode(settings(), sim.control.issueAuthorizationCode(SCOPES, redirectUri), redirectUri);
-  const credentialsArn = await createSecret('race-credentials', { ...settings(), grantType: 'authorization_code', refreshToken: first.refreshToken, note: 'kept' });
+  const credentialsArn = await createSecret('race-credentials', {
+    ...settings(),
+    grantType: 'authorization_code',
+    refreshToken: first.refreshToken,
+    note: 'kept',
+  });
   const tokenArn = await createSecret('race-token', { note: 'written by the token-refresh function', placeholder: 'x' });
   return { credentialsArn, tokenArn, firstRefreshToken: first.refreshToken! };
 }
@@ -65,17 +80,31 @@ const refreshHandler = (env: Record<string, string>) =>
   });
 
 /** Proves `refreshToken` is the live one by spending it (so only at the end of a test). */
-const isLive = (refreshToken: string) => refreshAccessToken(settings(), refreshToken).then(() => true, () => false);
+const isLive = (refreshToken: string) =>
+  refreshAccessToken(settings(), refreshToken).then(
+    () => true,
+    () => false,
+  );
 
 describe('concurrent refreshes with single-use refresh tokens', () => {
   test('401 bursts from several providers plus scheduled refreshes never end in invalid_grant; the secret keeps the newest refresh token', async () => {
     const { credentialsArn, tokenArn, firstRefreshToken } = await loggedIn();
-    const env = { CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, TOKEN_LEASE_TABLE: await createTable('token-lease', 'pk') };
+    const env = {
+      CREDENTIALS_SECRET_ARN: credentialsArn,
+      TOKEN_SECRET_ARN: tokenArn,
+      TOKEN_LEASE_TABLE: await createTable('token-lease', 'pk'),
+    };
     // Two containers: the one pollers/actions invoke, and a scheduled run whose token is always due.
     const invoked = await refreshHandler(env);
     const scheduled = await refreshHandler({ ...env, MIN_VALIDITY_SECONDS: String(86_400) });
-    const providers = Array.from({ length: 4 }, () =>
-      new StoredTokenProvider({ secrets: readOnly, refresher: new InProcessTokenRefresher((request) => invoked(request, refreshContext)) }, { tokenSecretId: tokenArn }));
+    const providers = Array.from(
+      { length: 4 },
+      () =>
+        new StoredTokenProvider(
+          { secrets: readOnly, refresher: new InProcessTokenRefresher((request) => invoked(request, refreshContext)) },
+          { tokenSecretId: tokenArn },
+        ),
+    );
     const clients = providers.map((tokenProvider) => createCoupaClient({ host: sim.baseUrl, tokenProvider, retry: { limit: 0 } }));
     sim.control.resetRequestLog();
 
@@ -113,7 +142,9 @@ describe('storing the rotated refresh token', () => {
       if (command instanceof PutSecretValueCommand && command.input.SecretId === failingSecret) {
         attempts += 1;
         if (attempts <= failures) {
-          return Promise.reject(Object.assign(new Error('Secrets Manager is unavailable'), { name: 'InternalServiceError', $fault: 'server' }));
+          return Promise.reject(
+            Object.assign(new Error('Secrets Manager is unavailable'), { name: 'InternalServiceError', $fault: 'server' }),
+          );
         }
       }
       return send(command as never);
@@ -154,7 +185,13 @@ describe('storing the rotated refresh token', () => {
     expect((await readCredentials(credentialsArn)).refreshToken).toBe(firstRefreshToken); // spent at Coupa
     // The access token was stored anyway: consumers keep working meanwhile.
     const accessToken = ((await store.getJson(tokenArn)) as { accessToken: string }).accessToken;
-    expect((await fetch(`${sim.baseUrl}/api/invoices?limit=1`, { headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' } })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${sim.baseUrl}/api/invoices?limit=1`, {
+          headers: { Authorization: `Bearer ${accessToken}`, Accept: 'application/json' },
+        })
+      ).status,
+    ).toBe(200);
     const pending = await new DynamoRefreshLease({ client: dynamoDbClient(), tableName: leaseTable }).readPending();
     expect(pending?.replacesSha256).toBe(tokenFingerprint(firstRefreshToken));
 
@@ -171,7 +208,7 @@ describe('storing the rotated refresh token', () => {
 });
 
 describe('LambdaTokenRefresher', () => {
-  test('invokes the function synchronously with the rejected token\'s SHA-256 only, and maps its errors', async () => {
+  test("invokes the function synchronously with the rejected token's SHA-256 only, and maps its errors", async () => {
     const calls: unknown[] = [];
     const front = await startLambdaFront({
       'token-refresh': async (event) => {

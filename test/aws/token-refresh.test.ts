@@ -36,20 +36,33 @@ afterAll(async () => {
 // --- helpers ---------------------------------------------------------------------------------------
 
 async function createSecrets(credentials: unknown) {
-  const credentialsArn = (await sm.send(new CreateSecretCommand({
-    Name: uniqueName('coupa-credentials'),
-    SecretString: typeof credentials === 'string' ? credentials : JSON.stringify(credentials),
-  }))).ARN!;
+  const credentialsArn = (
+    await sm.send(
+      new CreateSecretCommand({
+        Name: uniqueName('coupa-credentials'),
+        SecretString: typeof credentials === 'string' ? credentials : JSON.stringify(credentials),
+      }),
+    )
+  ).ARN!;
   // What CoupaConnector deploys: a placeholder the consumers read as "no token yet".
-  const tokenArn = (await sm.send(new CreateSecretCommand({
-    Name: uniqueName('coupa-token'),
-    SecretString: JSON.stringify({ note: 'written by the token-refresh function', placeholder: 'x' }),
-  }))).ARN!;
+  const tokenArn = (
+    await sm.send(
+      new CreateSecretCommand({
+        Name: uniqueName('coupa-token'),
+        SecretString: JSON.stringify({ note: 'written by the token-refresh function', placeholder: 'x' }),
+      }),
+    )
+  ).ARN!;
   return { credentialsArn, tokenArn };
 }
 
 const credentials = (extra: Record<string, unknown> = {}) => ({
-  host: sim.baseUrl, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: SCOPES, ...extra,
+  host: sim.baseUrl,
+  grantType: 'client_credentials',
+  clientId: CLIENT_ID,
+  clientSecret: CLIENT_SECRET,
+  scopes: SCOPES,
+  ...extra,
 });
 
 const readJson = async (arn: string) =>
@@ -57,7 +70,14 @@ const readJson = async (arn: string) =>
 
 const tokenRequests = () => sim.control.requests.filter((r) => r.method === 'POST' && r.path === '/oauth2/token');
 
-const context = { functionName: 'token-refresh', awsRequestId: 'req-1', invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:token-refresh', memoryLimitInMB: '256', functionVersion: '$LATEST', getRemainingTimeInMillis: () => 30_000 } as unknown as Context;
+const context = {
+  functionName: 'token-refresh',
+  awsRequestId: 'req-1',
+  invokedFunctionArn: 'arn:aws:lambda:us-east-1:123456789012:function:token-refresh',
+  memoryLimitInMB: '256',
+  functionVersion: '$LATEST',
+  getRemainingTimeInMillis: () => 30_000,
+} as unknown as Context;
 
 /** Imports a fresh handler module with this environment (and a lease table of its own), as a cold start would. */
 // Only Secrets Manager's and DynamoDB's endpoints are given: the function must need nothing else.
@@ -115,7 +135,13 @@ describe('token-refresh handler', () => {
     expect(tokenRequests()).toHaveLength(1);
     const stored = await readJson(tokenArn);
     // The host goes with the token: pollers and actions need nothing from the credentials secret.
-    expect(stored).toEqual({ accessToken: expect.any(String), tokenType: 'bearer', expiresAt: expect.any(Number), scopes: expect.arrayContaining(SCOPES), host: sim.baseUrl });
+    expect(stored).toEqual({
+      accessToken: expect.any(String),
+      tokenType: 'bearer',
+      expiresAt: expect.any(Number),
+      scopes: expect.arrayContaining(SCOPES),
+      host: sim.baseUrl,
+    });
     expect(result?.expiresAt).toBe(new Date(stored.expiresAt as number).toISOString());
     expect(JSON.stringify(result)).not.toContain(stored.accessToken as string);
     expect(output).not.toContain(stored.accessToken as string);
@@ -132,18 +158,38 @@ describe('token-refresh handler', () => {
   test('a secret without scopes (the stack\'s initial "scopes": []) gets the stack\'s COUPA_SCOPES; listed scopes win', async () => {
     const stackScopes = 'core.common.read core.supplier.read core.supplier.write';
     const empty = await createSecrets(credentials({ scopes: [] }));
-    await captureOutput(async () => (await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: empty.credentialsArn, TOKEN_SECRET_ARN: empty.tokenArn, COUPA_SCOPES: stackScopes }))({}, context));
+    await captureOutput(async () =>
+      (
+        await loadRefreshHandler({
+          CREDENTIALS_SECRET_ARN: empty.credentialsArn,
+          TOKEN_SECRET_ARN: empty.tokenArn,
+          COUPA_SCOPES: stackScopes,
+        })
+      )({}, context),
+    );
     expect(sim.control.grantedScopes().at(-1)).toEqual(stackScopes.split(' '));
     expect((await readJson(empty.tokenArn)).scopes).toEqual(stackScopes.split(' '));
 
     const listed = await createSecrets(credentials());
-    await captureOutput(async () => (await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: listed.credentialsArn, TOKEN_SECRET_ARN: listed.tokenArn, COUPA_SCOPES: stackScopes }))({}, context));
+    await captureOutput(async () =>
+      (
+        await loadRefreshHandler({
+          CREDENTIALS_SECRET_ARN: listed.credentialsArn,
+          TOKEN_SECRET_ARN: listed.tokenArn,
+          COUPA_SCOPES: stackScopes,
+        })
+      )({}, context),
+    );
     expect(sim.control.grantedScopes().at(-1)).toEqual(SCOPES);
   });
 
   test('a token valid for longer than MIN_VALIDITY_SECONDS is left alone; {force:true} refreshes it', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
-    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
+    const handler = await loadRefreshHandler({
+      CREDENTIALS_SECRET_ARN: credentialsArn,
+      TOKEN_SECRET_ARN: tokenArn,
+      MIN_VALIDITY_SECONDS: String(6 * 3600),
+    });
     await captureOutput(() => handler({}, context));
     const first = await readJson(tokenArn);
     sim.control.resetRequestLog();
@@ -161,8 +207,18 @@ describe('token-refresh handler', () => {
 
   test('a token expiring within MIN_VALIDITY_SECONDS is refreshed', async () => {
     const { credentialsArn, tokenArn } = await createSecrets(credentials());
-    await store.putJson(tokenArn, { accessToken: 'old', tokenType: 'bearer', expiresAt: Date.now() + 3600_000, scopes: [], host: sim.baseUrl });
-    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, MIN_VALIDITY_SECONDS: String(6 * 3600) });
+    await store.putJson(tokenArn, {
+      accessToken: 'old',
+      tokenType: 'bearer',
+      expiresAt: Date.now() + 3600_000,
+      scopes: [],
+      host: sim.baseUrl,
+    });
+    const handler = await loadRefreshHandler({
+      CREDENTIALS_SECRET_ARN: credentialsArn,
+      TOKEN_SECRET_ARN: tokenArn,
+      MIN_VALIDITY_SECONDS: String(6 * 3600),
+    });
     const { result } = await captureOutput(() => handler({}, context));
     expect(result?.refreshed).toBe(true);
     expect((await readJson(tokenArn)).accessToken).not.toBe('old');
@@ -171,10 +227,19 @@ describe('token-refresh handler', () => {
   test('authorization code: the rotated refresh token is stored, other fields kept', async () => {
     const code = sim.control.issueAuthorizationCode(SCOPES);
     const initial = await exchangeAuthorizationCode(
-      { host: sim.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: SCOPES }, code, 'https://example.com/callback');
+      { host: sim.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: SCOPES },
+      code,
+      'https://example.com/callback',
+    );
     const r1 = initial.refreshToken!;
-    const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken: r1, note: 'kept' }));
-    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'authorization_code' });
+    const { credentialsArn, tokenArn } = await createSecrets(
+      credentials({ grantType: 'authorization_code', refreshToken: r1, note: 'kept' }),
+    );
+    const handler = await loadRefreshHandler({
+      CREDENTIALS_SECRET_ARN: credentialsArn,
+      TOKEN_SECRET_ARN: tokenArn,
+      COUPA_GRANT_TYPE: 'authorization_code',
+    });
 
     const { result, output } = await captureOutput(() => handler({}, context));
     expect(result?.refreshed).toBe(true);
@@ -194,17 +259,29 @@ describe('token-refresh handler', () => {
   test('authorization code: the refresh token is written before the access token', async () => {
     const code = sim.control.issueAuthorizationCode(SCOPES);
     const { refreshToken } = await exchangeAuthorizationCode(
-      { host: sim.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: SCOPES }, code, 'https://example.com/callback');
+      { host: sim.baseUrl, clientId: CLIENT_ID, clientSecret: CLIENT_SECRET, scopes: SCOPES },
+      code,
+      'https://example.com/callback',
+    );
     const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken }));
     const writes: string[] = [];
     const recording: SecretStore = { getJson: (id) => store.getJson(id), putJson: (id, v) => (writes.push(id), store.putJson(id, v)) };
-    await refreshStoredToken({ secrets: recording, requestToken, lease: new MemoryRefreshLease() }, { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn, minValidityMs: 0 });
+    await refreshStoredToken(
+      { secrets: recording, requestToken, lease: new MemoryRefreshLease() },
+      { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn, minValidityMs: 0 },
+    );
     expect(writes).toEqual([credentialsArn, tokenArn]);
   });
 
   test('a secret asking for another grant type than deployed is refused before any token request', async () => {
-    const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken: 'rt-secret-value' }));
-    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_GRANT_TYPE: 'client_credentials' });
+    const { credentialsArn, tokenArn } = await createSecrets(
+      credentials({ grantType: 'authorization_code', refreshToken: 'rt-secret-value' }),
+    );
+    const handler = await loadRefreshHandler({
+      CREDENTIALS_SECRET_ARN: credentialsArn,
+      TOKEN_SECRET_ARN: tokenArn,
+      COUPA_GRANT_TYPE: 'client_credentials',
+    });
     sim.control.resetRequestLog();
     const { error } = await captureOutput(() => handler({}, context));
     expect((error as Error).message).toMatch(/grantType is authorization_code but the deployment is configured for client_credentials/);
@@ -218,15 +295,35 @@ describe('bad credentials secret', () => {
   const SENTINEL = 'SENTINEL-s3cr3t-4b1d';
   test.each<[string, unknown, RegExp]>([
     ['missing fields', { host: 'https://acme.coupahost.com', clientId: SENTINEL }, /missing clientSecret/],
-    ['wrong types', { host: 'https://acme.coupahost.com', clientId: 'id', clientSecret: SENTINEL, grantType: SENTINEL, scopes: 42 }, /grantType must be client_credentials or authorization_code; scopes must be/],
-    ['authorization code without refresh token', { host: 'https://acme.coupahost.com', grantType: 'authorization_code', clientId: SENTINEL, clientSecret: SENTINEL }, /missing refreshToken/],
-    ['plain http host', { host: `http://${SENTINEL}.example.com`, clientId: 'id', clientSecret: SENTINEL }, /plain http:\/\/ only for loopback/],
-    ['deploy-time placeholder', { clientId: 'REPLACE_ME', clientSecret: SENTINEL, scopes: [] }, /clientId still holds the placeholder REPLACE_ME/],
+    [
+      'wrong types',
+      { host: 'https://acme.coupahost.com', clientId: 'id', clientSecret: SENTINEL, grantType: SENTINEL, scopes: 42 },
+      /grantType must be client_credentials or authorization_code; scopes must be/,
+    ],
+    [
+      'authorization code without refresh token',
+      { host: 'https://acme.coupahost.com', grantType: 'authorization_code', clientId: SENTINEL, clientSecret: SENTINEL },
+      /missing refreshToken/,
+    ],
+    [
+      'plain http host',
+      { host: `http://${SENTINEL}.example.com`, clientId: 'id', clientSecret: SENTINEL },
+      /plain http:\/\/ only for loopback/,
+    ],
+    [
+      'deploy-time placeholder',
+      { clientId: 'REPLACE_ME', clientSecret: SENTINEL, scopes: [] },
+      /clientId still holds the placeholder REPLACE_ME/,
+    ],
     ['not JSON', `{"clientSecret": "${SENTINEL}"`, /is not valid JSON/],
     ['not an object', JSON.stringify([SENTINEL]), /must be a JSON object/],
   ])('%s', async (_name, secret, message) => {
     const { credentialsArn, tokenArn } = await createSecrets(secret);
-    const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn, COUPA_HOST: 'https://acme.coupahost.com' });
+    const handler = await loadRefreshHandler({
+      CREDENTIALS_SECRET_ARN: credentialsArn,
+      TOKEN_SECRET_ARN: tokenArn,
+      COUPA_HOST: 'https://acme.coupahost.com',
+    });
     const { error, output } = await captureOutput(() => handler({}, context));
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(message);
@@ -254,7 +351,10 @@ describe('StoredTokenProvider with the Coupa client', () => {
     const handler = await loadRefreshHandler({ CREDENTIALS_SECRET_ARN: credentialsArn, TOKEN_SECRET_ARN: tokenArn });
     const refresher = new InProcessTokenRefresher((request) => handler(request, context));
     // Read only: a provider that tried to write a secret would fail here.
-    const readOnly: SecretStore = { getJson: (id) => store.getJson(id), putJson: () => Promise.reject(new Error('consumers never write secrets')) };
+    const readOnly: SecretStore = {
+      getJson: (id) => store.getJson(id),
+      putJson: () => Promise.reject(new Error('consumers never write secrets')),
+    };
     const tokens = new StoredTokenProvider({ secrets: readOnly, refresher }, { tokenSecretId: tokenArn });
     const client = createCoupaClient({ host: sim.baseUrl, tokenProvider: tokens, retry: { limit: 0 } });
     await client.list('invoices', { limit: 1 });

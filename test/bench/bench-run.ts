@@ -28,7 +28,9 @@ function countingBus() {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { mode: { type: 'string' }, url: { type: 'string' }, since: { type: 'string' }, object: { type: 'string' } } });
+  const { values } = parseArgs({
+    options: { mode: { type: 'string' }, url: { type: 'string' }, since: { type: 'string' }, object: { type: 'string' } },
+  });
   const object = getObject(values.object ?? 'invoices');
   const sinceMs = Number(values.since);
   let coupaRequests = 0;
@@ -40,7 +42,11 @@ async function main() {
     },
   });
   const bus = countingBus();
-  const deadLetter = { send: async () => { throw new Error('nothing should be dead-lettered in the bench'); } };
+  const deadLetter = {
+    send: async () => {
+      throw new Error('nothing should be dead-lettered in the bench');
+    },
+  };
   const publisher = new EventBridgePublisher({ client: bus.client, eventBusName: 'bench', deadLetter });
   const stateDir = mkdtempSync(path.join(tmpdir(), 'coupa-bench-'));
   const started = performance.now();
@@ -71,11 +77,21 @@ async function main() {
     let version = 0;
     const ctx = { instance: 'bench', source: 'coupa.bench', returnType: 'default' as const, runId: 'naive' };
     for (let offset = 0; ; offset += 50) {
-      const page = await client.list<CoupaRecord>(object.path.slice(1), { updated_at: { gt_or_eq: new Date(sinceMs) }, order_by: 'updated_at', dir: 'asc', limit: 50, offset });
+      const page = await client.list<CoupaRecord>(object.path.slice(1), {
+        updated_at: { gt_or_eq: new Date(sinceMs) },
+        order_by: 'updated_at',
+        dir: 'asc',
+        limit: 50,
+        offset,
+      });
       for (const record of page) await publisher.publish([entryOf(object, inlineDetail(object, record, ctx), ctx.source)]);
       records += page.length;
       if (page.length > 0) {
-        const cursor: Cursor = { version: 1, watermarkMs: Math.floor(Date.parse(String(page.at(-1)!['updated-at'])) / 1000) * 1000, doneIds: [] };
+        const cursor: Cursor = {
+          version: 1,
+          watermarkMs: Math.floor(Date.parse(String(page.at(-1)!['updated-at'])) / 1000) * 1000,
+          doneIds: [],
+        };
         version = await store.save('naive', 'bench', cursor, version, Date.now() + 3_600_000);
         checkpointWrites++;
       }

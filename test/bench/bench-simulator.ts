@@ -6,7 +6,12 @@ import { startSimulator } from '../../shared/simulator';
 
 async function main() {
   const { values } = parseArgs({
-    options: { object: { type: 'string' }, records: { type: 'string' }, 'latency-ms': { type: 'string' }, ties: { type: 'boolean', default: false } },
+    options: {
+      object: { type: 'string' },
+      records: { type: 'string' },
+      'latency-ms': { type: 'string' },
+      ties: { type: 'boolean', default: false },
+    },
   });
   const object = values.object ?? 'invoices';
   const records = Number(values.records ?? 10_000);

@@ -19,7 +19,15 @@ const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
  */
 function bundleRunner(): string {
   const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'coupa-bench-')), 'bench-run.cjs');
-  buildSync({ entryPoints: [path.join(__dirname, 'bench-run.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'bench-run.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+  });
   return outfile;
 }
 let runner: string | undefined;
@@ -50,9 +58,13 @@ async function firstLine(child: ChildProcess, what: string): Promise<string> {
 async function measure(mode: string, url: string, sinceMs: number, object: string): Promise<Figures> {
   runner ??= bundleRunner();
   // Both runs get the poller Lambda's V8 flags, so the figures describe what is deployed.
-  const child = spawn(process.execPath, [...POLLER_V8_FLAGS, runner, '--mode', mode, '--url', url, '--since', String(sinceMs), '--object', object], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const child = spawn(
+    process.execPath,
+    [...POLLER_V8_FLAGS, runner, '--mode', mode, '--url', url, '--since', String(sinceMs), '--object', object],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   const exited = once(child, 'exit');
   const line = await firstLine(child, `bench run (${mode})`);
   await exited;
@@ -64,16 +76,25 @@ const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 async function scenario(records: number, latencyMs: number, object: string) {
   process.stderr.write(`\n== ${records} changed ${object}, ${latencyMs} ms per Coupa request (starting simulator…)\n`);
-  const sim = spawn(TSX, [path.join(__dirname, 'bench-simulator.ts'), '--records', String(records), '--latency-ms', String(latencyMs), '--object', object], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
+  const sim = spawn(
+    TSX,
+    [path.join(__dirname, 'bench-simulator.ts'), '--records', String(records), '--latency-ms', String(latencyMs), '--object', object],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    },
+  );
   try {
     const { baseUrl, sinceMs } = JSON.parse(await firstLine(sim, 'bench simulator')) as { baseUrl: string; sinceMs: number };
     const ours = await measure('poller', baseUrl, sinceMs, object);
     const naive = await measure('naive', baseUrl, sinceMs, object);
     const rows: [string, (f: Figures) => number, string, number][] = [
       ['records published', (f) => f.records, '', 0],
-      ['records/s', (f) => f.records / f.seconds, latencyMs > 0 ? `≥ ${Math.round(0.9 * 50 * (1000 / latencyMs))} (90% of what paging alone allows)` : '', 0],
+      [
+        'records/s',
+        (f) => f.records / f.seconds,
+        latencyMs > 0 ? `≥ ${Math.round(0.9 * 50 * (1000 / latencyMs))} (90% of what paging alone allows)` : '',
+        0,
+      ],
       ['Coupa requests / 1,000 records', (f) => per(f.coupaRequests, f.records, 1000), '≤ 22 (1.1 per 50)', 1],
       ['PutEvents calls / 1,000 events', (f) => per(f.putEventsCalls, f.records, 1000), '≤ 100 (1 per 10)', 1],
       ['checkpoint writes / 1,000 records', (f) => per(f.checkpointWrites, f.records, 1000), '≤ 20 (1 per 50)', 1],
@@ -84,7 +105,9 @@ async function scenario(records: number, latencyMs: number, object: string) {
     for (const [name, get, target, digits] of rows) {
       const a = get(ours);
       const b = get(naive);
-      console.log(`${name.padEnd(36)}${fmt(a, digits).padStart(12)}${fmt(b, digits).padStart(12)}${(a === 0 ? '-' : fmt(b / a, 2)).padStart(14)}  ${target}`);
+      console.log(
+        `${name.padEnd(36)}${fmt(a, digits).padStart(12)}${fmt(b, digits).padStart(12)}${(a === 0 ? '-' : fmt(b / a, 2)).padStart(14)}  ${target}`,
+      );
     }
     console.log(`${'wall time s'.padEnd(36)}${fmt(ours.seconds).padStart(12)}${fmt(naive.seconds).padStart(12)}`);
   } finally {
@@ -93,7 +116,9 @@ async function scenario(records: number, latencyMs: number, object: string) {
 }
 
 async function main() {
-  const { values } = parseArgs({ options: { scenarios: { type: 'string', default: '10000@100,100000@0' }, object: { type: 'string', default: 'invoices' } } });
+  const { values } = parseArgs({
+    options: { scenarios: { type: 'string', default: '10000@100,100000@0' }, object: { type: 'string', default: 'invoices' } },
+  });
   for (const spec of values.scenarios.split(',')) {
     const [records, latency] = spec.split('@').map(Number);
     await scenario(records!, latency ?? 0, values.object);

@@ -27,19 +27,36 @@ async function firstLine(child: ChildProcess, what: string): Promise<string> {
 
 async function main() {
   const { values } = parseArgs({
-    options: { records: { type: 'string', default: '10000' }, limit: { type: 'string', default: '10000' }, object: { type: 'string', default: 'invoices' } },
+    options: {
+      records: { type: 'string', default: '10000' },
+      limit: { type: 'string', default: '10000' },
+      object: { type: 'string', default: 'invoices' },
+    },
   });
   const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'coupa-query-bench-')), 'query-run.cjs');
-  buildSync({ entryPoints: [path.join(__dirname, 'query-run.ts')], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
-  const sim = spawn(TSX, [path.join(__dirname, 'bench-simulator.ts'), '--records', values.records, '--object', values.object, '--ties'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  buildSync({
+    entryPoints: [path.join(__dirname, 'query-run.ts')],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    outfile,
+    logLevel: 'error',
+  });
+  const sim = spawn(TSX, [path.join(__dirname, 'bench-simulator.ts'), '--records', values.records, '--object', values.object, '--ties'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   try {
     const { baseUrl } = JSON.parse(await firstLine(sim, 'bench simulator')) as { baseUrl: string };
-    const run = spawn(process.execPath, [outfile, '--url', baseUrl, '--object', values.object, '--limit', values.limit], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const run = spawn(process.execPath, [outfile, '--url', baseUrl, '--object', values.object, '--limit', values.limit], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = once(run, 'exit');
     const figures = JSON.parse(await firstLine(run, 'query run')) as Record<string, number | boolean | undefined>;
     await exited;
     console.log(`query ${values.object} limit ${values.limit} (${values.records} records in the simulator)`);
-    for (const [name, value] of Object.entries(figures)) console.log(`${name.padEnd(16)}${String(typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(1) : value)}`);
+    for (const [name, value] of Object.entries(figures))
+      console.log(`${name.padEnd(16)}${String(typeof value === 'number' && !Number.isInteger(value) ? value.toFixed(1) : value)}`);
   } finally {
     sim.kill();
   }

@@ -32,7 +32,10 @@ async function main() {
     { instance: 'bench', idempotencyExpirySeconds: 3600, resultInlineLimitBytes: 200 * 1024 },
   );
   const started = performance.now();
-  const result = (await runner.run({ action: 'query', input: { object: object.key, query: { limit: Number(values.limit ?? 10_000) } } })) as Record<string, unknown>;
+  const result = (await runner.run({
+    action: 'query',
+    input: { object: object.key, query: { limit: Number(values.limit ?? 10_000) } },
+  })) as Record<string, unknown>;
   const seconds = (performance.now() - started) / 1000;
   const resultRef = result.resultRef as { bytes?: number } | undefined;
   process.stdout.write(

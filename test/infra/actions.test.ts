@@ -22,7 +22,8 @@ const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } })
 type Cfn = { Type: string; Properties: Record<string, any>; DeletionPolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: unknown };
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
-const normalize = (list: Statement[]) => list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
+const normalize = (list: Statement[]) =>
+  list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
 const getAtt = (id: string, attr = 'Arn') => ({ 'Fn::GetAtt': [id, attr] });
 const objectArn = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [getAtt(bucketId), key]] });
 
@@ -50,7 +51,9 @@ function definitionOf(template: Template): any {
   const machines = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Record<string, Cfn>);
   expect(machines).toHaveLength(1);
   const parts = machines[0]!.Properties.DefinitionString['Fn::Join'][1] as unknown[];
-  return JSON.parse(parts.map((p) => (typeof p === 'string' ? p : `<${(p as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}>`)).join(''));
+  return JSON.parse(
+    parts.map((p) => (typeof p === 'string' ? p : `<${(p as { 'Fn::GetAtt': string[] })['Fn::GetAtt'].join('.')}>`)).join(''),
+  );
 }
 
 describe('actions of the example stack', () => {
@@ -86,7 +89,13 @@ describe('actions of the example stack', () => {
       PAYLOAD_BUCKET: { Ref: ids.bucket },
     };
     for (const [, fn] of [action, command]) {
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Architectures: ['arm64'], Timeout: 120, MemorySize: 512 });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Architectures: ['arm64'],
+        Timeout: 120,
+        MemorySize: 512,
+      });
     }
     expect(action[1].Properties.Environment.Variables).toEqual({ ...common, POWERTOOLS_SERVICE_NAME: 'coupa-action' });
     expect(command[1].Properties.Environment.Variables).toEqual({
@@ -98,12 +107,23 @@ describe('actions of the example stack', () => {
   });
 
   test('the environment the construct writes is one the handlers accept', () => {
-    for (const [[, fn], needsBus] of [[action, false], [command, true]] as const) {
+    for (const [[, fn], needsBus] of [
+      [action, false],
+      [command, true],
+    ] as const) {
       const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
       const parsed = actionConfigFromEnv(env, { needsBus });
-      expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({ instance: 'acme', expiry: 86_400, source: 'coupa.acme' });
-      expect(parsed.tokens).toEqual({ tokenSecretId: 'resolved-TOKEN_SECRET_ARN', refreshFunction: 'resolved-TOKEN_REFRESH_FUNCTION', defaultHost: config.host });
+      expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({
+        instance: 'acme',
+        expiry: 86_400,
+        source: 'coupa.acme',
+      });
+      expect(parsed.tokens).toEqual({
+        tokenSecretId: 'resolved-TOKEN_SECRET_ARN',
+        refreshFunction: 'resolved-TOKEN_REFRESH_FUNCTION',
+        defaultHost: config.host,
+      });
     }
   });
 
@@ -114,7 +134,11 @@ describe('actions of the example stack', () => {
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.refresh) },
       { Effect: 'Allow', Action: [...ACTION_IAM.idempotency], Resource: getAtt(ids.table) },
       { Effect: 'Allow', Action: 's3:PutObject', Resource: objectArn(ids.bucket, '/actions/acme/*') },
-      { Effect: 'Allow', Action: 's3:GetObject', Resource: [objectArn(ids.bucket, '/attachments/*'), objectArn(ids.bucket, '/actions/acme/*')] },
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objectArn(ids.bucket, '/attachments/*'), objectArn(ids.bucket, '/actions/acme/*')],
+      },
     ];
     const logGroup = (fn: Cfn) => fn.Properties.LoggingConfig.LogGroup.Ref as string;
     expect(normalize(statementsOfRole(template, roleOf(action[1])))).toEqual(normalize(shared(logGroup(action[1]))));
@@ -126,7 +150,9 @@ describe('actions of the example stack', () => {
           Effect: 'Allow',
           Action: 'events:PutEvents',
           Resource: getAtt(ids.bus),
-          Condition: { StringEquals: { 'events:source': 'coupa.acme', 'events:detail-type': ['Coupa Command Succeeded', 'Coupa Command Failed'] } },
+          Condition: {
+            StringEquals: { 'events:source': 'coupa.acme', 'events:detail-type': ['Coupa Command Succeeded', 'Coupa Command Failed'] },
+          },
         },
         // The on-failure destination: Lambda only sends.
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: getAtt(ids.dlq) },
@@ -144,15 +170,28 @@ describe('actions of the example stack', () => {
       ['s3', readFileSync(path.join(__dirname, '../../shared/adapters/aws/S3FileSource.ts'), 'utf8')],
       // The token secret is only read (StoredTokenProvider); the refresher is invoked.
       ['secretsmanager', 'GetSecretValueCommand'],
-      ['lambda', readFileSync(path.join(__dirname, '../../shared/adapters/aws/LambdaTokenRefresher.ts'), 'utf8').replace(/\bInvokeCommand\b/g, 'InvokeFunctionCommand')],
-      ['events', readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, '')],
+      [
+        'lambda',
+        readFileSync(path.join(__dirname, '../../shared/adapters/aws/LambdaTokenRefresher.ts'), 'utf8').replace(
+          /\bInvokeCommand\b/g,
+          'InvokeFunctionCommand',
+        ),
+      ],
+      [
+        'events',
+        readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, ''),
+      ],
     ];
     for (const [service, source] of sources) {
       const commands = [...new Set([...source.matchAll(/\b([A-Z]\w+)Command\b/g)].map((m) => m[1]!))];
       expect(commands.length).toBeGreaterThan(0);
       for (const c of commands) expect(granted).toContain(`${service}:${c}`);
     }
-    expect(Object.values(ACTION_IAM).flat().every((a) => granted.has(a))).toBe(true);
+    expect(
+      Object.values(ACTION_IAM)
+        .flat()
+        .every((a) => granted.has(a)),
+    ).toBe(true);
   });
 
   test('command rule: Coupa Command from the listed sources (default coupa.<instance>.commands) naming this instance, to the command function, DLQ and retries', () => {
@@ -188,7 +227,12 @@ describe('actions of the example stack', () => {
       PolicyDocument: {
         Statement: Match.arrayWith([
           Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-          Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' }, Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId) } } }),
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sqs:SendMessage',
+            Principal: { Service: 'events.amazonaws.com' },
+            Condition: { ArnEquals: { 'aws:SourceArn': getAtt(ruleId) } },
+          }),
         ]),
       },
     });
@@ -226,8 +270,15 @@ describe('actions of the example stack', () => {
     // A write that may have been applied is caught, never retried.
     expect(CAUGHT_ERRORS).toContain('Coupa.UnknownOutcome');
     expect(RETRYABLE_ERRORS).not.toContain('Coupa.UnknownOutcome');
-    expect(asl.States.EachSupplier.ItemProcessor.States.RecordFailure).toMatchObject({ Type: 'Pass', Parameters: { status: 'failed', 'error.$': '$.failure.Error' } });
-    expect(update.Parameters).toMatchObject({ action: 'update', object: 'suppliers', 'idempotencyKey.$': "States.Format('{}:suppliers:{}', $.execution, $.id)" });
+    expect(asl.States.EachSupplier.ItemProcessor.States.RecordFailure).toMatchObject({
+      Type: 'Pass',
+      Parameters: { status: 'failed', 'error.$': '$.failure.Error' },
+    });
+    expect(update.Parameters).toMatchObject({
+      action: 'update',
+      object: 'suppliers',
+      'idempotencyKey.$': "States.Format('{}:suppliers:{}', $.execution, $.id)",
+    });
     expect(asl.States.EachSupplier).toMatchObject({ Type: 'Map', ItemsPath: '$.suppliers.records', MaxConcurrency: 2 });
 
     const machine = Object.values(template.findResources('AWS::StepFunctions::StateMachine') as Record<string, Cfn>)[0]!;
@@ -238,7 +289,9 @@ describe('actions of the example stack', () => {
     // Its role may invoke the action function (and its versions), nothing else of ours.
     const statements = statementsOfRole(template, machine.Properties.RoleArn['Fn::GetAtt'][0]);
     const invoke = statements.filter((s) => actionsOf(s).includes('lambda:InvokeFunction'));
-    expect(invoke).toEqual([{ Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(action[0]), { 'Fn::Join': ['', [getAtt(action[0]), ':*']] }] }]);
+    expect(invoke).toEqual([
+      { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(action[0]), { 'Fn::Join': ['', [getAtt(action[0]), ':*']] }] },
+    ]);
     template.hasOutput('ExampleStateMachineArn', {});
     template.hasOutput('ActionFunctionName', { Value: { Ref: action[0] } });
   });
@@ -288,10 +341,17 @@ describe('action options', () => {
     expect(action.Properties).toMatchObject({ Timeout: 45, MemorySize: 1024 });
     expect(action.Properties.Environment.Variables).toMatchObject({ IDEMPOTENCY_EXPIRY_SECONDS: '7200', PAYLOAD_PREFIX: 'coupa' });
     const bucketId = idWith(template, 'AWS::S3::Bucket', 'PayloadBucket');
-    expect(statementsOfRole(template, roleOf(action)).find((s) => actionsOf(s).includes('s3:PutObject'))?.Resource).toEqual(objectArn(bucketId, '/coupa/actions/acme/*'));
-    template.hasResource('AWS::DynamoDB::GlobalTable', { Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }), DeletionPolicy: 'Retain' });
+    expect(statementsOfRole(template, roleOf(action)).find((s) => actionsOf(s).includes('s3:PutObject'))?.Resource).toEqual(
+      objectArn(bucketId, '/coupa/actions/acme/*'),
+    );
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'id', KeyType: 'HASH' }] }),
+      DeletionPolicy: 'Retain',
+    });
     const [, command] = functionWith(template, 'ActionsCommandFunction');
-    expect(JSON.stringify(statementsOfRole(template, roleOf(command)).find((s) => actionsOf(s).includes('events:PutEvents'))?.Resource)).toContain(':event-bus/shared-bus');
+    expect(
+      JSON.stringify(statementsOfRole(template, roleOf(command)).find((s) => actionsOf(s).includes('events:PutEvents'))?.Resource),
+    ).toContain(':event-bus/shared-bus');
   });
 
   test('grantSendCommands: PutEvents on the bus only for a command source and the Coupa Command detail type', () => {
@@ -301,20 +361,34 @@ describe('action options', () => {
     const portal = new iam.Role(stack, 'Portal', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     expect(connector.grantSendCommands(erp).success).toBe(true);
     connector.grantSendCommands(portal, 'com.acme.portal');
-    expect(() => connector.grantSendCommands(portal, 'com.attacker')).toThrow(/"com.attacker" is not one of commandSources \(com.acme.erp, com.acme.portal\)/);
+    expect(() => connector.grantSendCommands(portal, 'com.attacker')).toThrow(
+      /"com.attacker" is not one of commandSources \(com.acme.erp, com.acme.portal\)/,
+    );
     const template = Template.fromStack(stack);
     const busArn = { 'Fn::GetAtt': [Object.keys(template.findResources('AWS::Events::EventBus'))[0]!, 'Arn'] };
-    for (const [role, source] of [['Erp', 'com.acme.erp'], ['Portal', 'com.acme.portal']] as const) {
+    for (const [role, source] of [
+      ['Erp', 'com.acme.erp'],
+      ['Portal', 'com.acme.portal'],
+    ] as const) {
       template.hasResourceProperties('AWS::IAM::Policy', {
         Roles: [{ Ref: Match.stringLikeRegexp(`^${role}`) }],
         PolicyDocument: {
-          Statement: [{ Effect: 'Allow', Action: 'events:PutEvents', Resource: busArn, Condition: { StringEquals: { 'events:source': source, 'events:detail-type': 'Coupa Command' } } }],
+          Statement: [
+            {
+              Effect: 'Allow',
+              Action: 'events:PutEvents',
+              Resource: busArn,
+              Condition: { StringEquals: { 'events:source': source, 'events:detail-type': 'Coupa Command' } },
+            },
+          ],
         },
       });
     }
     const other = new Stack(noBundling(), 'T');
     const noCommands = new CoupaConnector(other, 'C', { instance: 'acme', enableCommands: false });
-    expect(() => noCommands.grantSendCommands(new iam.Role(other, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(/enableCommands is false/);
+    expect(() => noCommands.grantSendCommands(new iam.Role(other, 'R', { assumedBy: new iam.AccountRootPrincipal() }))).toThrow(
+      /enableCommands is false/,
+    );
     expect(build().connector.commandSources).toEqual(['coupa.acme.commands']);
   });
 
@@ -327,7 +401,9 @@ describe('action options', () => {
     const bucketId = idWith(template, 'AWS::S3::Bucket', 'PayloadBucket');
     const scansId = idWith(template, 'AWS::S3::Bucket', 'Scans');
     for (const [, fn] of [functionWith(template, 'ActionsActionFunction'), functionWith(template, 'ActionsCommandFunction')]) {
-      expect(Template.fromJSON({ Resources: { F: fn } }).toJSON().Resources.F.Properties.Environment.Variables.ATTACHMENT_SOURCE_BUCKETS).toEqual({
+      expect(
+        Template.fromJSON({ Resources: { F: fn } }).toJSON().Resources.F.Properties.Environment.Variables.ATTACHMENT_SOURCE_BUCKETS,
+      ).toEqual({
         'Fn::Join': [',', [{ Ref: scansId }, 'acme-invoice-inbox']],
       });
       const statements = statementsOfRole(template, roleOf(fn));
@@ -372,29 +448,64 @@ describe('action options', () => {
   test('the example construct works with any action function, e.g. one imported by ARN', () => {
     const stack = new Stack(noBundling(), 'Own');
     const fn = lambda.Function.fromFunctionArn(stack, 'Fn', 'arn:aws:lambda:us-east-1:123456789012:function:coupa-action');
-    new UpdateSuppliersStateMachine(stack, 'Example', { actionFunction: fn, retryInterval: Duration.seconds(2), retryMaxAttempts: 5, maxConcurrency: 4, limit: 10 });
+    new UpdateSuppliersStateMachine(stack, 'Example', {
+      actionFunction: fn,
+      retryInterval: Duration.seconds(2),
+      retryMaxAttempts: 5,
+      maxConcurrency: 4,
+      limit: 10,
+    });
     const machine = Object.values(Template.fromStack(stack).findResources('AWS::StepFunctions::StateMachine') as Record<string, Cfn>)[0]!;
     const raw = machine.Properties.DefinitionString;
     const asl = JSON.parse(typeof raw === 'string' ? raw : (raw['Fn::Join'][1] as string[]).join(''));
     expect(asl.States.QuerySuppliers.Resource).toBe('arn:aws:lambda:us-east-1:123456789012:function:coupa-action');
     expect(asl.States.QuerySuppliers.Parameters.query.limit).toBe(10);
     expect(asl.States.EachSupplier.MaxConcurrency).toBe(4);
-    expect(asl.States.QuerySuppliers.Retry).toContainEqual({ ErrorEquals: RETRYABLE_ERRORS, IntervalSeconds: 2, MaxAttempts: 4, BackoffRate: 2 });
+    expect(asl.States.QuerySuppliers.Retry).toContainEqual({
+      ErrorEquals: RETRYABLE_ERRORS,
+      IntervalSeconds: 2,
+      MaxAttempts: 4,
+      BackoffRate: 2,
+    });
   });
 
   test.each<[string, Partial<CoupaConnectorProps>, RegExp]>([
     ['commands without actions', { enableActions: false, enableCommands: true }, /enableCommands needs enableActions/],
-    ['the example without actions', { enableActions: false, enableCommands: false, createExampleStateMachine: true }, /createExampleStateMachine needs enableActions/],
-    ['commandSources with commands off', { enableCommands: false, commandSources: ['com.acme.erp'] }, /commandSources is set but enableCommands is false/],
+    [
+      'the example without actions',
+      { enableActions: false, enableCommands: false, createExampleStateMachine: true },
+      /createExampleStateMachine needs enableActions/,
+    ],
+    [
+      'commandSources with commands off',
+      { enableCommands: false, commandSources: ['com.acme.erp'] },
+      /commandSources is set but enableCommands is false/,
+    ],
     ['empty commandSources', { commandSources: [] }, /commandSources must name at least one event source/],
-    ["the connector's own source as a command source", { commandSources: ['com.acme.erp', 'coupa.acme'] }, /may not include the connector's own source "coupa\.acme"/],
+    [
+      "the connector's own source as a command source",
+      { commandSources: ['com.acme.erp', 'coupa.acme'] },
+      /may not include the connector's own source "coupa\.acme"/,
+    ],
     ['an aws.* command source', { commandSources: ['aws.s3'] }, /custom event sources .* not aws\.\*/],
-    ['an idempotency expiry under a minute', { idempotencyExpiry: Duration.seconds(30) }, /idempotencyExpiry must be whole seconds from 1 minute to 30 days/],
+    [
+      'an idempotency expiry under a minute',
+      { idempotencyExpiry: Duration.seconds(30) },
+      /idempotencyExpiry must be whole seconds from 1 minute to 30 days/,
+    ],
     ['an idempotency expiry over 30 days', { idempotencyExpiry: Duration.days(31) }, /idempotencyExpiry must be/],
-    ['an action timeout over 15 minutes', { actionTimeout: Duration.minutes(16) }, /actionTimeout must be whole seconds from 10 seconds to 15 minutes/],
+    [
+      'an action timeout over 15 minutes',
+      { actionTimeout: Duration.minutes(16) },
+      /actionTimeout must be whole seconds from 10 seconds to 15 minutes/,
+    ],
     ['an action timeout of 5 seconds', { actionTimeout: Duration.seconds(5) }, /actionTimeout must be/],
     ['action memory of 64 MB', { actionMemorySize: 64 }, /actionMemorySize must be a whole number of MB from 128 to 10240/],
-    ['attachment sources without actions', { enableActions: false, enableCommands: false, attachmentSourceBuckets: [s3.Bucket.fromBucketName(new Stack(), 'B', 'inbox')] }, /attachmentSourceBuckets is set but enableActions is false/],
+    [
+      'attachment sources without actions',
+      { enableActions: false, enableCommands: false, attachmentSourceBuckets: [s3.Bucket.fromBucketName(new Stack(), 'B', 'inbox')] },
+      /attachmentSourceBuckets is set but enableActions is false/,
+    ],
   ])('rejects %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -423,7 +534,9 @@ describe('cdk-nag AwsSolutions (actions)', () => {
   test('the example state machine alone (own app, imported function) has no unacknowledged findings', () => {
     const app = noBundling();
     const stack = new Stack(app, 'Own');
-    new UpdateSuppliersStateMachine(stack, 'Example', { actionFunction: lambda.Function.fromFunctionArn(stack, 'Fn', 'arn:aws:lambda:us-east-1:123456789012:function:coupa-action') });
+    new UpdateSuppliersStateMachine(stack, 'Example', {
+      actionFunction: lambda.Function.fromFunctionArn(stack, 'Fn', 'arn:aws:lambda:us-east-1:123456789012:function:coupa-action'),
+    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     expect(() => app.synth()).not.toThrow();
   });

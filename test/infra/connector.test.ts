@@ -83,7 +83,11 @@ describe('example stack (client_credentials, defaults)', () => {
   });
 
   test('token-refresh timeout covers the worst case of one refresh, and the lease outlives the function', () => {
-    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Environment: { Variables: Match.objectLike({ TOKEN_LEASE_TABLE: Match.anyValue() }) } } })) as Cfn[];
+    const [fn] = Object.values(
+      template.findResources('AWS::Lambda::Function', {
+        Properties: { Environment: { Variables: Match.objectLike({ TOKEN_LEASE_TABLE: Match.anyValue() }) } },
+      }),
+    ) as Cfn[];
     const timeoutMs = (fn!.Properties.Timeout as number) * 1000;
     expect(timeoutMs).toBe(TOKEN_REFRESH_TIMEOUT_SECONDS * 1000);
     // Never killed between minting a single-use refresh token and storing it (with its retries).
@@ -130,8 +134,14 @@ describe('example stack (client_credentials, defaults)', () => {
     expect(Object.keys(policies)).toHaveLength(1 + config.objects.length + 2); // token refresh, one per poller, action, command
     const refreshFn = Object.keys(template.findResources('AWS::Lambda::Function')).find((id) => id.includes('TokenRefresh'))!;
     const secretsOf = (policy: Statement[]) =>
-      Object.fromEntries(policy.filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:'))).map((s) => [(s.Resource as { Ref: string }).Ref, actionsOf(s).sort()]));
-    const [refresher, ...consumers] = Object.entries(policies).sort(([a], [b]) => Number(!a.includes('TokenRefresh')) - Number(!b.includes('TokenRefresh')));
+      Object.fromEntries(
+        policy
+          .filter((s) => actionsOf(s).some((a) => a.startsWith('secretsmanager:')))
+          .map((s) => [(s.Resource as { Ref: string }).Ref, actionsOf(s).sort()]),
+      );
+    const [refresher, ...consumers] = Object.entries(policies).sort(
+      ([a], [b]) => Number(!a.includes('TokenRefresh')) - Number(!b.includes('TokenRefresh')),
+    );
     expect(refresher![0]).toContain('TokenRefresh');
     expect(secretsOf(refresher![1])).toEqual({
       [tokenId]: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
@@ -155,7 +165,11 @@ describe('example stack (client_credentials, defaults)', () => {
       DeletionPolicy: 'Delete',
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      GenerateSecretString: { SecretStringTemplate: '{"clientId":"REPLACE_ME","scopes":[]}', GenerateStringKey: 'clientSecret', ExcludePunctuation: true },
+      GenerateSecretString: {
+        SecretStringTemplate: '{"clientId":"REPLACE_ME","scopes":[]}',
+        GenerateStringKey: 'clientSecret',
+        ExcludePunctuation: true,
+      },
     });
   });
 
@@ -206,9 +220,13 @@ describe('options', () => {
 
   test('authorization_code lets the refresh, and only it, write the rotated refresh token', () => {
     const t = build({ grantType: 'authorization_code', pollers: [{ object: 'invoices' }] });
-    for (const secret of [logicalId(t, 'AWS::SecretsManager::Secret', /credentials/), logicalId(t, 'AWS::SecretsManager::Secret', /access token/)]) {
+    for (const secret of [
+      logicalId(t, 'AWS::SecretsManager::Secret', /credentials/),
+      logicalId(t, 'AWS::SecretsManager::Secret', /access token/),
+    ]) {
       const writers = Object.entries(policyStatements(t)).filter(([, list]) =>
-        list.some((s) => (s.Resource as { Ref?: string }).Ref === secret && actionsOf(s).includes('secretsmanager:PutSecretValue')));
+        list.some((s) => (s.Resource as { Ref?: string }).Ref === secret && actionsOf(s).includes('secretsmanager:PutSecretValue')),
+      );
       expect(writers.map(([id]) => id)).toEqual([expect.stringContaining('TokenRefresh')]); // exactly one writer per secret
     }
     const creds = logicalId(t, 'AWS::SecretsManager::Secret', /credentials/);
@@ -255,15 +273,31 @@ describe('options', () => {
   });
 
   test.each<[string, Partial<CoupaConnectorProps> | ((s: Stack) => Partial<CoupaConnectorProps>), RegExp]>([
-    ['actionObjects without actions', { actionObjects: ['suppliers'], enableActions: false, enableCommands: false }, /actionObjects needs enableActions/],
+    [
+      'actionObjects without actions',
+      { actionObjects: ['suppliers'], enableActions: false, enableCommands: false },
+      /actionObjects needs enableActions/,
+    ],
     ['unknown actionObjects', { actionObjects: ['supplierz'] }, /actionObjects: unknown objects supplierz/],
-    ['existingEventBus with eventBusProps', (s) => ({ existingEventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), eventBusProps: {} }), /existingEventBus or eventBusProps, not both/],
+    [
+      'existingEventBus with eventBusProps',
+      (s) => ({ existingEventBus: events.EventBus.fromEventBusName(s, 'B', 'b'), eventBusProps: {} }),
+      /existingEventBus or eventBusProps, not both/,
+    ],
     ['instance with capitals', { instance: 'Acme' }, /instance must be lowercase/],
     ['http host', { host: 'http://acme.coupahost.com' }, /host must be an https/],
     ['host with a path', { host: 'https://acme.coupahost.com/api' }, /host must be an https/],
     ['unknown grant type', { grantType: 'password' as never }, /grantType must be/],
-    ['validity not above interval', { tokenRefreshInterval: Duration.hours(6), tokenMinValidity: Duration.hours(6) }, /must exceed tokenRefreshInterval/],
-    ['validity beyond token life', { tokenRefreshInterval: Duration.hours(4), tokenMinValidity: Duration.hours(24) }, /24 h token lifetime/],
+    [
+      'validity not above interval',
+      { tokenRefreshInterval: Duration.hours(6), tokenMinValidity: Duration.hours(6) },
+      /must exceed tokenRefreshInterval/,
+    ],
+    [
+      'validity beyond token life',
+      { tokenRefreshInterval: Duration.hours(4), tokenMinValidity: Duration.hours(24) },
+      /24 h token lifetime/,
+    ],
     ['sub-minute interval', { tokenRefreshInterval: Duration.seconds(30) }, /whole number of minutes/],
   ])('rejects %s', (_name, props, message) => {
     const prepare = typeof props === 'function' ? props : () => props;
@@ -304,9 +338,13 @@ const statementsOfFunction = (template: Template, fn: Cfn): Statement[] => {
 /** Rules by the logical id of the function they target. */
 const rulesByTarget = (template: Template): Record<string, Cfn> =>
   Object.fromEntries(
-    Object.values(template.findResources('AWS::Events::Rule') as Record<string, Cfn>).map((r) => [r.Properties.Targets[0].Arn['Fn::GetAtt'][0], r]),
+    Object.values(template.findResources('AWS::Events::Rule') as Record<string, Cfn>).map((r) => [
+      r.Properties.Targets[0].Arn['Fn::GetAtt'][0],
+      r,
+    ]),
   );
-const normalize = (list: Statement[]) => list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
+const normalize = (list: Statement[]) =>
+  list.map((s) => JSON.stringify({ Effect: s.Effect, Action: actionsOf(s).sort(), Resource: s.Resource })).sort();
 const objectArn = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId, 'Arn'] }, key]] });
 
 describe('pollers of the example stack', () => {
@@ -332,7 +370,13 @@ describe('pollers of the example stack', () => {
     template.resourceCountIs('AWS::Lambda::Function', config.objects.length + 3); // + token refresh, action, command
     for (const o of config.objects) {
       const [, fn] = functions[o.object]!;
-      expect(fn.Properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', Architectures: ['arm64'], Timeout: 300, MemorySize: 512 });
+      expect(fn.Properties).toMatchObject({
+        Runtime: 'nodejs24.x',
+        Handler: 'index.handler',
+        Architectures: ['arm64'],
+        Timeout: 300,
+        MemorySize: 512,
+      });
       expect(fn.Properties.ReservedConcurrentExecutions).toBeUndefined();
       expect(fn.Properties.Environment.Variables).toEqual({
         NODE_OPTIONS: '--enable-source-maps --max-semi-space-size=8',
@@ -360,21 +404,39 @@ describe('pollers of the example stack', () => {
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
       env.DEAD_LETTER_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq';
       const parsed = pollerConfigFromEnv(env);
-      expect({ object: parsed.object.key, source: parsed.source, lagSeconds: parsed.lagSeconds }).toEqual({ object: o.object, source: 'coupa.acme', lagSeconds: o.lagSeconds ?? 120 });
-      expect(parsed.tokens).toEqual({ tokenSecretId: 'resolved-TOKEN_SECRET_ARN', refreshFunction: 'resolved-TOKEN_REFRESH_FUNCTION', defaultHost: config.host });
+      expect({ object: parsed.object.key, source: parsed.source, lagSeconds: parsed.lagSeconds }).toEqual({
+        object: o.object,
+        source: 'coupa.acme',
+        lagSeconds: o.lagSeconds ?? 120,
+      });
+      expect(parsed.tokens).toEqual({
+        tokenSecretId: 'resolved-TOKEN_SECRET_ARN',
+        refreshFunction: 'resolved-TOKEN_REFRESH_FUNCTION',
+        defaultHost: config.host,
+      });
     }
   });
 
   test('schedules: cron rules staggered by minute, no retries into the next run', () => {
     const rules = rulesByTarget(template);
-    const expressions = Object.fromEntries(config.objects.map((o) => [o.object, rules[functions[o.object]![0]]!.Properties.ScheduleExpression]));
-    expect(expressions).toEqual({ invoices: 'cron(0/5 * * * ? *)', purchase_orders: 'cron(1/5 * * * ? *)', suppliers: 'cron(2/15 * * * ? *)' });
+    const expressions = Object.fromEntries(
+      config.objects.map((o) => [o.object, rules[functions[o.object]![0]]!.Properties.ScheduleExpression]),
+    );
+    expect(expressions).toEqual({
+      invoices: 'cron(0/5 * * * ? *)',
+      purchase_orders: 'cron(1/5 * * * ? *)',
+      suppliers: 'cron(2/15 * * * ? *)',
+    });
     const offsets = Object.values(expressions).map((e) => Number(/^cron\((\d+)/.exec(e)![1]));
     expect(new Set(offsets).size).toBe(offsets.length);
     for (const o of config.objects) {
       const [fnId] = functions[o.object]!;
       expect(rules[fnId]!.Properties.Targets[0].RetryPolicy).toEqual({ MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
-      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { FunctionName: { Ref: fnId }, MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 });
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: fnId },
+        MaximumRetryAttempts: 0,
+        MaximumEventAgeInSeconds: 60,
+      });
     }
   });
 
@@ -382,7 +444,11 @@ describe('pollers of the example stack', () => {
     for (const o of config.objects) {
       const [, fn] = functions[o.object]!;
       const expected: Statement[] = [
-        { Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: { 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] } },
+        {
+          Effect: 'Allow',
+          Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: { 'Fn::GetAtt': [fn.Properties.LoggingConfig.LogGroup.Ref, 'Arn'] },
+        },
         { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.token } },
         { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [ids.refresh, 'Arn'] } },
         { Effect: 'Allow', Action: 'dynamodb:UpdateItem', Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] } },
@@ -391,10 +457,19 @@ describe('pollers of the example stack', () => {
           Effect: 'Allow',
           Action: 'events:PutEvents',
           Resource: { 'Fn::GetAtt': [ids.bus, 'Arn'] },
-          Condition: { StringEquals: { 'events:source': 'coupa.acme', 'events:detail-type': [`Coupa ${getObject(o.object).title} Created`, `Coupa ${getObject(o.object).title} Updated`] } },
+          Condition: {
+            StringEquals: {
+              'events:source': 'coupa.acme',
+              'events:detail-type': [`Coupa ${getObject(o.object).title} Created`, `Coupa ${getObject(o.object).title} Updated`],
+            },
+          },
         },
         { Effect: 'Allow', Action: 'sqs:SendMessage', Resource: { 'Fn::GetAtt': [ids.queue, 'Arn'] } },
-        { Effect: 'Allow', Action: 's3:PutObject', Resource: [objectArn(ids.bucket, `/acme/${o.object}/*`), objectArn(ids.bucket, '/dead-letters/*')] },
+        {
+          Effect: 'Allow',
+          Action: 's3:PutObject',
+          Resource: [objectArn(ids.bucket, `/acme/${o.object}/*`), objectArn(ids.bucket, '/dead-letters/*')],
+        },
       ];
       expect(normalize(statementsOfFunction(template, fn))).toEqual(normalize(expected));
     }
@@ -414,7 +489,9 @@ describe('pollers of the example stack', () => {
     // SendMessageBatch is authorized by sqs:SendMessage; Invoke by lambda:InvokeFunction.
     const iamActionOf: Record<string, string> = { SendMessageBatch: 'SendMessage', Invoke: 'InvokeFunction' };
     // The poller's wiring: its own adapters, and the token adapter through functions/lib/tokens.ts.
-    const deps = ['poller-deps.ts', 'tokens.ts'].map((f) => readFileSync(path.join(__dirname, '../../functions/lib', f), 'utf8')).join('\n');
+    const deps = ['poller-deps.ts', 'tokens.ts']
+      .map((f) => readFileSync(path.join(__dirname, '../../functions/lib', f), 'utf8'))
+      .join('\n');
     const granted = new Set(statementsOfFunction(template, functions.invoices![1]).flatMap(actionsOf));
     for (const [adapter, service] of Object.entries(adapters)) {
       expect(deps).toContain(`shared/adapters/aws/${adapter}'`);
@@ -423,7 +500,11 @@ describe('pollers of the example stack', () => {
       expect(commands.length).toBeGreaterThan(0);
       for (const command of commands) expect(granted).toContain(`${service}:${iamActionOf[command] ?? command}`);
     }
-    expect(Object.values(POLLER_ACTIONS).flat().every((a) => granted.has(a))).toBe(true);
+    expect(
+      Object.values(POLLER_ACTIONS)
+        .flat()
+        .every((a) => granted.has(a)),
+    ).toBe(true);
     // The token secret through SecretsManagerSecretStore, read only (StoredTokenProvider never writes).
     expect(deps).toContain("shared/adapters/aws/SecretsManagerSecretStore'");
     expect(granted).toContain('secretsmanager:GetSecretValue');
@@ -446,14 +527,23 @@ describe('pollers of the example stack', () => {
     template.hasResource('AWS::S3::Bucket', {
       Properties: Match.objectLike({
         BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
-        PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
         LifecycleConfiguration: { Rules: [Match.objectLike({ ExpirationInDays: 30, Status: 'Enabled' })] },
       }),
       DeletionPolicy: 'Retain',
     });
     template.hasResourceProperties('AWS::S3::BucketPolicy', {
       Bucket: { Ref: ids.bucket },
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Deny', Action: 's3:*', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+        ]),
+      },
     });
   });
 
@@ -461,7 +551,9 @@ describe('pollers of the example stack', () => {
     template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 86_400 });
     template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: ids.queue }],
-      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
     });
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/SQS',
@@ -473,11 +565,18 @@ describe('pollers of the example stack', () => {
   });
 
   test('a falling-behind alarm per poller on the watermark age it reports', () => {
-    for (const [object, minutes, lag] of [['invoices', 5, 120], ['purchase_orders', 5, 300], ['suppliers', 15, 120]] as const) {
+    for (const [object, minutes, lag] of [
+      ['invoices', 5, 120],
+      ['purchase_orders', 5, 300],
+      ['suppliers', 15, 120],
+    ] as const) {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', {
         Namespace: 'CoupaConnector',
         MetricName: 'WatermarkAgeSeconds',
-        Dimensions: [{ Name: 'Instance', Value: 'acme' }, { Name: 'Object', Value: object }],
+        Dimensions: [
+          { Name: 'Instance', Value: 'acme' },
+          { Name: 'Object', Value: object },
+        ],
         Period: minutes * 60,
         EvaluationPeriods: 3,
         Threshold: lag + minutes * 60 + Math.min(minutes, 5) * 60,
@@ -585,7 +684,10 @@ describe('poller options', () => {
       }),
       DeletionPolicy: 'Delete',
     });
-    template.hasResource('AWS::DynamoDB::GlobalTable', { Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }), DeletionPolicy: 'Delete' });
+    template.hasResource('AWS::DynamoDB::GlobalTable', {
+      Properties: Match.objectLike({ KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }] }),
+      DeletionPolicy: 'Delete',
+    });
   });
 
   test('without pollers (and actions): shared resources, no poller functions or rules', () => {
@@ -600,16 +702,40 @@ describe('poller options', () => {
 
   const poller = (p: Partial<PollerConfig>): Partial<CoupaConnectorProps> => ({ pollers: [{ object: 'invoices', ...p }] });
   test.each<[string, Partial<CoupaConnectorProps>, RegExp]>([
-    ['an unknown object', { pollers: [{ object: 'widgets' }] }, /pollers\[0\] \(widgets\): unknown Coupa object "widgets"\. Pollable objects: accounts, addresses,.* invoices,/],
-    ['an object without a trigger', { pollers: [{ object: 'expense_lines' }] }, /pollers\[0\] \(expense_lines\): Coupa offers no change trigger for expense_lines\. Pollable objects: /],
-    ['an object served only under a parent', { pollers: [{ object: 'remit_to_addresses' }] }, /only under a parent .*poll suppliers instead/],
-    ['a duplicate object', { pollers: [{ object: 'purchase_orders' }, { object: 'purchase-orders' }] }, /pollers\[1\] \(purchase-orders\): duplicate poller for purchase_orders \(also pollers\[0\]\)/],
+    [
+      'an unknown object',
+      { pollers: [{ object: 'widgets' }] },
+      /pollers\[0\] \(widgets\): unknown Coupa object "widgets"\. Pollable objects: accounts, addresses,.* invoices,/,
+    ],
+    [
+      'an object without a trigger',
+      { pollers: [{ object: 'expense_lines' }] },
+      /pollers\[0\] \(expense_lines\): Coupa offers no change trigger for expense_lines\. Pollable objects: /,
+    ],
+    [
+      'an object served only under a parent',
+      { pollers: [{ object: 'remit_to_addresses' }] },
+      /only under a parent .*poll suppliers instead/,
+    ],
+    [
+      'a duplicate object',
+      { pollers: [{ object: 'purchase_orders' }, { object: 'purchase-orders' }] },
+      /pollers\[1\] \(purchase-orders\): duplicate poller for purchase_orders \(also pollers\[0\]\)/,
+    ],
     ['a filter on updated_at', poller({ filters: { updated_at: { gt: '2026-01-01T00:00:00Z' } } }), /filters may not set updated_at/],
     ['a filter on id', poller({ filters: { id: { gt: 5 } } }), /filters may not set id/],
     ['a filter on order_by', poller({ filters: { order_by: 'id' } }), /filters may not set order_by/],
-    ['a dashed, bracketed filter on updated-at', poller({ filters: { 'updated-at[gt]': '2026-01-01' } }), /filters may not set updated-at\[gt\]/],
+    [
+      'a dashed, bracketed filter on updated-at',
+      poller({ filters: { 'updated-at[gt]': '2026-01-01' } }),
+      /filters may not set updated-at\[gt\]/,
+    ],
     ['filters that are not an object', poller({ filters: ['status'] as never }), /filters must be an object of Coupa conditions/],
-    ['fields with returnType limited', poller({ returnType: 'limited', fields: ['id'] }), /fields cannot be combined with returnType "limited"/],
+    [
+      'fields with returnType limited',
+      poller({ returnType: 'limited', fields: ['id'] }),
+      /fields cannot be combined with returnType "limited"/,
+    ],
     ['empty fields', poller({ fields: [] }), /fields must be a non-empty array/],
     ['since without a zone', poller({ since: '2026-11-01T00:00:00' }), /since must be an ISO 8601 instant with a zone/],
     ['since that is no date', poller({ since: 'yesterday' }), /since must be an ISO 8601 instant/],
@@ -617,15 +743,31 @@ describe('poller options', () => {
     ['a negative lagSeconds', poller({ lagSeconds: -1 }), /lagSeconds must be a whole number from 0 to 86400/],
     ['a fractional lagSeconds', poller({ lagSeconds: 1.5 }), /lagSeconds must be a whole number/],
     ['a lag over a day', poller({ lagSeconds: 86_401 }), /lagSeconds must be a whole number/],
-    ['a 7-minute schedule', poller({ schedule: Duration.minutes(7) }), /schedule must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 minutes or .* hours .*got 7 minutes/],
+    [
+      'a 7-minute schedule',
+      poller({ schedule: Duration.minutes(7) }),
+      /schedule must be 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60 minutes or .* hours .*got 7 minutes/,
+    ],
     ['a 90-second schedule', poller({ schedule: Duration.seconds(90) }), /schedule must be/],
     ['a 5-hour schedule', poller({ schedule: Duration.hours(5) }), /schedule must be/],
-    ['a timeout above the schedule', poller({ schedule: Duration.minutes(5), timeout: Duration.minutes(10) }), /timeout \(10 minutes\) must not exceed schedule \(5 minutes\)/],
+    [
+      'a timeout above the schedule',
+      poller({ schedule: Duration.minutes(5), timeout: Duration.minutes(10) }),
+      /timeout \(10 minutes\) must not exceed schedule \(5 minutes\)/,
+    ],
     ['a timeout under a minute', poller({ timeout: Duration.seconds(30) }), /timeout must be from 1 to 15 minutes/],
-    ['a timeout over 15 minutes', poller({ schedule: Duration.minutes(30), timeout: Duration.minutes(20) }), /timeout must be from 1 to 15 minutes/],
+    [
+      'a timeout over 15 minutes',
+      poller({ schedule: Duration.minutes(30), timeout: Duration.minutes(20) }),
+      /timeout must be from 1 to 15 minutes/,
+    ],
     ['memory below 128 MB', poller({ memorySize: 64 }), /memorySize must be a whole number of MB from 128 to 10240/],
     ['an inline limit over 256 KiB', poller({ inlineLimitBytes: 300_000 }), /inlineLimitBytes must be a whole number from 1024 to 262144/],
-    ['fields and filters too large for the environment', poller({ filters: { status: { in: Array.from({ length: 300 }, (_, i) => `status-${i}`) } } }), /more than 2048 bytes as JSON/],
+    [
+      'fields and filters too large for the environment',
+      poller({ filters: { status: { in: Array.from({ length: 300 }, (_, i) => `status-${i}`) } } }),
+      /more than 2048 bytes as JSON/,
+    ],
     ['payloadRetention of hours', { payloadRetention: Duration.hours(12) }, /payloadRetention must be a whole number of days/],
     ['a payloadPrefix escaping upwards', { payloadPrefix: '../x' }, /payloadPrefix must be path segments/],
   ])('rejects %s', (_name, props, message) => {

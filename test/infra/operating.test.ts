@@ -14,10 +14,19 @@ const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } })
 const ENV = { account: '123456789012', region: 'eu-west-1' };
 
 type Cfn = { Type: string; Properties: Record<string, any> };
-type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: Record<string, Record<string, unknown>>; Principal?: unknown };
+type Statement = {
+  Action: string | string[];
+  Resource: unknown;
+  Effect: string;
+  Condition?: Record<string, Record<string, unknown>>;
+  Principal?: unknown;
+};
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 
-function build(props: Partial<CoupaConnectorProps> = {}, withKey = false): { template: Template; connector: CoupaConnector; keyId?: string } {
+function build(
+  props: Partial<CoupaConnectorProps> = {},
+  withKey = false,
+): { template: Template; connector: CoupaConnector; keyId?: string } {
   const stack = new Stack(noBundling(), 'S', { env: ENV });
   const key = withKey ? new kms.Key(stack, 'Key', { enableKeyRotation: true }) : undefined;
   const connector = new CoupaConnector(stack, 'C', {
@@ -41,7 +50,11 @@ describe('alarm notifications', () => {
     // 1 token refresh + 1 per poller + 2 dead-letter queues.
     expect(alarms(template)).toHaveLength(1 + config.objects.length + 2);
     for (const [id, alarm] of alarms(template)) {
-      expect({ id, actions: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({ id, actions: [{ Ref: topicId }], ok: [{ Ref: topicId }] });
+      expect({ id, actions: alarm.Properties.AlarmActions, ok: alarm.Properties.OKActions }).toEqual({
+        id,
+        actions: [{ Ref: topicId }],
+        ok: [{ Ref: topicId }],
+      });
     }
     template.hasOutput('AlarmTopicArn', { Value: { Ref: topicId } });
   });
@@ -49,21 +62,33 @@ describe('alarm notifications', () => {
   test('an alarm added to the connector later is notified too (the Aspect), exactly once', () => {
     const stack = new Stack(noBundling(), 'S');
     const connector = new CoupaConnector(stack, 'C', { instance: 'acme' });
-    const extra = new cloudwatch.Alarm(connector, 'MyAlarm', { metric: connector.deadLetterQueue.metricNumberOfMessagesSent(), threshold: 1, evaluationPeriods: 1 });
+    const extra = new cloudwatch.Alarm(connector, 'MyAlarm', {
+      metric: connector.deadLetterQueue.metricNumberOfMessagesSent(),
+      threshold: 1,
+      evaluationPeriods: 1,
+    });
     const template = Template.fromStack(stack);
     const id = stack.resolve((extra.node.defaultChild as cloudwatch.CfnAlarm).logicalId) as string;
-    expect(template.findResources('AWS::CloudWatch::Alarm')[id].Properties.AlarmActions).toEqual([stack.resolve(connector.alarmTopic.topicArn)]);
+    expect(template.findResources('AWS::CloudWatch::Alarm')[id].Properties.AlarmActions).toEqual([
+      stack.resolve(connector.alarmTopic.topicArn),
+    ]);
   });
 
   test('the created topic: TLS only, CloudWatch of this account may publish, unencrypted without a key', () => {
     const { template } = build();
     template.resourceCountIs('AWS::SNS::Topic', 1);
     template.hasResourceProperties('AWS::SNS::Topic', { KmsMasterKeyId: Match.absent() });
-    const statements = (Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as Cfn).Properties.PolicyDocument.Statement as Statement[];
+    const statements = (Object.values(template.findResources('AWS::SNS::TopicPolicy'))[0] as Cfn).Properties.PolicyDocument
+      .Statement as Statement[];
     expect(statements).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
-        expect.objectContaining({ Effect: 'Allow', Action: 'sns:Publish', Principal: { Service: 'cloudwatch.amazonaws.com' }, Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': expect.anything() } }) }),
+        expect.objectContaining({
+          Effect: 'Allow',
+          Action: 'sns:Publish',
+          Principal: { Service: 'cloudwatch.amazonaws.com' },
+          Condition: expect.objectContaining({ StringEquals: { 'aws:SourceAccount': expect.anything() } }),
+        }),
       ]),
     );
     template.resourceCountIs('AWS::SNS::Subscription', 0);
@@ -71,13 +96,22 @@ describe('alarm notifications', () => {
 
   test('alarmEmail subscribes the address', () => {
     const { template } = build({ alarmEmail: 'ops@example.com' });
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: Match.stringLikeRegexp('AlarmTopic') } });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: Match.stringLikeRegexp('AlarmTopic') },
+    });
   });
 
   test('an existing topic is used as it is: no topic created, every alarm notifies it, the email subscribes to it', () => {
     const stack = new Stack(noBundling(), 'S');
     const topic = sns.Topic.fromTopicArn(stack, 'Ops', 'arn:aws:sns:us-east-1:123456789012:ops-alarms');
-    const connector = new CoupaConnector(stack, 'C', { instance: 'acme', alarmTopic: topic, alarmEmail: 'ops@example.com', pollers: [{ object: 'invoices' }] });
+    const connector = new CoupaConnector(stack, 'C', {
+      instance: 'acme',
+      alarmTopic: topic,
+      alarmEmail: 'ops@example.com',
+      pollers: [{ object: 'invoices' }],
+    });
     const template = Template.fromStack(stack);
     expect(connector.alarmTopic).toBe(topic);
     template.resourceCountIs('AWS::SNS::Topic', 0);
@@ -117,8 +151,16 @@ describe('claim-check retention', () => {
       { payloadRetention: Duration.days(3), deadLetterRetention: Duration.days(3) },
       /payloadRetention \(3 days\) must be at least deadLetterRetention \(3 days\) plus 7 days, i\.e\. 10 days/,
     ],
-    ['a queue retention over SQS\'s 14 days', { deadLetterRetention: Duration.days(15), payloadRetention: Duration.days(60) }, /deadLetterRetention must be whole seconds from 1 minute to 14 days/],
-    ['a queue retention under a minute', { deadLetterRetention: Duration.seconds(30) }, /deadLetterRetention must be whole seconds from 1 minute to 14 days/],
+    [
+      "a queue retention over SQS's 14 days",
+      { deadLetterRetention: Duration.days(15), payloadRetention: Duration.days(60) },
+      /deadLetterRetention must be whole seconds from 1 minute to 14 days/,
+    ],
+    [
+      'a queue retention under a minute',
+      { deadLetterRetention: Duration.seconds(30) },
+      /deadLetterRetention must be whole seconds from 1 minute to 14 days/,
+    ],
   ])('rejects %s', (_name, props, message) => {
     expect(() => build(props)).toThrow(message);
   });
@@ -142,7 +184,11 @@ describe('customer-managed key (encryptionKey)', () => {
       expect(t.Properties.Replicas[0].SSESpecification).toEqual({ KMSMasterKeyId: keyArn() });
     }
     template.hasResourceProperties('AWS::S3::Bucket', {
-      BucketEncryption: { ServerSideEncryptionConfiguration: [{ BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn() } }] },
+      BucketEncryption: {
+        ServerSideEncryptionConfiguration: [
+          { BucketKeyEnabled: true, ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: keyArn() } },
+        ],
+      },
     });
     const queues = Object.values(template.findResources('AWS::SQS::Queue') as Record<string, Cfn>);
     expect(queues.map((q) => q.Properties.KmsMasterKeyId)).toEqual([keyArn(), keyArn()]);
@@ -150,7 +196,9 @@ describe('customer-managed key (encryptionKey)', () => {
   });
 
   test('roles get exact KMS actions, each through one service only; no role may use the key directly', () => {
-    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Cfn>).flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const statements = Object.values(template.findResources('AWS::IAM::Policy') as Record<string, Cfn>).flatMap(
+      (p) => p.Properties.PolicyDocument.Statement as Statement[],
+    );
     const onKey = statements.filter((s) => actionsOf(s).some((a) => a.startsWith('kms:')));
     expect(onKey.length).toBeGreaterThan(0);
     for (const s of onKey) {
@@ -158,7 +206,10 @@ describe('customer-managed key (encryptionKey)', () => {
       expect(actionsOf(s).every((a) => !a.includes('*'))).toBe(true);
       expect(Object.keys(s.Condition?.StringEquals ?? {})).toEqual(['kms:ViaService']);
     }
-    const via = (service: string) => onKey.filter((s) => s.Condition!.StringEquals!['kms:ViaService'] === `${service}.eu-west-1.amazonaws.com`).map((s) => actionsOf(s).sort());
+    const via = (service: string) =>
+      onKey
+        .filter((s) => s.Condition!.StringEquals!['kms:ViaService'] === `${service}.eu-west-1.amazonaws.com`)
+        .map((s) => actionsOf(s).sort());
     expect(new Set(via('secretsmanager').map(String))).toEqual(new Set(['kms:Decrypt', 'kms:Decrypt,kms:GenerateDataKey']));
     expect(new Set(via('dynamodb').map(String))).toEqual(new Set(['kms:Decrypt,kms:DescribeKey,kms:Encrypt,kms:GenerateDataKey']));
     // Pollers and actions write claim checks; actions also read the files attach uploads.
@@ -185,7 +236,9 @@ describe('customer-managed key (encryptionKey)', () => {
   test('an environment-agnostic stack is refused with the reason', () => {
     const stack = new Stack(noBundling(), 'Agnostic');
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    expect(() => new CoupaConnector(stack, 'C', { instance: 'acme', encryptionKey: key })).toThrow(/encryptionKey needs a stack with an explicit region/);
+    expect(() => new CoupaConnector(stack, 'C', { instance: 'acme', encryptionKey: key })).toThrow(
+      /encryptionKey needs a stack with an explicit region/,
+    );
   });
 });
 
@@ -194,7 +247,13 @@ describe('cdk-nag AwsSolutions (operating options)', () => {
     const app = noBundling();
     const stack = new Stack(app, 'Keyed', { env: ENV });
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    new CoupaConnector(stack, 'C', { instance: 'acme', encryptionKey: key, alarmEmail: 'ops@example.com', pollers: [{ object: 'invoices' }], createExampleStateMachine: true });
+    new CoupaConnector(stack, 'C', {
+      instance: 'acme',
+      encryptionKey: key,
+      alarmEmail: 'ops@example.com',
+      pollers: [{ object: 'invoices' }],
+      createExampleStateMachine: true,
+    });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     expect(() => app.synth()).not.toThrow();
   });

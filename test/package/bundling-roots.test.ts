@@ -27,7 +27,10 @@ test('installed: the consuming app above node_modules, with whichever lock file 
   const installed = path.join(tmp, 'app', 'node_modules', 'coupa-connector');
   touch(path.join(installed, 'package.json'));
   touch(path.join(tmp, 'app', 'pnpm-lock.yaml'));
-  expect(bundlingRoots(installed)).toEqual({ projectRoot: path.join(tmp, 'app'), depsLockFilePath: path.join(tmp, 'app', 'pnpm-lock.yaml') });
+  expect(bundlingRoots(installed)).toEqual({
+    projectRoot: path.join(tmp, 'app'),
+    depsLockFilePath: path.join(tmp, 'app', 'pnpm-lock.yaml'),
+  });
   expect(handlerEntry('action.ts', installed)).toBe(path.join(installed, 'functions', 'action.ts'));
 });
 

@@ -59,7 +59,10 @@ function installTarball(tarball: string): void {
   fs.mkdirSync(path.join(modules, '.bin'));
   fs.symlinkSync(path.join('..', 'esbuild', 'bin', 'esbuild'), path.join(modules, '.bin', 'esbuild'));
   // npm writes one; NodejsFunction needs it to find the app's root (npm never packs ours).
-  fs.writeFileSync(path.join(app, 'package-lock.json'), JSON.stringify({ name: 'consumer-app', lockfileVersion: 3, requires: true, packages: {} }));
+  fs.writeFileSync(
+    path.join(app, 'package-lock.json'),
+    JSON.stringify({ name: 'consumer-app', lockfileVersion: 3, requires: true, packages: {} }),
+  );
 }
 
 const APP_TS = `import { App, Stack } from 'aws-cdk-lib';
@@ -112,7 +115,10 @@ beforeAll(() => {
   app = path.join(tmp, 'app');
   fs.mkdirSync(app);
   // prepack builds dist/ first.
-  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], REPO)) as { filename: string; files: PackedFile[] }[];
+  const [packed] = JSON.parse(run('npm', ['pack', '--json', '--pack-destination', tmp], REPO)) as {
+    filename: string;
+    files: PackedFile[];
+  }[];
   packedFiles = packed.files.map((f) => f.path);
   installTarball(path.join(tmp, packed.filename));
   fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'consumer-app', private: true }, null, 2));
@@ -127,8 +133,20 @@ afterAll(() => {
 });
 
 test('the tarball holds the compiled construct and the handler sources, and no tests or local state', () => {
-  expect(packedFiles).toEqual(expect.arrayContaining(['package.json', 'README.md', 'dist/infra/index.js', 'dist/infra/index.d.ts', 'dist/shared/simulator/index.d.ts', 'functions/cli/bin.mjs', ...HANDLER_FILES.map((f) => `functions/${f}`)]));
-  const stray = packedFiles.filter((f) => /^(test|cdk\.out|\.local|\.ci|node_modules|scripts)\/|^package-lock\.json$|^tsconfig|\.test\.ts$/.test(f));
+  expect(packedFiles).toEqual(
+    expect.arrayContaining([
+      'package.json',
+      'README.md',
+      'dist/infra/index.js',
+      'dist/infra/index.d.ts',
+      'dist/shared/simulator/index.d.ts',
+      'functions/cli/bin.mjs',
+      ...HANDLER_FILES.map((f) => `functions/${f}`),
+    ]),
+  );
+  const stray = packedFiles.filter((f) =>
+    /^(test|cdk\.out|\.local|\.ci|node_modules|scripts)\/|^package-lock\.json$|^tsconfig|\.test\.ts$/.test(f),
+  );
   expect(stray).toEqual([]);
 });
 
@@ -152,7 +170,9 @@ describe('in a CDK app that installed the tarball', () => {
     const template = JSON.parse(fs.readFileSync(path.join(outdir, 'ConsumerStack.template.json'), 'utf8')) as {
       Resources: Record<string, { Type: string; Properties: { Runtime?: string; Handler?: string; Code?: { S3Key?: unknown } } }>;
     };
-    const functions = Object.values(template.Resources).filter((r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x');
+    const functions = Object.values(template.Resources).filter(
+      (r) => r.Type === 'AWS::Lambda::Function' && r.Properties.Runtime === 'nodejs24.x',
+    );
     expect(functions).toHaveLength(HANDLER_FILES.length);
 
     const bundledFrom = functions.map((fn) => {
@@ -162,14 +182,21 @@ describe('in a CDK app that installed the tarball', () => {
       expect(code.length).toBeGreaterThan(10_000);
       expect(code).not.toMatch(/from ?["']\.\.?\//); // self-contained: no relative imports left
       const map = JSON.parse(fs.readFileSync(path.join(asset, 'index.mjs.map'), 'utf8')) as { sources: string[] };
-      return map.sources.map((s) => s.replace(/\\/g, '/')).filter((s) => /node_modules\/coupa-connector\/functions\/[^/]+\.ts$/.test(s)).map((s) => path.basename(s));
+      return map.sources
+        .map((s) => s.replace(/\\/g, '/'))
+        .filter((s) => /node_modules\/coupa-connector\/functions\/[^/]+\.ts$/.test(s))
+        .map((s) => path.basename(s));
     });
     expect(bundledFrom.flat().sort()).toEqual(HANDLER_FILES);
   });
 
   test('an ES module imports the construct and the coupa-connector/simulator subpath', () => {
     const out = JSON.parse(run(process.execPath, ['esm-check.mjs'], app)) as Record<string, string>;
-    expect(out).toEqual({ construct: 'function', command: 'Coupa Command', simulator: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/) });
+    expect(out).toEqual({
+      construct: 'function',
+      command: 'Coupa Command',
+      simulator: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+    });
   });
 
   test('the bin runs the CLI from the installed package', () => {

@@ -14,7 +14,12 @@ describe('simulator OAuth 2.0', () => {
   it.each(['/oauth2/token', '/oauth2/access_tokens'])('issues a bearer token for client credentials at %s', async (path) => {
     const { status, body } = await tokenResponse(sim, { ...credentials, scope: 'core.common.read core.invoice.read' }, {}, path);
     expect(status).toBe(200);
-    expect(body).toEqual({ access_token: expect.any(String), token_type: 'bearer', expires_in: 86399, scope: 'core.common.read core.invoice.read' });
+    expect(body).toEqual({
+      access_token: expect.any(String),
+      token_type: 'bearer',
+      expires_in: 86399,
+      scope: 'core.common.read core.invoice.read',
+    });
     expect(sim.control.grantedScopes().at(-1)).toEqual(['core.common.read', 'core.invoice.read']);
   });
 
@@ -26,10 +31,22 @@ describe('simulator OAuth 2.0', () => {
   });
 
   it('answers RFC 6749 errors: wrong secret, unknown grant, missing grant', async () => {
-    expect(await tokenResponse(sim, { ...credentials, client_secret: 'nope' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(await tokenResponse(sim, { ...credentials, client_id: 'other' })).toMatchObject({ status: 401, body: { error: 'invalid_client' } });
-    expect(await tokenResponse(sim, { ...credentials, grant_type: 'password' })).toMatchObject({ status: 400, body: { error: 'unsupported_grant_type' } });
-    expect(await tokenResponse(sim, { client_id: 'sim-client', client_secret: 'sim-secret' })).toMatchObject({ status: 400, body: { error: 'invalid_request' } });
+    expect(await tokenResponse(sim, { ...credentials, client_secret: 'nope' })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await tokenResponse(sim, { ...credentials, client_id: 'other' })).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_client' },
+    });
+    expect(await tokenResponse(sim, { ...credentials, grant_type: 'password' })).toMatchObject({
+      status: 400,
+      body: { error: 'unsupported_grant_type' },
+    });
+    expect(await tokenResponse(sim, { client_id: 'sim-client', client_secret: 'sim-secret' })).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_request' },
+    });
   });
 
   it('runs the authorization-code flow with rotating refresh tokens', async () => {
@@ -46,7 +63,12 @@ describe('simulator OAuth 2.0', () => {
     const exchange = { ...credentials, grant_type: 'authorization_code', code, redirect_uri: 'http://localhost:8080/callback' };
     const first = await tokenResponse(sim, exchange);
     expect(first.status).toBe(200);
-    expect(first.body).toMatchObject({ token_type: 'bearer', expires_in: 86399, scope: 'core.invoice.read offline_access', refresh_token: expect.any(String) });
+    expect(first.body).toMatchObject({
+      token_type: 'bearer',
+      expires_in: 86399,
+      scope: 'core.invoice.read offline_access',
+      refresh_token: expect.any(String),
+    });
     expect(await tokenResponse(sim, exchange)).toMatchObject({ status: 400, body: { error: 'invalid_grant' } }); // codes are single-use
 
     const refresh = { ...credentials, grant_type: 'refresh_token', refresh_token: String(first.body.refresh_token) };
@@ -60,10 +82,18 @@ describe('simulator OAuth 2.0', () => {
 
   it('issues authorization codes through the control interface too', async () => {
     const code = sim.control.issueAuthorizationCode(['core.supplier.read'], 'http://localhost/cb');
-    const reply = await tokenResponse(sim, { ...credentials, grant_type: 'authorization_code', code, redirect_uri: 'http://localhost/other' });
+    const reply = await tokenResponse(sim, {
+      ...credentials,
+      grant_type: 'authorization_code',
+      code,
+      redirect_uri: 'http://localhost/other',
+    });
     expect(reply).toMatchObject({ status: 400, body: { error: 'invalid_grant' } });
     const code2 = sim.control.issueAuthorizationCode('core.supplier.read');
-    expect(await tokenResponse(sim, { ...credentials, grant_type: 'authorization_code', code: code2 })).toMatchObject({ status: 200, body: { scope: 'core.supplier.read' } });
+    expect(await tokenResponse(sim, { ...credentials, grant_type: 'authorization_code', code: code2 })).toMatchObject({
+      status: 200,
+      body: { scope: 'core.supplier.read' },
+    });
   });
 
   it('refuses API calls without a token, with an unknown token, an expired one or a revoked one', async () => {
@@ -77,7 +107,10 @@ describe('simulator OAuth 2.0', () => {
     sim.control.clock.advance(86_398_000);
     expect((await call(sim, token, 'GET', '/invoices')).status).toBe(200);
     sim.control.clock.advance(1_000);
-    expect(await call(sim, token, 'GET', '/invoices')).toMatchObject({ status: 401, body: { error: 'invalid_token', error_description: 'The access token expired' } });
+    expect(await call(sim, token, 'GET', '/invoices')).toMatchObject({
+      status: 401,
+      body: { error: 'invalid_token', error_description: 'The access token expired' },
+    });
 
     sim.control.clock.set(T0);
     const fresh = await getToken(sim);

@@ -16,7 +16,12 @@ export interface TokenOptions {
   readonly path?: string;
 }
 
-export async function tokenResponse(sim: Simulator, body: Record<string, string>, headers: Record<string, string> = {}, path = '/oauth2/token') {
+export async function tokenResponse(
+  sim: Simulator,
+  body: Record<string, string>,
+  headers: Record<string, string> = {},
+  path = '/oauth2/token',
+) {
   const res = await fetch(`${sim.baseUrl}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
@@ -49,7 +54,13 @@ export interface ApiReply<T = unknown> {
 }
 
 /** One API call; `path` is below `/api` and is sent exactly as given (encode it yourself). */
-export async function call<T = any>(sim: Simulator, token: string | undefined, method: string, path: string, body?: unknown): Promise<ApiReply<T>> {
+export async function call<T = any>(
+  sim: Simulator,
+  token: string | undefined,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiReply<T>> {
   const res = await fetch(`${sim.baseUrl}/api${path}`, {
     method,
     headers: {

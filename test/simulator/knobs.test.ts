@@ -24,7 +24,9 @@ describe('simulator knobs', () => {
   });
 
   it('logs requests with method, path, raw and parsed query, redacted headers and status', async () => {
-    await fetch(`${sim.baseUrl}/api/invoices?updated_at[gt]=2026-11-01T00:00:00+07:00&limit=2`, { headers: { authorization: `Bearer ${token}` } });
+    await fetch(`${sim.baseUrl}/api/invoices?updated_at[gt]=2026-11-01T00:00:00+07:00&limit=2`, {
+      headers: { authorization: `Bearer ${token}` },
+    });
     await api.post('/departments', { name: 'Logged' });
     const [get, post] = sim.control.requests;
     expect(get).toMatchObject({
@@ -88,7 +90,10 @@ describe('simulator knobs', () => {
 
   it('delays responses (a client timeout test) and adds latency to every API request', async () => {
     sim.control.injectFaults([{ kind: 'delay', ms: 300 }]);
-    const aborted = fetch(`${sim.baseUrl}/api/invoices?limit=1`, { headers: { authorization: `Bearer ${token}` }, signal: AbortSignal.timeout(30) });
+    const aborted = fetch(`${sim.baseUrl}/api/invoices?limit=1`, {
+      headers: { authorization: `Bearer ${token}` },
+      signal: AbortSignal.timeout(30),
+    });
     await expect(aborted).rejects.toThrow();
     sim.control.setLatencyMs(80);
     const started = performance.now();
@@ -169,7 +174,9 @@ describe('simulator knobs', () => {
     sim.control.clock.advance(4_999);
     expect((await api.get<Row[]>('/users?' + since)).body).toEqual([]);
     sim.control.clock.advance(1);
-    expect((await api.get<Row[]>('/users?' + since)).body).toEqual([{ id: 2, firstname: 'Late', 'updated-at': '2026-11-20T05:00:00-08:00' }]);
+    expect((await api.get<Row[]>('/users?' + since)).body).toEqual([
+      { id: 2, firstname: 'Late', 'updated-at': '2026-11-20T05:00:00-08:00' },
+    ]);
 
     sim.control.setVisibilityLagMs(0);
     sim.control.touch('users', [3], { visibleAfterMs: 2_000 });
@@ -196,13 +203,20 @@ describe('simulator knobs', () => {
 
   it('serves the control interface over HTTP under /__sim', async () => {
     const sim2 = async (method: string, path: string, body?: unknown) => {
-      const res = await fetch(`${sim.baseUrl}/__sim${path}`, { method, headers: { 'content-type': 'application/json' }, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+      const res = await fetch(`${sim.baseUrl}/__sim${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
       return { status: res.status, body: (await res.json()) as any };
     };
     expect(await sim2('GET', '/health')).toEqual({ status: 200, body: { ok: true } });
     expect((await sim2('GET', '/objects')).body).toHaveLength(25);
     expect(await sim2('POST', '/clock', { set: T0 + 7_200_000 })).toEqual({ status: 200, body: { now: T0 + 7_200_000, frozen: true } });
-    expect((await sim2('POST', '/objects/departments/records', { data: { name: 'Via HTTP' } })).body).toMatchObject({ name: 'Via HTTP', 'updated-at': '2026-11-20T14:00:00Z' });
+    expect((await sim2('POST', '/objects/departments/records', { data: { name: 'Via HTTP' } })).body).toMatchObject({
+      name: 'Via HTTP',
+      'updated-at': '2026-11-20T14:00:00Z',
+    });
     expect((await sim2('PATCH', '/objects/departments/records/1', { patch: { name: 'Renamed' } })).body.name).toBe('Renamed');
     expect((await sim2('GET', '/objects/departments/records/1')).body.name).toBe('Renamed');
     expect((await sim2('GET', '/objects/departments/records')).body.length).toBeGreaterThanOrEqual(21);
@@ -263,7 +277,11 @@ describe('simulator time zone and determinism', () => {
   });
 
   it('generates the same records from the same seed and clock, different ones from another seed', async () => {
-    const [a, b, c] = await Promise.all([startTestSimulator({ seed: 7 }), startTestSimulator({ seed: 7 }), startTestSimulator({ seed: 8 })]);
+    const [a, b, c] = await Promise.all([
+      startTestSimulator({ seed: 7 }),
+      startTestSimulator({ seed: 7 }),
+      startTestSimulator({ seed: 8 }),
+    ]);
     try {
       for (const key of ['invoices', 'users', 'purchase_order_lines', 'remit_to_addresses']) {
         expect(a.control.list(key)).toEqual(b.control.list(key));

@@ -31,10 +31,12 @@ describe('OpenAPI view (derived from the R39 files by scripts/derive-openapi.ts)
 
   it('is closed: every catalog definition and every $ref inside the kept definitions resolves', () => {
     const spec = loadOpenApi();
-    for (const o of catalog) expect({ object: o.key, found: Boolean(spec.definitions[o.definition]) }).toEqual({ object: o.key, found: true });
+    for (const o of catalog)
+      expect({ object: o.key, found: Boolean(spec.definitions[o.definition]) }).toEqual({ object: o.key, found: true });
     const refs = (schema: Schema): string[] => [schema.$ref, schema.items?.$ref].filter((r): r is string => Boolean(r));
     for (const def of Object.values(spec.definitions)) {
-      for (const prop of Object.values(def.properties ?? {})) for (const ref of refs(prop)) expect(() => spec.resolveRef(ref)).not.toThrow();
+      for (const prop of Object.values(def.properties ?? {}))
+        for (const ref of refs(prop)) expect(() => spec.resolveRef(ref)).not.toThrow();
     }
   });
 });

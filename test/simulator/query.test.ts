@@ -72,7 +72,9 @@ describe('simulator queries', () => {
     const inTokyo = new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19) + '+09:00';
     expect(await all(`updated-at[gt]=${enc(inTokyo)}`)).toEqual(later);
     const day = pivot.slice(0, 10); // a date alone means midnight UTC
-    expect(await all(`updated_at[gt_or_eq]=${day}`)).toEqual(expected((r) => Date.parse(r['updated-at']) >= Date.parse(`${day}T00:00:00Z`)));
+    expect(await all(`updated_at[gt_or_eq]=${day}`)).toEqual(
+      expected((r) => Date.parse(r['updated-at']) >= Date.parse(`${day}T00:00:00Z`)),
+    );
   });
 
   it('rejects an unparseable datetime, such as a raw + that decoded to a space', async () => {
@@ -101,7 +103,9 @@ describe('simulator queries', () => {
     expect(await all(`supplier[id]=${supplier.id}`)).toEqual(expected((r) => r.supplier?.id === supplier.id));
     expect(await all(`supplier_id=${supplier.id}`)).toEqual(expected((r) => r.supplier?.id === supplier.id));
     expect(await all('currency[code]=EUR')).toEqual(expected((r) => r.currency?.code === 'EUR'));
-    expect(await all(`account-type[name][in]=${enc('US COA,EU COA')}`)).toEqual(expected((r) => ['US COA', 'EU COA'].includes(r['account-type']?.name)));
+    expect(await all(`account-type[name][in]=${enc('US COA,EU COA')}`)).toEqual(
+      expected((r) => ['US COA', 'EU COA'].includes(r['account-type']?.name)),
+    );
     expect(await all('invoice_lines[line_num]=3')).toEqual(expected((r) => r['invoice-lines'].some((l: Row) => l['line-num'] === 3)));
     expect(await all('custom_fields[cf-cost-center]=CC-200')).toEqual(expected((r) => r['custom-fields']['cf-cost-center'] === 'CC-200'));
     expect(await all('cf_cost_center=CC-200')).toEqual(expected((r) => r['custom-fields']['cf-cost-center'] === 'CC-200'));
@@ -150,7 +154,9 @@ describe('simulator queries', () => {
   });
 
   it('applies the fields filter with nested associations and custom fields', async () => {
-    const fields = enc(JSON.stringify(['id', 'invoice_number', { invoice_lines: ['id', 'line_num'] }, { supplier: ['id', 'name'] }, { custom_fields: {} }]));
+    const fields = enc(
+      JSON.stringify(['id', 'invoice_number', { invoice_lines: ['id', 'line_num'] }, { supplier: ['id', 'name'] }, { custom_fields: {} }]),
+    );
     const [row] = await list(`id=4&fields=${fields}`);
     const truth = sim.control.get('invoices', 4) as Row;
     expect(row).toEqual({
@@ -161,7 +167,10 @@ describe('simulator queries', () => {
       'custom-fields': truth['custom-fields'],
     });
     const picked = (await api.get<Row>(`/invoices/4?fields=${enc('[{"custom_fields":["cf-erp-number"]},"updated_at"]')}`)).body;
-    expect(picked).toEqual({ 'custom-fields': { 'cf-erp-number': truth['custom-fields']['cf-erp-number'] }, 'updated-at': expect.stringMatching(/-0[78]:00$/) });
+    expect(picked).toEqual({
+      'custom-fields': { 'cf-erp-number': truth['custom-fields']['cf-erp-number'] },
+      'updated-at': expect.stringMatching(/-0[78]:00$/),
+    });
     expect((await api.get('/invoices/4?fields=not-json')).status).toBe(400);
   });
 

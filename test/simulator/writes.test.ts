@@ -17,27 +17,52 @@ describe('simulator writes', () => {
   const supplierName = (id: number) => sim.control.get('suppliers', id)!.name as string;
 
   it('creates with 201, a new id, created-at = updated-at = now, and the documented initial status', async () => {
-    const reply = await api.post<Row>('/suppliers', { name: 'Simulated Widgets', po_method: 'email', 'custom_fields': { 'cf-erp-number': 'E-1' } });
+    const reply = await api.post<Row>('/suppliers', {
+      name: 'Simulated Widgets',
+      po_method: 'email',
+      custom_fields: { 'cf-erp-number': 'E-1' },
+    });
     expect(reply.status).toBe(201);
-    expect(reply.body).toMatchObject({ id: 21, name: 'Simulated Widgets', 'po-method': 'email', status: 'draft', 'custom-fields': { 'cf-erp-number': 'E-1' } });
+    expect(reply.body).toMatchObject({
+      id: 21,
+      name: 'Simulated Widgets',
+      'po-method': 'email',
+      status: 'draft',
+      'custom-fields': { 'cf-erp-number': 'E-1' },
+    });
     expect(reply.body['created-at']).toBe('2026-11-20T04:01:00-08:00');
     expect(reply.body['updated-at']).toBe(reply.body['created-at']);
     expect((await api.get<Row>('/suppliers/21')).body.name).toBe('Simulated Widgets');
-    expect(sim.control.history('suppliers').at(-1)).toMatchObject({ id: 21, version: 1, change: 'created', updatedAt: '2026-11-20T12:01:00Z' });
+    expect(sim.control.history('suppliers').at(-1)).toMatchObject({
+      id: 21,
+      version: 1,
+      change: 'created',
+      updatedAt: '2026-11-20T12:01:00Z',
+    });
   });
 
   it('reports validation failures as 400 keyed by the model', async () => {
-    expect(await api.post('/suppliers', { 'po-method': 'email' })).toMatchObject({ status: 400, body: { errors: { supplier: ["Name can't be blank"] } } });
+    expect(await api.post('/suppliers', { 'po-method': 'email' })).toMatchObject({
+      status: 400,
+      body: { errors: { supplier: ["Name can't be blank"] } },
+    });
     const invoice = await api.post('/invoices', { 'invoice-number': 'X-1', 'invoice-date': '2026-11-01', supplier: { name: 'nope' } });
     expect(invoice).toMatchObject({ status: 400, body: { errors: { invoice_header: ['Supplier is invalid'] } } });
     const users = await api.post('/users', { login: 'a'.repeat(300), email: 'x@example.com', firstname: 'A', lastname: 'B' });
     expect(users).toMatchObject({ status: 400, body: { errors: { user: ['Login is too long (maximum is 255 characters)'] } } });
-    expect(await api.post('/integrations', { name: 'n', code: 'c', direction: 'sideways' })).toMatchObject({ status: 400, body: { errors: { integration: ['Direction is not included in the list'] } } });
+    expect(await api.post('/integrations', { name: 'n', code: 'c', direction: 'sideways' })).toMatchObject({
+      status: 400,
+      body: { errors: { integration: ['Direction is not included in the list'] } },
+    });
     expect((await call400('/suppliers', '{not json')).status).toBe(400);
   });
 
   const call400 = async (path: string, raw: string) => {
-    const res = await fetch(`${sim.baseUrl}/api${path}`, { method: 'POST', headers: { authorization: `Bearer ${await getToken(sim)}`, 'content-type': 'application/json' }, body: raw });
+    const res = await fetch(`${sim.baseUrl}/api${path}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await getToken(sim)}`, 'content-type': 'application/json' },
+      body: raw,
+    });
     return { status: res.status, body: await res.json() };
   };
 
@@ -69,12 +94,20 @@ describe('simulator writes', () => {
     expect(reply.body['invoice-number']).toBe(before['invoice-number']);
     expect(reply.body['custom-fields']).toEqual({ ...before['custom-fields'], 'cf-integration-status': 'synced' });
     expect(reply.body['updated-at']).toBe('2026-11-20T04:01:00-08:00');
-    expect(sim.control.history('invoices').filter((v) => v.id === 3).map((v) => v.version)).toEqual([1, 2]);
+    expect(
+      sim.control
+        .history('invoices')
+        .filter((v) => v.id === 3)
+        .map((v) => v.version),
+    ).toEqual([1, 2]);
     expect((await api.put('/invoices/3', { 'invoice-date': 'soon' })).status).toBe(400);
   });
 
   it('answers 404 for unknown ids and routes, 405 for verbs Coupa does not take', async () => {
-    expect(await api.get('/invoices/999999')).toMatchObject({ status: 404, body: { errors: { invoice_header: ['Invoice 999999 not found'] } } });
+    expect(await api.get('/invoices/999999')).toMatchObject({
+      status: 404,
+      body: { errors: { invoice_header: ['Invoice 999999 not found'] } },
+    });
     expect((await api.put('/suppliers/999999', { name: 'x' })).status).toBe(404);
     expect((await api.get('/no_such_things')).status).toBe(404);
     const post = await api.post('/purchase_order_lines', { description: 'x' });
@@ -108,18 +141,27 @@ describe('simulator writes', () => {
     expect(reply.status).toBe(200);
     const after = reply.body['invoice-lines'] as Row[];
     expect(after.find((l) => l.id === lines[0]!.id)!.description).toBe('edited');
-    expect(after.find((l) => l.description === 'added')).toMatchObject({ price: '12.5', quantity: '2', 'line-num': Math.max(...lines.map((l) => l['line-num'])) + 1 });
+    expect(after.find((l) => l.description === 'added')).toMatchObject({
+      price: '12.5',
+      quantity: '2',
+      'line-num': Math.max(...lines.map((l) => l['line-num'])) + 1,
+    });
     if (lines[1]) expect(after.some((l) => l.id === lines[1]!.id)).toBe(false);
     expect((await api.put('/invoices/6', { invoice_lines: [{ id: 1, description: 'x' }] })).status).toBe(400);
   });
 
   it('creates purchase order lines through the order`s embedded order-lines', async () => {
-    const reply = await api.put<Row>('/purchase_orders/7', { order_lines: [{ description: 'Added by API', price: '10.00', quantity: '3' }] });
+    const reply = await api.put<Row>('/purchase_orders/7', {
+      order_lines: [{ description: 'Added by API', price: '10.00', quantity: '3' }],
+    });
     expect(reply.status).toBe(200);
     const created = (reply.body['order-lines'] as Row[]).find((l) => l.description === 'Added by API')!;
     expect(created).toMatchObject({ 'order-header-id': 7, price: '10.00', quantity: '3' });
     const line = await api.get<Row>(`/purchase_order_lines/${created.id}`);
-    expect(line).toMatchObject({ status: 200, body: { id: created.id, 'order-header-id': 7, 'line-num': String((reply.body['order-lines'] as Row[]).length) } });
+    expect(line).toMatchObject({
+      status: 200,
+      body: { id: created.id, 'order-header-id': 7, 'line-num': String((reply.body['order-lines'] as Row[]).length) },
+    });
     expect(sim.control.history('purchase_order_lines').at(-1)).toMatchObject({ id: created.id, change: 'created' });
     // Edit and remove it through the order again.
     await api.put('/purchase_orders/7', { order_lines: [{ id: created.id, description: 'renamed' }] });
@@ -165,11 +207,17 @@ describe('simulator writes', () => {
     const approved = await api.put<Row>(`/approvals/${pending.id}/approve?reason=ok`);
     expect(approved).toMatchObject({ status: 200, body: { status: 'approved', note: 'ok' } });
     expect(Date.parse(approved.body['updated-at'])).toBe(T0 + 60_000);
-    expect(await api.put(`/approvals/${pending.id}/reject`)).toMatchObject({ status: 400, body: { errors: { approval: [expect.stringContaining('status approved')] } } });
+    expect(await api.put(`/approvals/${pending.id}/reject`)).toMatchObject({
+      status: 400,
+      body: { errors: { approval: [expect.stringContaining('status approved')] } },
+    });
 
     const run = await api.post<Row>('/integration_runs', { integration: { id: 1 } });
     expect(run.body.status).toBe('pending');
-    expect((await api.put<Row>(`/integration_runs/${run.body.id}/run`, { total_records: 5 })).body).toMatchObject({ status: 'running', 'total-records': 5 });
+    expect((await api.put<Row>(`/integration_runs/${run.body.id}/run`, { total_records: 5 })).body).toMatchObject({
+      status: 'running',
+      'total-records': 5,
+    });
     expect((await api.put<Row>(`/integration_runs/${run.body.id}/success`)).body.status).toBe('successful');
     expect((await api.put(`/integration_runs/${run.body.id}/run`)).status).toBe(400);
 
@@ -201,7 +249,11 @@ describe('simulator writes', () => {
   });
 
   it('takes an association by its -id attribute (integration errors name their run by integration-run-id)', async () => {
-    const created = await api.post<Row>('/integration_errors/create_alert', { 'integration-run-id': 2, 'contact-alert-type': 'Functional', status: 'Error' });
+    const created = await api.post<Row>('/integration_errors/create_alert', {
+      'integration-run-id': 2,
+      'contact-alert-type': 'Functional',
+      status: 'Error',
+    });
     expect(created).toMatchObject({ status: 201, body: { 'integration-run-id': 2, 'integration-run': { id: 2 } } });
     expect(await api.post('/integration_errors', { 'integration-run-id': 999, 'contact-alert-type': 'Functional' })).toMatchObject({
       status: 400,

@@ -3,7 +3,6 @@
 import { spawn } from 'node:child_process';
 import { CLI_BIN } from './cli';
 
-
 export interface LoginRun {
   /** The first stdout line (the authorization URL); rejects if the process ends without one. */
   readonly url: Promise<string>;

@@ -32,11 +32,16 @@ export const simulatorClientEnv = (extra: NodeJS.ProcessEnv = {}): NodeJS.Proces
 /** Runs `coupa-connector ARGS`; resolves with the exit code and output whatever the code. */
 export function runCli(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [CLI_BIN, ...args], { env: options.env ?? process.env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      const code = error ? (error as { code?: unknown }).code : 0;
-      if (typeof code !== 'number') return reject(error ?? new Error('no exit code'));
-      resolve({ code, stdout, stderr });
-    });
+    execFile(
+      process.execPath,
+      [CLI_BIN, ...args],
+      { env: options.env ?? process.env, timeout: options.timeoutMs ?? 30_000, maxBuffer: 64 * 1024 * 1024 },
+      (error, stdout, stderr) => {
+        const code = error ? (error as { code?: unknown }).code : 0;
+        if (typeof code !== 'number') return reject(error ?? new Error('no exit code'));
+        resolve({ code, stdout, stderr });
+      },
+    );
   });
 }
 

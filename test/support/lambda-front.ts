@@ -39,12 +39,21 @@ export async function startLambdaFront(functions: Readonly<Record<string, InProc
       const functionName = match ? /(?:^|:function:)([A-Za-z0-9_-]+)(?::[^:]+)?$/.exec(decodeURIComponent(match[1]!))?.[1] : undefined;
       const handler = req.method === 'POST' && functionName ? functions[functionName] : undefined;
       if (!handler) {
-        res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException', 'x-amzn-requestid': requestId });
+        res.writeHead(404, {
+          'content-type': 'application/json',
+          'x-amzn-errortype': 'ResourceNotFoundException',
+          'x-amzn-requestid': requestId,
+        });
         res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${req.url}` }));
         return;
       }
       const rawPayload = Buffer.concat(chunks).toString('utf8');
-      const seen = { functionName: functionName!, path: req.url!, invocationType: req.headers['x-amz-invocation-type'] as string | undefined, rawPayload };
+      const seen = {
+        functionName: functionName!,
+        path: req.url!,
+        invocationType: req.headers['x-amz-invocation-type'] as string | undefined,
+        rawPayload,
+      };
       const context = {
         functionName,
         functionVersion: '$LATEST',
@@ -64,7 +73,9 @@ export async function startLambdaFront(functions: Readonly<Record<string, InProc
       } catch (e) {
         const error = e instanceof Error ? e : new Error(String(e));
         invocations.push({ ...seen, error: error.name });
-        res.writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' }).end(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
+        res
+          .writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' })
+          .end(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
       }
     })();
   });

@@ -84,7 +84,12 @@ export function pollHarness(sim: Simulator, options: PollHarnessOptions) {
 
 /** The simulator's truth: `id@updatedAtMs` of every version stored at or after `sinceMs`. */
 export function truthSince(sim: Simulator, object: string, sinceMs: number): Set<string> {
-  return new Set(sim.control.history(object).filter((v) => v.updatedAtMs >= sinceMs).map((v) => `${v.id}@${v.updatedAtMs}`));
+  return new Set(
+    sim.control
+      .history(object)
+      .filter((v) => v.updatedAtMs >= sinceMs)
+      .map((v) => `${v.id}@${v.updatedAtMs}`),
+  );
 }
 
 /** `id@updatedAtMs` of each record's latest version. */

@@ -8,7 +8,8 @@ import { UsageError } from '../usage';
 export function secretsManagerStore(secretId: string): SecretStore {
   // require, not import(): the package bin runs under tsx's CommonJS hook (see main.ts).
   const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
-  const { SecretsManagerSecretStore } = require('../../../shared/adapters/aws/SecretsManagerSecretStore') as typeof import('../../../shared/adapters/aws/SecretsManagerSecretStore');
+  const { SecretsManagerSecretStore } =
+    require('../../../shared/adapters/aws/SecretsManagerSecretStore') as typeof import('../../../shared/adapters/aws/SecretsManagerSecretStore');
   const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
   return new SecretsManagerSecretStore(new SecretsManagerClient(region ? { region } : {}));
 }

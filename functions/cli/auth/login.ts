@@ -51,7 +51,9 @@ export async function loginWithAuthorizationCode(options: LoginOptions, io: CliI
       callback.redirectUri,
     );
     if (!token.refreshToken) {
-      throw new LoginError('Coupa answered without a refresh token: allow offline_access on the OAuth client (it is requested) and run auth login again');
+      throw new LoginError(
+        'Coupa answered without a refresh token: allow offline_access on the OAuth client (it is requested) and run auth login again',
+      );
     }
     const credentials: Credentials = {
       host,
@@ -65,10 +67,14 @@ export async function loginWithAuthorizationCode(options: LoginOptions, io: CliI
       await options.store(credentials);
     } catch (error) {
       // The code is spent and the refresh token exists nowhere else: say so rather than leave a half login.
-      throw new LoginError(`could not store the credentials in ${options.target} (${(error as Error).message}); nothing was kept: fix that and run auth login again`, { cause: error });
+      throw new LoginError(
+        `could not store the credentials in ${options.target} (${(error as Error).message}); nothing was kept: fix that and run auth login again`,
+        { cause: error },
+      );
     }
     const missing = options.scopes.filter((s) => !token.scopes.includes(s));
-    if (missing.length > 0) io.err(`Warning: Coupa did not grant ${missing.join(' ')}; calls that need them will fail with Coupa.Forbidden.`);
+    if (missing.length > 0)
+      io.err(`Warning: Coupa did not grant ${missing.join(' ')}; calls that need them will fail with Coupa.Forbidden.`);
     io.err(`Signed in to ${host}: credentials (authorization_code, refresh token) stored in ${options.target}.`);
     if (options.afterStore) io.err(options.afterStore);
     await callback.finish({ ok: true, message: `Signed in. The credentials are stored in ${options.target}. You can close this tab.` });

@@ -145,7 +145,8 @@ function sameSecret(a: string, b: string): boolean {
 const printable = (text: string) => text.replace(/[^\x20-\x7e]/g, '?').slice(0, 200);
 
 function page(res: ServerResponse, status: number, title: string, message: string): void {
-  const body = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
+  const body =
+    `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escapeHtml(title)}</title></head>` +
     `<body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>\n`;
   res.writeHead(status, {
     'Content-Type': 'text/html; charset=utf-8',

@@ -21,7 +21,9 @@ export const OFFLINE_ACCESS = 'offline_access';
 export async function authCommand(args: string[], io: CliIo): Promise<number> {
   const [subcommand, ...rest] = args;
   if (subcommand !== 'login') {
-    throw new UsageError(`${subcommand ? `Unknown auth subcommand "${subcommand}"` : 'auth needs a subcommand'}: auth login --host URL (--out FILE | --secret-id ARN)`);
+    throw new UsageError(
+      `${subcommand ? `Unknown auth subcommand "${subcommand}"` : 'auth needs a subcommand'}: auth login --host URL (--out FILE | --secret-id ARN)`,
+    );
   }
   return loginCommand(rest, io);
 }
@@ -44,9 +46,12 @@ async function loginCommand(args: string[], io: CliIo): Promise<number> {
   if (!values.host) throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or its URL)');
   const host = resolveHost(values.host).baseUrl;
   if ((values.out === undefined) === (values['secret-id'] === undefined)) {
-    throw new UsageError('give one of --out FILE (a credentials file for --credentials) or --secret-id ARN (the deployed stack’s credentials secret)');
+    throw new UsageError(
+      'give one of --out FILE (a credentials file for --credentials) or --secret-id ARN (the deployed stack’s credentials secret)',
+    );
   }
-  if (values.out === '-' || values.out === '') throw new UsageError('--out must name a file: the credentials are secret and are never printed');
+  if (values.out === '-' || values.out === '')
+    throw new UsageError('--out must name a file: the credentials are secret and are never printed');
   const port = intFlag('port', values.port, { max: 65_535 }) ?? DEFAULT_LOGIN_PORT;
   const timeoutSeconds = intFlag('timeout-seconds', values['timeout-seconds'], { min: 1, max: 3_600 }) ?? DEFAULT_LOGIN_TIMEOUT_SECONDS;
   const scopes = loginScopes(values.objects, values.scopes);
@@ -69,11 +74,21 @@ async function loginCommand(args: string[], io: CliIo): Promise<number> {
     // The login spends nothing more: the stack's token-refresh function, the only writer of tokens,
     // mints the first access token (and rotates the refresh token) when it next runs or is asked.
     afterStore =
-      'The stack\'s token-refresh function mints the first access token on its schedule or at the first poll; to do it now: ' +
+      "The stack's token-refresh function mints the first access token on its schedule or at the first poll; to do it now: " +
       'aws lambda invoke --function-name <TokenRefreshFunctionName> --cli-binary-format raw-in-base64-out --payload \'{"force":true}\' /dev/stdout';
   }
   await loginWithAuthorizationCode(
-    { host, ...client, scopes, port, timeoutMs: timeoutSeconds * 1000, openBrowser: !values['no-browser'], target, store, ...(afterStore ? { afterStore } : {}) },
+    {
+      host,
+      ...client,
+      scopes,
+      port,
+      timeoutMs: timeoutSeconds * 1000,
+      openBrowser: !values['no-browser'],
+      target,
+      store,
+      ...(afterStore ? { afterStore } : {}),
+    },
     io,
   );
   return 0;
@@ -84,7 +99,11 @@ async function loginCommand(args: string[], io: CliIo): Promise<number> {
  * given, or (neither given) those of the objects the example app deploys (infra/config.ts).
  */
 export function loginScopes(objects: string | undefined, scopes: string | undefined): string[] {
-  const keys = objects?.split(',').map((k) => k.trim()).filter(Boolean) ?? [];
+  const keys =
+    objects
+      ?.split(',')
+      .map((k) => k.trim())
+      .filter(Boolean) ?? [];
   const named = scopes?.split(/[\s,]+/).filter(Boolean) ?? [];
   const fromObjects = keys.length > 0 || named.length > 0 ? keys.map((k) => getObject(k)) : config.objects.map((o) => getObject(o.object));
   try {

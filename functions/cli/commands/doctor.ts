@@ -10,7 +10,6 @@ import { DEFAULT_OBJECTS } from '../defaults';
 import type { CliIo } from '../io';
 import { intFlag, UsageError } from '../usage';
 
-
 /**
  * Tests the connection to Coupa: `doctor --host acme [--objects invoices] [--credentials FILE | --secret-id ARN
  * [--refresh-function NAME --token-secret-id ARN]]`.
@@ -34,14 +33,21 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       'timeout-seconds': { type: 'string' },
     },
   });
-  const objects = values.objects.split(',').map((k) => k.trim()).filter(Boolean).map(objectFlag);
+  const objects = values.objects
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map(objectFlag);
   if (objects.length === 0) throw new UsageError('--objects needs at least one catalog key, e.g. invoices');
   if (values.credentials && values['secret-id']) throw new UsageError('give --credentials FILE or --secret-id ARN, not both');
   const clockSkewWarnSeconds = intFlag('clock-skew-seconds', values['clock-skew-seconds'], { min: 1 });
   const timeoutSeconds = intFlag('timeout-seconds', values['timeout-seconds'], { min: 1, max: 300 });
   const keys = objects.map((o) => o.key);
 
-  const refresher = values['refresh-function'] || values['token-secret-id'] ? deployedRefresher(values['refresh-function'], values['token-secret-id']) : undefined;
+  const refresher =
+    values['refresh-function'] || values['token-secret-id']
+      ? deployedRefresher(values['refresh-function'], values['token-secret-id'])
+      : undefined;
   if (refresher && !values['secret-id']) throw new UsageError('--refresh-function and --token-secret-id go with --secret-id');
   const target = values['secret-id']
     ? await fromSecret(values['secret-id'], values.host, keys, refresher)
@@ -71,7 +77,9 @@ interface Target {
 
 async function fromLocal(file: string | undefined, host: string | undefined, objects: readonly CatalogObject[]): Promise<Target> {
   if (!host && !file) {
-    throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host');
+    throw new UsageError(
+      '--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host',
+    );
   }
   const login = await loadCliCredentials({ file, host, objects });
   const { onRefreshTokenRotated, ...c } = login.credentials;
@@ -92,7 +100,9 @@ interface DeployedRefresher {
 
 function deployedRefresher(functionName: string | undefined, tokenSecretId: string | undefined): DeployedRefresher {
   if (!functionName || !tokenSecretId) {
-    throw new UsageError('give both --refresh-function NAME and --token-secret-id ARN (stack outputs TokenRefreshFunctionName and TokenSecretArn)');
+    throw new UsageError(
+      'give both --refresh-function NAME and --token-secret-id ARN (stack outputs TokenRefreshFunctionName and TokenSecretArn)',
+    );
   }
   return { functionName, tokenSecretId };
 }
@@ -103,10 +113,16 @@ function deployedRefresher(functionName: string | undefined, tokenSecretId: stri
  * token-refresh function (a refresh here would race it and could lock it out), so doctor asks that
  * function to refresh (`--refresh-function`) and reads the token it stored (`--token-secret-id`).
  */
-async function fromSecret(secretId: string, defaultHost: string | undefined, keys: readonly string[], refresher: DeployedRefresher | undefined): Promise<Target> {
+async function fromSecret(
+  secretId: string,
+  defaultHost: string | undefined,
+  keys: readonly string[],
+  refresher: DeployedRefresher | undefined,
+): Promise<Target> {
   // Loaded here only: the other commands never need the AWS SDK.
   const { SecretsManagerClient } = require('@aws-sdk/client-secrets-manager') as typeof import('@aws-sdk/client-secrets-manager');
-  const { SecretsManagerSecretStore } = require('../../../shared/adapters/aws/SecretsManagerSecretStore') as typeof import('../../../shared/adapters/aws/SecretsManagerSecretStore');
+  const { SecretsManagerSecretStore } =
+    require('../../../shared/adapters/aws/SecretsManagerSecretStore') as typeof import('../../../shared/adapters/aws/SecretsManagerSecretStore');
   const region = /^arn:[^:]+:secretsmanager:([^:]+):/.exec(secretId)?.[1];
   const store = new SecretsManagerSecretStore(new SecretsManagerClient(region ? { region } : {}));
   const raw = await store.getJson(secretId);
@@ -133,15 +149,23 @@ async function fromSecret(secretId: string, defaultHost: string | undefined, key
 /** Asks the deployed token-refresh function for a new token (forced) and reads what it stored. */
 async function refreshThroughFunction(refresher: DeployedRefresher, store: SecretStore): Promise<StoredToken> {
   const { LambdaClient } = require('@aws-sdk/client-lambda') as typeof import('@aws-sdk/client-lambda');
-  const { LambdaTokenRefresher } = require('../../../shared/adapters/aws/LambdaTokenRefresher') as typeof import('../../../shared/adapters/aws/LambdaTokenRefresher');
+  const { LambdaTokenRefresher } =
+    require('../../../shared/adapters/aws/LambdaTokenRefresher') as typeof import('../../../shared/adapters/aws/LambdaTokenRefresher');
   const region = /^arn:[^:]+:lambda:([^:]+):/.exec(refresher.functionName)?.[1];
   await new LambdaTokenRefresher(new LambdaClient(region ? { region } : {}), refresher.functionName).refresh({ force: true });
   const token = await readStoredToken(store, refresher.tokenSecretId);
-  if (!token) throw new Error(`the token-refresh function answered, but ${refresher.tokenSecretId} holds no token: check --token-secret-id`);
+  if (!token)
+    throw new Error(`the token-refresh function answered, but ${refresher.tokenSecretId} holds no token: check --token-secret-id`);
   return token;
 }
 
-function credentialsOf(c: { grantType?: DoctorCredentials['grantType']; clientId: string; clientSecret: string; scopes?: readonly string[] | undefined; refreshToken?: string }): DoctorCredentials {
+function credentialsOf(c: {
+  grantType?: DoctorCredentials['grantType'];
+  clientId: string;
+  clientSecret: string;
+  scopes?: readonly string[] | undefined;
+  refreshToken?: string;
+}): DoctorCredentials {
   return {
     clientId: c.clientId,
     clientSecret: c.clientSecret,

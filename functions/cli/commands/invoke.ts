@@ -21,10 +21,14 @@ export async function invokeCommand(args: string[], io: CliIo): Promise<number> 
     options: { host: { type: 'string' }, input: { type: 'string' }, credentials: { type: 'string' }, 'files-dir': { type: 'string' } },
   });
   if (positionals.length !== 1) {
-    throw new UsageError(`invoke takes one ACTION (get, query, create, update, mark_exported, request, attach or a special action such as submit); got ${positionals.length}`);
+    throw new UsageError(
+      `invoke takes one ACTION (get, query, create, update, mark_exported, request, attach or a special action such as submit); got ${positionals.length}`,
+    );
   }
   if (!values.host && !values.credentials) {
-    throw new UsageError('--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host');
+    throw new UsageError(
+      '--host is required: the Coupa instance (acme, acme.coupahost.com or a URL), or --credentials FILE, which names its host',
+    );
   }
   if (values.input === undefined) throw new UsageError('--input is required: the action input as JSON, @FILE, or @- for stdin');
   const parsed = parseActionInput(positionals[0]!, await readInput(values.input));
@@ -45,7 +49,9 @@ async function readInput(spec: string): Promise<unknown> {
     try {
       text = file === '-' ? await readStdin() : await readFile(file, 'utf8');
     } catch (error) {
-      throw new UsageError(`--input ${spec}: cannot read ${file === '-' ? 'stdin' : file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`);
+      throw new UsageError(
+        `--input ${spec}: cannot read ${file === '-' ? 'stdin' : file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})`,
+      );
     }
   }
   try {
@@ -63,6 +69,9 @@ async function readStdin(): Promise<string> {
 
 /** Whose scopes the token needs: the object (and its embedding parent), or for `request` the path's resource. */
 function objectsOf(parsed: ParsedAction): CatalogObject[] {
-  const keys = parsed.kind === 'request' ? [parsed.path.split('/')[0]!] : [parsed.object, ...(parsed.kind === 'create' && parsed.via ? [parsed.via.object] : [])];
+  const keys =
+    parsed.kind === 'request'
+      ? [parsed.path.split('/')[0]!]
+      : [parsed.object, ...(parsed.kind === 'create' && parsed.via ? [parsed.via.object] : [])];
   return keys.map((key) => findObject(key)).filter((o): o is CatalogObject => o !== undefined);
 }

@@ -35,7 +35,13 @@ export async function objectsCommand(args: string[], io: CliIo): Promise<number>
   ]);
   const header = ['KEY', 'TITLE', 'TQCU', 'PATH (under /api)', 'SCOPES (read write)'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  for (const row of [header, ...rows]) io.out(row.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd());
+  for (const row of [header, ...rows])
+    io.out(
+      row
+        .map((c, i) => c.padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    );
   io.out(`\n${catalog.length} objects. T = trigger (change events), Q = query, C = create, U = update.`);
   return 0;
 }

@@ -43,7 +43,8 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
     return value;
   };
   const object = getObject(required('object'));
-  if (!object.capabilities.trigger) throw new UsageError(`${object.key} cannot be polled for changes (no trigger capability); see \`objects\``);
+  if (!object.capabilities.trigger)
+    throw new UsageError(`${object.key} cannot be polled for changes (no trigger capability); see \`objects\``);
   const pathParams = parentParams(object, values.parent);
   const returnType = (values['return-type'] ?? 'default') as ReturnType;
   if (!RETURN_TYPES.includes(returnType)) throw new UsageError(`--return-type must be one of ${RETURN_TYPES.join(', ')}`);
@@ -81,7 +82,9 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
     ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
     ...(concurrency ? { concurrency } : {}),
     ...(pathParams ? { pathParams } : {}),
-    ...(values.quiet ? {} : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
+    ...(values.quiet
+      ? {}
+      : { onPage: (p) => io.err(`${object.key}: ${p.published} events after ${p.requests} requests; changes before ${p.watermark} done`) }),
   });
   io.err(
     `${object.key}: published ${result.published} events (${result.claimChecked} claim-checked, ${result.deadLettered} dead-lettered) ` +

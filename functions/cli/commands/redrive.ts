@@ -26,7 +26,8 @@ export async function redriveCommand(args: string[], io: CliIo): Promise<number>
   });
   if (positionals.length > 0) throw new UsageError(`redrive takes no positional arguments; got ${positionals.join(' ')}`);
   const queueUrl = values['queue-url'];
-  if (!queueUrl) throw new UsageError('--queue-url is required: the dead-letter queue (stack outputs DeadLetterQueueUrl, CommandDeadLetterQueueUrl)');
+  if (!queueUrl)
+    throw new UsageError('--queue-url is required: the dead-letter queue (stack outputs DeadLetterQueueUrl, CommandDeadLetterQueueUrl)');
   const max = intFlag('max', values.max, { min: 1 });
 
   let nextProgress = PROGRESS_EVERY;
@@ -42,7 +43,11 @@ export async function redriveCommand(args: string[], io: CliIo): Promise<number>
         io.err(`redrive: ${read} read, ${redriven} ${values['dry-run'] ? 'to send' : 'redriven'}, ${left} left in the queue`);
       },
     },
-    { ...(max === undefined ? {} : { max }), dryRun: values['dry-run'] ?? false, ...(values['event-bus'] ? { eventBusName: values['event-bus'] } : {}) },
+    {
+      ...(max === undefined ? {} : { max }),
+      dryRun: values['dry-run'] ?? false,
+      ...(values['event-bus'] ? { eventBusName: values['event-bus'] } : {}),
+    },
   );
   io.out(JSON.stringify(report));
   return report.problems.length > 0 ? 1 : 0;

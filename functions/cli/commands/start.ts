@@ -14,7 +14,6 @@ import type { CliIo } from '../io';
 import { localPoll } from '../local-poller';
 import { intFlag, UsageError } from '../usage';
 
-
 /**
  * The local main job: pollers for a few objects on a short interval, events printed as one line each
  * and written in full to a JSON-lines file. Without --host it runs against the built-in simulator and
@@ -64,7 +63,9 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
   const lagSeconds = intFlag('lag-seconds', values['lag-seconds'], { max: 86_400 }) ?? (simulated ? 1 : 120);
   const publisher = new PrintingPublisher(new JsonLinesPublisher(values.out), io);
 
-  io.out(`Polling ${objects.map((o) => o.key).join(', ')} on ${simulated ? `the built-in Coupa simulator (${host})` : host} every ${intervalMs / 1000} s.`);
+  io.out(
+    `Polling ${objects.map((o) => o.key).join(', ')} on ${simulated ? `the built-in Coupa simulator (${host})` : host} every ${intervalMs / 1000} s.`,
+  );
   io.out(`One line per event below; the full events (EventBridge PutEvents entries) go to ${values.out}. Ctrl-C stops.`);
   if (simulated) io.out('The simulator edits a few records every second, so new changes keep arriving.\n');
 
@@ -114,13 +115,18 @@ let edits = 0;
 /** A small change to a random record, now and then a mass update: what a busy instance looks like. */
 function editSomething(sim: Simulator, objects: readonly CatalogObject[]): void {
   const object = objects[edits++ % objects.length]!;
-  const ids = sim.control.history(object.key).slice(-200).map((v) => v.id);
+  const ids = sim.control
+    .history(object.key)
+    .slice(-200)
+    .map((v) => v.id);
   if (ids.length === 0) return;
   const pick = () => ids[Math.floor(Math.random() * ids.length)]!;
   if (edits % 15 === 0) {
     sim.control.touch(object.key, [pick(), pick(), pick(), pick()]);
   } else {
-    sim.control.update(object.key, pick(), { 'custom-fields': { 'cf-integration-status': `edited ${new Date().toISOString().slice(11, 19)}` } });
+    sim.control.update(object.key, pick(), {
+      'custom-fields': { 'cf-integration-status': `edited ${new Date().toISOString().slice(11, 19)}` },
+    });
   }
 }
 

@@ -1,9 +1,4 @@
-import {
-  ConditionalCheckFailedException,
-  UpdateItemCommand,
-  type AttributeValue,
-  type DynamoDBClient,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { parseCursor, type Cursor } from '../../changes/cursor';
 import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from '../../changes/ports';
 
@@ -37,15 +32,19 @@ export class DynamoCheckpointStore implements CheckpointStore {
   }
 
   async acquire(key: string, owner: string, leaseUntilMs: number, nowMs: number): Promise<Checkpoint | undefined> {
-    const item = await this.update(key, {
-      UpdateExpression: 'SET #owner = :owner, #until = :until, #version = if_not_exists(#version, :zero)',
-      ConditionExpression: 'attribute_not_exists(#owner) OR #until <= :now OR #owner = :owner',
-      ExpressionAttributeValues: { ':owner': { S: owner }, ':until': num(leaseUntilMs), ':now': num(nowMs), ':zero': num(0) },
-      ReturnValues: 'ALL_NEW',
-    }, (old) => {
-      const holder = old?.leaseOwner?.S ?? 'unknown';
-      return `Another run (${holder}) holds the lease on ${key} until ${isoOf(old?.leaseUntil)}`;
-    });
+    const item = await this.update(
+      key,
+      {
+        UpdateExpression: 'SET #owner = :owner, #until = :until, #version = if_not_exists(#version, :zero)',
+        ConditionExpression: 'attribute_not_exists(#owner) OR #until <= :now OR #owner = :owner',
+        ExpressionAttributeValues: { ':owner': { S: owner }, ':until': num(leaseUntilMs), ':now': num(nowMs), ':zero': num(0) },
+        ReturnValues: 'ALL_NEW',
+      },
+      (old) => {
+        const holder = old?.leaseOwner?.S ?? 'unknown';
+        return `Another run (${holder}) holds the lease on ${key} until ${isoOf(old?.leaseUntil)}`;
+      },
+    );
     return checkpointOf(key, item);
   }
 
@@ -53,23 +52,27 @@ export class DynamoCheckpointStore implements CheckpointStore {
     const next = expectedVersion + 1;
     // Version 0 is an item without a cursor; an item written before `version` existed counts as 0 too.
     const versionCheck = expectedVersion === 0 ? '(#version = :expected OR attribute_not_exists(#version))' : '#version = :expected';
-    await this.update(key, {
-      UpdateExpression: 'SET #cursor = :cursor, #version = :next, #until = :until',
-      ConditionExpression: `#owner = :owner AND ${versionCheck}`,
-      ExpressionAttributeValues: {
-        ':cursor': { S: JSON.stringify(cursor) },
-        ':next': num(next),
-        ':expected': num(expectedVersion),
-        ':owner': { S: owner },
-        ':until': num(leaseUntilMs),
+    await this.update(
+      key,
+      {
+        UpdateExpression: 'SET #cursor = :cursor, #version = :next, #until = :until',
+        ConditionExpression: `#owner = :owner AND ${versionCheck}`,
+        ExpressionAttributeValues: {
+          ':cursor': { S: JSON.stringify(cursor) },
+          ':next': num(next),
+          ':expected': num(expectedVersion),
+          ':owner': { S: owner },
+          ':until': num(leaseUntilMs),
+        },
       },
-    }, (old) => {
-      if (old?.leaseOwner?.S !== owner) {
-        const holder = old?.leaseOwner?.S ? `${old.leaseOwner.S} holds it until ${isoOf(old.leaseUntil)}` : 'nobody holds it';
-        return `Run ${owner} no longer holds the lease on ${key} (${holder})`;
-      }
-      return `Checkpoint ${key} is at version ${old.version?.N ?? 0}, expected ${expectedVersion}`;
-    });
+      (old) => {
+        if (old?.leaseOwner?.S !== owner) {
+          const holder = old?.leaseOwner?.S ? `${old.leaseOwner.S} holds it until ${isoOf(old.leaseUntil)}` : 'nobody holds it';
+          return `Run ${owner} no longer holds the lease on ${key} (${holder})`;
+        }
+        return `Checkpoint ${key} is at version ${old.version?.N ?? 0}, expected ${expectedVersion}`;
+      },
+    );
     return next;
   }
 

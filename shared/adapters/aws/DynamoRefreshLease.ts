@@ -34,14 +34,16 @@ export class DynamoRefreshLease implements RefreshLease {
 
   async acquire(owner: string, nowMs: number, untilMs: number): Promise<boolean> {
     try {
-      await this.client.send(new UpdateItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: this.leaseKey } },
-        UpdateExpression: 'SET #owner = :owner, #until = :until',
-        ConditionExpression: 'attribute_not_exists(#owner) OR #until <= :now OR #owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner', '#until': 'until' },
-        ExpressionAttributeValues: { ':owner': { S: owner }, ':until': { N: String(untilMs) }, ':now': { N: String(nowMs) } },
-      }));
+      await this.client.send(
+        new UpdateItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: this.leaseKey } },
+          UpdateExpression: 'SET #owner = :owner, #until = :until',
+          ConditionExpression: 'attribute_not_exists(#owner) OR #until <= :now OR #owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner', '#until': 'until' },
+          ExpressionAttributeValues: { ':owner': { S: owner }, ':until': { N: String(untilMs) }, ':now': { N: String(nowMs) } },
+        }),
+      );
       return true;
     } catch (error) {
       if (error instanceof ConditionalCheckFailedException) return false;
@@ -51,30 +53,36 @@ export class DynamoRefreshLease implements RefreshLease {
 
   async release(owner: string): Promise<void> {
     try {
-      await this.client.send(new DeleteItemCommand({
-        TableName: this.tableName,
-        Key: { pk: { S: this.leaseKey } },
-        ConditionExpression: '#owner = :owner',
-        ExpressionAttributeNames: { '#owner': 'owner' },
-        ExpressionAttributeValues: { ':owner': { S: owner } },
-      }));
+      await this.client.send(
+        new DeleteItemCommand({
+          TableName: this.tableName,
+          Key: { pk: { S: this.leaseKey } },
+          ConditionExpression: '#owner = :owner',
+          ExpressionAttributeNames: { '#owner': 'owner' },
+          ExpressionAttributeValues: { ':owner': { S: owner } },
+        }),
+      );
     } catch (error) {
       if (!(error instanceof ConditionalCheckFailedException)) throw error; // taken over: not ours to delete
     }
   }
 
   async readPending(): Promise<PendingRefreshToken | undefined> {
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: this.pendingKey } }, ConsistentRead: true }));
+    const out = await this.client.send(
+      new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: this.pendingKey } }, ConsistentRead: true }),
+    );
     const refreshToken = out.Item?.refreshToken?.S;
     const replacesSha256 = out.Item?.replacesSha256?.S;
     return refreshToken && replacesSha256 ? { refreshToken, replacesSha256 } : undefined;
   }
 
   async savePending(pending: PendingRefreshToken): Promise<void> {
-    await this.client.send(new PutItemCommand({
-      TableName: this.tableName,
-      Item: { pk: { S: this.pendingKey }, refreshToken: { S: pending.refreshToken }, replacesSha256: { S: pending.replacesSha256 } },
-    }));
+    await this.client.send(
+      new PutItemCommand({
+        TableName: this.tableName,
+        Item: { pk: { S: this.pendingKey }, refreshToken: { S: pending.refreshToken }, replacesSha256: { S: pending.replacesSha256 } },
+      }),
+    );
   }
 
   async clearPending(): Promise<void> {

@@ -1,4 +1,9 @@
-import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry, type PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
+import {
+  PutEventsCommand,
+  type EventBridgeClient,
+  type PutEventsRequestEntry,
+  type PutEventsResultEntry,
+} from '@aws-sdk/client-eventbridge';
 import type { DeadLetter, DeadLetterSink } from '../../changes/dead-letter';
 import type { EventPublisher, PublishReport } from '../../changes/ports';
 import type { CoupaEventEntry } from '../../events';
@@ -86,7 +91,8 @@ export class EventBridgePublisher implements EventPublisher {
     this.maxAttempts = options.maxAttempts ?? 5;
     this.baseDelayMs = options.baseDelayMs ?? 200;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
+      throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
     if (!(this.baseDelayMs >= 0)) throw new RangeError(`baseDelayMs must be zero or more, got ${this.baseDelayMs}`);
   }
 
@@ -98,7 +104,12 @@ export class EventBridgePublisher implements EventPublisher {
       const entry = { ...e, EventBusName: this.eventBusName };
       const bytes = putEventsEntryBytes(entry);
       if (bytes <= EVENTBRIDGE_MAX_REQUEST_BYTES) sendable.push(entry);
-      else tooLarge.push({ entry, errorCode: 'EntryTooLarge', errorMessage: `Entry is ${bytes} bytes as EventBridge counts it, over its limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES}` });
+      else
+        tooLarge.push({
+          entry,
+          errorCode: 'EntryTooLarge',
+          errorMessage: `Entry is ${bytes} bytes as EventBridge counts it, over its limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES}`,
+        });
     }
     if (tooLarge.length > 0) {
       await this.deadLetter.send(tooLarge);
@@ -124,7 +135,10 @@ export class EventBridgePublisher implements EventPublisher {
   }
 
   /** Sends one batch until nothing retryable is left or attempts run out; returns what still fails. */
-  private async sendBatch(batch: readonly BusEntry[], report: { delivered: number; deadLettered: number; calls: number }): Promise<PutEventsResultEntry[]> {
+  private async sendBatch(
+    batch: readonly BusEntry[],
+    report: { delivered: number; deadLettered: number; calls: number },
+  ): Promise<PutEventsResultEntry[]> {
     let pending = batch;
     for (let attempt = 1; ; attempt++) {
       const out = await this.client.send(new PutEventsCommand({ Entries: pending.map(toRequestEntry) }));
@@ -148,7 +162,9 @@ export class EventBridgePublisher implements EventPublisher {
  * 14 bytes for Time if present, plus the UTF-8 bytes of Source, DetailType, Detail and each Resource.
  * EventBusName does not count.
  */
-export function putEventsEntryBytes(entry: Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail' | 'Resources'> & { Time?: unknown }): number {
+export function putEventsEntryBytes(
+  entry: Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail' | 'Resources'> & { Time?: unknown },
+): number {
   let bytes = entry.Time === undefined || entry.Time === null ? 0 : 14;
   for (const text of [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])]) {
     if (text) bytes += Buffer.byteLength(text, 'utf8');
@@ -200,5 +216,11 @@ function classify(sent: readonly BusEntry[], failedCount: number, results: reado
 }
 
 function toRequestEntry(entry: BusEntry): PutEventsRequestEntry {
-  return { Source: entry.Source, DetailType: entry.DetailType, Detail: entry.Detail, Time: entry.Time === undefined ? undefined : new Date(entry.Time), EventBusName: entry.EventBusName };
+  return {
+    Source: entry.Source,
+    DetailType: entry.DetailType,
+    Detail: entry.Detail,
+    Time: entry.Time === undefined ? undefined : new Date(entry.Time),
+    EventBusName: entry.EventBusName,
+  };
 }

@@ -34,13 +34,21 @@ export class EventBridgeRedriveBus implements RedriveBus {
         outcomes[entryIndex] =
           result?.EventId && !result.ErrorCode
             ? { accepted: true }
-            : { accepted: false, errorCode: result?.ErrorCode ?? 'Unknown', errorMessage: result?.ErrorMessage ?? 'PutEvents returned no result for this entry' };
+            : {
+                accepted: false,
+                errorCode: result?.ErrorCode ?? 'Unknown',
+                errorMessage: result?.ErrorMessage ?? 'PutEvents returned no result for this entry',
+              };
       });
     };
     for (const [i, entry] of entries.entries()) {
       const size = putEventsEntryBytes(toRequestEntry(entry));
       if (size > EVENTBRIDGE_MAX_REQUEST_BYTES) {
-        outcomes[i] = { accepted: false, errorCode: 'EntryTooLarge', errorMessage: `Entry is ${size} bytes as EventBridge counts it, over its limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES}` };
+        outcomes[i] = {
+          accepted: false,
+          errorCode: 'EntryTooLarge',
+          errorMessage: `Entry is ${size} bytes as EventBridge counts it, over its limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES}`,
+        };
         continue;
       }
       if (batch.length === MAX_ENTRIES_PER_REQUEST || (batch.length > 0 && bytes + size > EVENTBRIDGE_MAX_REQUEST_BYTES)) await flush();

@@ -13,11 +13,13 @@ export class LambdaTokenRefresher implements TokenRefresher {
   ) {}
 
   async refresh(request: RefreshRequest): Promise<RefreshOutcome> {
-    const out = await this.client.send(new InvokeCommand({
-      FunctionName: this.functionName,
-      InvocationType: 'RequestResponse',
-      Payload: new TextEncoder().encode(JSON.stringify(request)),
-    }));
+    const out = await this.client.send(
+      new InvokeCommand({
+        FunctionName: this.functionName,
+        InvocationType: 'RequestResponse',
+        Payload: new TextEncoder().encode(JSON.stringify(request)),
+      }),
+    );
     const body = parse(out.Payload ? new TextDecoder().decode(out.Payload) : '');
     if (out.FunctionError) {
       const { errorType, errorMessage } = (body ?? {}) as { errorType?: unknown; errorMessage?: unknown };

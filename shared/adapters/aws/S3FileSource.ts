@@ -31,7 +31,9 @@ export class S3FileSource implements FileSource {
 
   async read(location: FileLocation, maxBytes: number): Promise<SourceFile> {
     if (!('s3' in location)) {
-      throw new CoupaValidationError(`Invalid input for the "attach" action: file.path is for the CLI; here give file.s3 {"bucket", "key"}`);
+      throw new CoupaValidationError(
+        `Invalid input for the "attach" action: file.path is for the CLI; here give file.s3 {"bucket", "key"}`,
+      );
     }
     const { bucket, key } = location.s3;
     if (!this.#buckets.has(bucket)) {
@@ -49,7 +51,9 @@ export class S3FileSource implements FileSource {
     const size = out.ContentLength;
     if (size !== undefined && size > maxBytes) {
       try {
-        void out.Body?.transformToWebStream().cancel().catch(() => undefined); // release the connection unread
+        void out.Body?.transformToWebStream()
+          .cancel()
+          .catch(() => undefined); // release the connection unread
       } catch {
         // already consumed or not a stream: nothing to release
       }
@@ -69,8 +73,11 @@ export class S3FileSource implements FileSource {
 function failure(error: unknown, where: string): Error {
   const name = error instanceof Error ? error.name : 'Error';
   const message = `${name}: ${error instanceof Error ? error.message : String(error)}`;
-  if (PERMANENT.has(name)) return new CoupaValidationError(`Invalid input for the "attach" action: cannot read ${where} (${message})`, { cause: error });
-  return new CoupaTransientError(`Reading ${where} from S3 failed (${message}); nothing was sent to Coupa, retry the attach`, { cause: error });
+  if (PERMANENT.has(name))
+    return new CoupaValidationError(`Invalid input for the "attach" action: cannot read ${where} (${message})`, { cause: error });
+  return new CoupaTransientError(`Reading ${where} from S3 failed (${message}); nothing was sent to Coupa, retry the attach`, {
+    cause: error,
+  });
 }
 
 const tooLarge = (where: string, size: number, maxBytes: number) =>

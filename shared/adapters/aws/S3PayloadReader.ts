@@ -38,5 +38,10 @@ export class S3PayloadReader implements PayloadReader {
 }
 
 function isMissing(error: unknown): boolean {
-  return error instanceof NoSuchKey || error instanceof NotFound || (error as { name?: string }).name === 'NotFound' || (error as { name?: string }).name === 'NoSuchKey';
+  return (
+    error instanceof NoSuchKey ||
+    error instanceof NotFound ||
+    (error as { name?: string }).name === 'NotFound' ||
+    (error as { name?: string }).name === 'NoSuchKey'
+  );
 }

@@ -1,11 +1,7 @@
 // SecretStore on AWS Secrets Manager. The only module importing @aws-sdk/client-secrets-manager; it
 // only translates: ResourceNotFound → SecretNotFoundError, non-JSON → SecretFormatError (without the
 // parser's message, which can quote the secret).
-import {
-  GetSecretValueCommand,
-  PutSecretValueCommand,
-  type SecretsManagerClient,
-} from '@aws-sdk/client-secrets-manager';
+import { GetSecretValueCommand, PutSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretFormatError, SecretNotFoundError } from '../../tokens/errors';
 import type { SecretStore } from '../../tokens/SecretStore';
 

@@ -72,7 +72,8 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     this.maxAttempts = options.maxAttempts ?? 3;
     this.baseDelayMs = options.baseDelayMs ?? 200;
     this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1) throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
+    if (!Number.isInteger(this.maxAttempts) || this.maxAttempts < 1)
+      throw new RangeError(`maxAttempts must be a positive integer, got ${this.maxAttempts}`);
   }
 
   async send(failures: readonly DeadLetter[]): Promise<void> {
@@ -101,7 +102,12 @@ export class SqsDeadLetterSink implements DeadLetterSink {
     const key = `dead-letters/${new Date().toISOString().slice(0, 10)}/${randomUUID()}.json`;
     const claimCheck = await this.payloads.put(key, body);
     const { Detail: _detail, ...summary } = failure.entry;
-    const pointer: DeadLetterMessage = { reason: failure.errorCode, message: failure.errorMessage.slice(0, 2000), entry: summary, claimCheck };
+    const pointer: DeadLetterMessage = {
+      reason: failure.errorCode,
+      message: failure.errorMessage.slice(0, 2000),
+      entry: summary,
+      claimCheck,
+    };
     return outgoingOf(id, sqsSafeJson(pointer), attributes('claim-check'));
   }
 
@@ -117,7 +123,9 @@ export class SqsDeadLetterSink implements DeadLetterSink {
         throw new Error(`SQS refused ${failed.length} dead-letter message(s) for ${this.queueUrl} (${describe})`);
       }
       if (attempt >= this.maxAttempts) {
-        throw new Error(`Could not store ${failed.length} dead-letter message(s) in ${this.queueUrl} after ${attempt} attempts (${describe})`);
+        throw new Error(
+          `Could not store ${failed.length} dead-letter message(s) in ${this.queueUrl} after ${attempt} attempts (${describe})`,
+        );
       }
       const ids = new Set(failed.map((f) => f.Id));
       pending = pending.filter((e) => ids.has(e.Id));
@@ -153,7 +161,10 @@ function batchesOf(messages: readonly Outgoing[], maxBytes: number): Outgoing[][
   return batches;
 }
 
-const stringAttribute = (value: string): MessageAttributeValue => ({ DataType: 'String', StringValue: value.replace(/[\uFFFE\uFFFF]/g, '\uFFFD') });
+const stringAttribute = (value: string): MessageAttributeValue => ({
+  DataType: 'String',
+  StringValue: value.replace(/[\uFFFE\uFFFF]/g, '\uFFFD'),
+});
 
 /**
  * JSON that SQS accepts: it refuses U+FFFE and U+FFFF in bodies, which JSON.stringify leaves as they

@@ -9,7 +9,12 @@ export {
   RETRYABLE_ERROR_CODES,
   type EventBridgePublisherOptions,
 } from './EventBridgePublisher';
-export { SqsDeadLetterSink, SQS_DEFAULT_MAX_MESSAGE_BYTES, type SqsDeadLetterSinkOptions, type DeadLetterMessage } from './SqsDeadLetterSink';
+export {
+  SqsDeadLetterSink,
+  SQS_DEFAULT_MAX_MESSAGE_BYTES,
+  type SqsDeadLetterSinkOptions,
+  type DeadLetterMessage,
+} from './SqsDeadLetterSink';
 export { S3PayloadStore, type S3PayloadStoreOptions } from './S3PayloadStore';
 export { S3FileSource, type S3FileSourceOptions } from './S3FileSource';
 export { SecretsManagerSecretStore } from './SecretsManagerSecretStore';

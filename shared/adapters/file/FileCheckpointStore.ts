@@ -24,7 +24,9 @@ export class FileCheckpointStore implements CheckpointStore {
     return this.locked(key, async (file) => {
       const lease = file.lease;
       if (lease && lease.owner !== owner && lease.untilMs > nowMs) {
-        throw new CheckpointConflictError(`Another run (${lease.owner}) holds the lease on ${key} until ${new Date(lease.untilMs).toISOString()}`);
+        throw new CheckpointConflictError(
+          `Another run (${lease.owner}) holds the lease on ${key} until ${new Date(lease.untilMs).toISOString()}`,
+        );
       }
       await this.write(key, { ...file, lease: { owner, untilMs: leaseUntilMs } });
       return file.cursor ? { cursor: file.cursor, version: file.version } : undefined;
@@ -34,7 +36,8 @@ export class FileCheckpointStore implements CheckpointStore {
   async save(key: string, owner: string, cursor: Cursor, expectedVersion: number, leaseUntilMs: number): Promise<number> {
     return this.locked(key, async (file) => {
       if (file.lease?.owner !== owner) throw new CheckpointConflictError(`Run ${owner} no longer holds the lease on ${key}`);
-      if (file.version !== expectedVersion) throw new CheckpointConflictError(`Checkpoint ${key} is at version ${file.version}, expected ${expectedVersion}`);
+      if (file.version !== expectedVersion)
+        throw new CheckpointConflictError(`Checkpoint ${key} is at version ${file.version}, expected ${expectedVersion}`);
       const version = expectedVersion + 1;
       await this.write(key, { cursor, version, lease: { owner, untilMs: leaseUntilMs } });
       return version;
@@ -92,7 +95,9 @@ export class FileCheckpointStore implements CheckpointStore {
       } catch (error) {
         if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
         if (Date.now() >= deadline) {
-          throw new CheckpointConflictError(`Checkpoint ${key} stayed locked (${lock}); if no poll is running, a crashed one left it: remove the file`);
+          throw new CheckpointConflictError(
+            `Checkpoint ${key} stayed locked (${lock}); if no poll is running, a crashed one left it: remove the file`,
+          );
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(50, 2 ** attempt)));
       }

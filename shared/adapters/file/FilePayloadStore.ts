@@ -19,6 +19,11 @@ export class FilePayloadStore implements PayloadStore {
     const file = path.join(this.dir, ...key.split('/').filter((part) => part && part !== '..'));
     await mkdir(path.dirname(file), { recursive: true });
     await writeFile(file, bytes);
-    return { bucket: `file://${path.resolve(this.dir)}`, key, bytes: bytes.byteLength, sha256: createHash('sha256').update(bytes).digest('hex') };
+    return {
+      bucket: `file://${path.resolve(this.dir)}`,
+      key,
+      bytes: bytes.byteLength,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    };
   }
 }

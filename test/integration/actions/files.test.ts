@@ -20,7 +20,11 @@ beforeAll(async () => {
   dir = await mkdtemp(path.join(tmpdir(), 'coupa-files-'));
   await writeFile(path.join(dir, 'scan.pdf'), scan);
   await writeFile(path.join(dir, 'empty.txt'), '');
-  deps = { client: h.client, files: new LocalFileSource(dir), fileResults: { store: new FilePayloadStore(path.join(dir, 'out')), keyPrefix: 'actions/sim/' } };
+  deps = {
+    client: h.client,
+    files: new LocalFileSource(dir),
+    fileResults: { store: new FilePayloadStore(path.join(dir, 'out')), keyPrefix: 'actions/sim/' },
+  };
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -36,7 +40,13 @@ describe('attach', () => {
     expect(result).toMatchObject({
       object: 'invoices',
       id: 3,
-      attachment: { type: 'file', intent: 'Supplier', 'file-file-name': 'scan.pdf', 'file-content-type': 'application/pdf', 'file-file-size': String(scan.length) },
+      attachment: {
+        type: 'file',
+        intent: 'Supplier',
+        'file-file-name': 'scan.pdf',
+        'file-content-type': 'application/pdf',
+        'file-file-size': String(scan.length),
+      },
       file: { filename: 'scan.pdf', contentType: 'application/pdf', bytes: scan.length, sha256: sha256(scan) },
     });
     const attachmentId = (result as unknown as { attachment: { id: number } }).attachment.id;
@@ -60,8 +70,18 @@ describe('attach', () => {
   });
 
   it('takes filename and contentType from the input; objects from the docs only (expense reports) work too', async () => {
-    const result = await run('attach', { object: 'expense-reports', id: 2, file: { path: 'scan.pdf' }, filename: 'receipt 7.bin', contentType: 'image/tiff' });
-    expect(result).toMatchObject({ object: 'expense_reports', id: 2, attachment: { 'file-file-name': 'receipt 7.bin', 'file-content-type': 'image/tiff' } });
+    const result = await run('attach', {
+      object: 'expense-reports',
+      id: 2,
+      file: { path: 'scan.pdf' },
+      filename: 'receipt 7.bin',
+      contentType: 'image/tiff',
+    });
+    expect(result).toMatchObject({
+      object: 'expense_reports',
+      id: 2,
+      attachment: { 'file-file-name': 'receipt 7.bin', 'file-content-type': 'image/tiff' },
+    });
     expect(h.apiRequests()).toEqual(['POST /api/expense_reports/2/attachments']);
   });
 
@@ -88,14 +108,21 @@ describe('attach', () => {
   });
 
   it('a record that does not exist is Coupa.NotFound from Coupa', async () => {
-    await expect(run('attach', { object: 'purchase_orders', id: 99_999, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.NotFound' });
+    await expect(run('attach', { object: 'purchase_orders', id: 99_999, file: { path: 'scan.pdf' } })).rejects.toMatchObject({
+      name: 'Coupa.NotFound',
+    });
   });
 
   it('is never resent after an unknown outcome (5xx, reset); a 429 (rejected before anything happened) is', async () => {
     h.sim.control.injectFaults([{ kind: 'status', status: 502, method: 'POST', path: '/api/invoices/4/attachments' }]);
-    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.UnknownOutcome', status: 502 });
+    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({
+      name: 'Coupa.UnknownOutcome',
+      status: 502,
+    });
     h.sim.control.injectFaults([{ kind: 'reset', method: 'POST', path: '/api/invoices/4/attachments' }]);
-    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({ name: 'Coupa.UnknownOutcome' });
+    await expect(run('attach', { object: 'invoices', id: 4, file: { path: 'scan.pdf' } })).rejects.toMatchObject({
+      name: 'Coupa.UnknownOutcome',
+    });
     expect(h.apiRequests()).toEqual(['POST /api/invoices/4/attachments', 'POST /api/invoices/4/attachments']);
     expect(h.sim.control.pendingFaults()).toEqual([]);
 
@@ -124,19 +151,29 @@ describe('request of endpoints that answer with files', () => {
     const result = await run('request', { method: 'GET', path: 'invoices/7/retrieve_legal_invoice_pdf' });
     expect(result).toMatchObject({ status: 200, file: { contentType: 'application/pdf' } });
     expect((await readFile(fileOf((result as { file: { bucket: string; key: string } }).file))).subarray(0, 8).toString()).toBe('%PDF-1.4');
-    await expect(run('request', { method: 'GET', path: 'invoices/8/retrieve_image_scan' })).rejects.toMatchObject({ name: 'Coupa.NotFound' });
+    await expect(run('request', { method: 'GET', path: 'invoices/8/retrieve_image_scan' })).rejects.toMatchObject({
+      name: 'Coupa.NotFound',
+    });
   });
 
   it('a file answer needs somewhere to go: without a store it is Coupa.Configuration', async () => {
-    await expect(runAction({ client: h.client }, 'request', { method: 'GET', path: 'invoices/7/retrieve_legal_invoice_pdf' })).rejects.toMatchObject({
+    await expect(
+      runAction({ client: h.client }, 'request', { method: 'GET', path: 'invoices/7/retrieve_legal_invoice_pdf' }),
+    ).rejects.toMatchObject({
       name: 'Coupa.Configuration',
       message: expect.stringMatching(/application\/pdf, \d+ bytes/),
     });
   });
 
   it('JSON answers stay inline; an HTML page is still a proxy page (Coupa.Transient)', async () => {
-    expect(await run('request', { method: 'GET', path: 'invoices/7', query: { fields: ['id'] } })).toEqual({ status: 200, body: { id: 7 } });
+    expect(await run('request', { method: 'GET', path: 'invoices/7', query: { fields: ['id'] } })).toEqual({
+      status: 200,
+      body: { id: 7 },
+    });
     h.sim.control.injectFaults([{ kind: 'status', status: 200, body: '<html>maintenance</html>' }]);
-    await expect(run('request', { method: 'GET', path: 'invoices/7' })).rejects.toMatchObject({ name: 'Coupa.Transient', message: expect.stringMatching(/not JSON/) });
+    await expect(run('request', { method: 'GET', path: 'invoices/7' })).rejects.toMatchObject({
+      name: 'Coupa.Transient',
+      message: expect.stringMatching(/not JSON/),
+    });
   });
 });

@@ -50,11 +50,14 @@ export function useActionSimulator(options: SimulatorOptions = {}): ActionHarnes
     run: (action, input) => runAction({ client: harness.client }, action, input),
     async record(action, input) {
       const result = await harness.run(action, input);
-      if (!('record' in result) || result.record === null) throw new Error(`expected a record from ${action}, got ${JSON.stringify(result).slice(0, 200)}`);
+      if (!('record' in result) || result.record === null)
+        throw new Error(`expected a record from ${action}, got ${JSON.stringify(result).slice(0, 200)}`);
       return result.record;
     },
     apiRequests: () =>
-      harness.sim.control.requests.filter((r) => r.path.startsWith('/api/')).map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${decodeURIComponent(r.rawQuery)}` : ''}`),
+      harness.sim.control.requests
+        .filter((r) => r.path.startsWith('/api/'))
+        .map((r) => `${r.method} ${r.path}${r.rawQuery ? `?${decodeURIComponent(r.rawQuery)}` : ''}`),
   };
   return harness;
 }

@@ -64,7 +64,9 @@ describe('query within a byte budget', () => {
   it('one record alone over the budget is Coupa.Validation naming the budget and what to do', async () => {
     await expect(query({ query: { limit: 10 } }, { queryResultBytes: 100 })).rejects.toMatchObject({
       name: 'Coupa.Validation',
-      message: expect.stringMatching(/record at offset 0 alone is over the query result budget of 100 bytes: ask for less of it \(fields, or returnType "shallow" or "limited"\)/),
+      message: expect.stringMatching(
+        /record at offset 0 alone is over the query result budget of 100 bytes: ask for less of it \(fields, or returnType "shallow" or "limited"\)/,
+      ),
     });
   });
 
@@ -81,7 +83,11 @@ describe('query within a byte budget', () => {
     // the whole query.
     h.sim.control.setLatencyMs(400);
     try {
-      const result = (await runAction({ client: h.client, deadlineMs: Date.now() + 4_000 }, 'query', { object: 'invoices', query: { limit: 700 }, returnType: 'limited' })) as QueryResult;
+      const result = (await runAction({ client: h.client, deadlineMs: Date.now() + 4_000 }, 'query', {
+        object: 'invoices',
+        query: { limit: 700 },
+        returnType: 'limited',
+      })) as QueryResult;
       expect(result).toMatchObject({ truncated: true, truncatedBy: 'deadline', nextOffset: result.count });
       expect(result.count).toBeGreaterThanOrEqual(50);
       expect(result.count).toBeLessThan(700);

@@ -41,12 +41,19 @@ describe('get', () => {
 
   it('finds a record by natural key, also through an association (invoice-number + supplier.name)', async () => {
     const po = h.sim.control.get('purchase_orders', 5)!;
-    expect(await h.run('get', { object: 'purchase_orders', naturalKey: { 'po-number': po['po-number'] as string } })).toMatchObject({ id: 5 });
+    expect(await h.run('get', { object: 'purchase_orders', naturalKey: { 'po-number': po['po-number'] as string } })).toMatchObject({
+      id: 5,
+    });
     const invoice = h.sim.control.get('invoices', 4)!;
     const supplierName = (invoice.supplier as { name: string }).name;
-    const result = await h.run('get', { object: 'invoices', naturalKey: { invoice_number: invoice['invoice-number'] as string, 'supplier.name': supplierName } });
+    const result = await h.run('get', {
+      object: 'invoices',
+      naturalKey: { invoice_number: invoice['invoice-number'] as string, 'supplier.name': supplierName },
+    });
     expect(result).toMatchObject({ object: 'invoices', id: 4 });
-    expect(h.apiRequests()[1]).toBe(`GET /api/invoices?invoice_number=${invoice['invoice-number'] as string}&supplier[name]=${supplierName}&limit=2`);
+    expect(h.apiRequests()[1]).toBe(
+      `GET /api/invoices?invoice_number=${invoice['invoice-number'] as string}&supplier[name]=${supplierName}&limit=2`,
+    );
   });
 
   it('natural key: no match is Coupa.NotFound, several matches Coupa.Conflict', async () => {
@@ -76,16 +83,26 @@ describe('nested paths', () => {
     expect('records' in mine && idsOf(mine.records).sort((a, b) => a - b)).toEqual(idsOf(expected));
     expect(await h.run('get', { object: 'supplier_sites', parent: { supplier_id: supplierId }, id: 1 })).toMatchObject({ id: 1 });
     const other = h.sim.control.list('supplier_sites').find((s) => s['supplier-id'] !== supplierId)!;
-    await expect(h.run('get', { object: 'supplier_sites', parent: { supplier_id: supplierId }, id: other.id })).rejects.toMatchObject({ name: 'Coupa.NotFound' });
+    await expect(h.run('get', { object: 'supplier_sites', parent: { supplier_id: supplierId }, id: other.id })).rejects.toMatchObject({
+      name: 'Coupa.NotFound',
+    });
     expect(h.apiRequests()[1]).toBe(`GET /api/suppliers/${supplierId}/supplier_sites/1`);
   });
 
   it('reads remit-to addresses, which Coupa serves only under a supplier', async () => {
-    const supplier = h.sim.control.list('suppliers').find((s) => Array.isArray(s['remit-to-addresses']) && (s['remit-to-addresses'] as unknown[]).length > 0)!;
+    const supplier = h.sim.control
+      .list('suppliers')
+      .find((s) => Array.isArray(s['remit-to-addresses']) && (s['remit-to-addresses'] as unknown[]).length > 0)!;
     const expected = (supplier['remit-to-addresses'] as CoupaRecord[]).map((a) => a.id as number).sort((a, b) => a - b);
-    const result = await h.run('query', { object: 'remit_to_addresses', parent: { supplier_id: supplier.id }, fields: ['id', 'remit_to_code'] });
+    const result = await h.run('query', {
+      object: 'remit_to_addresses',
+      parent: { supplier_id: supplier.id },
+      fields: ['id', 'remit_to_code'],
+    });
     expect('records' in result && idsOf(result.records).sort((a, b) => a - b)).toEqual(expected);
-    expect(h.apiRequests()).toEqual([`GET /api/suppliers/${supplier.id as number}/addresses?limit=50&offset=0&fields=["id","remit_to_code"]`]);
+    expect(h.apiRequests()).toEqual([
+      `GET /api/suppliers/${supplier.id as number}/addresses?limit=50&offset=0&fields=["id","remit_to_code"]`,
+    ]);
   });
 });
 
@@ -120,7 +137,12 @@ describe('query', () => {
   it('filters with the full operator set, nested association conditions, order and direction', async () => {
     const result = await h.run('query', {
       object: 'invoices',
-      query: { filters: { status: { in: ['approved', 'pending_approval'] }, id: { gt_or_eq: 3 }, supplier: { name: { contains: 'a' } } }, orderBy: 'id', dir: 'desc', limit: 500 },
+      query: {
+        filters: { status: { in: ['approved', 'pending_approval'] }, id: { gt_or_eq: 3 }, supplier: { name: { contains: 'a' } } },
+        orderBy: 'id',
+        dir: 'desc',
+        limit: 500,
+      },
       fields: ['id'],
     });
     const expected = h.sim.control
@@ -131,7 +153,9 @@ describe('query', () => {
       .sort((a, b) => b - a);
     expect(expected.length).toBeGreaterThan(2);
     expect('records' in result && idsOf(result.records)).toEqual(expected);
-    expect(h.apiRequests()[0]).toBe('GET /api/invoices?status[in]=approved,pending_approval&id[gt_or_eq]=3&supplier[name][contains]=a&order_by=id&dir=desc&limit=50&offset=0&fields=["id"]');
+    expect(h.apiRequests()[0]).toBe(
+      'GET /api/invoices?status[in]=approved,pending_approval&id[gt_or_eq]=3&supplier[name][contains]=a&order_by=id&dir=desc&limit=50&offset=0&fields=["id"]',
+    );
   });
 
   it('returns shallow records', async () => {

@@ -19,24 +19,49 @@ describe('request', () => {
   });
 
   it('PUT with a body changes the record', async () => {
-    const result = await h.run('request', { method: 'PUT', path: 'api/suppliers/5', body: { 'display-name': 'Via request' }, query: { return_object: 'limited' } });
+    const result = await h.run('request', {
+      method: 'PUT',
+      path: 'api/suppliers/5',
+      body: { 'display-name': 'Via request' },
+      query: { return_object: 'limited' },
+    });
     expect(result).toEqual({ status: 200, body: { id: 5 } });
     expect(h.sim.control.get('suppliers', 5)!['display-name']).toBe('Via request');
-    expect(h.sim.control.requests.at(-1)).toMatchObject({ method: 'PUT', path: '/api/suppliers/5', body: { 'display-name': 'Via request' } });
+    expect(h.sim.control.requests.at(-1)).toMatchObject({
+      method: 'PUT',
+      path: '/api/suppliers/5',
+      body: { 'display-name': 'Via request' },
+    });
   });
 
   it('POST answers 201 and the created record; an empty answer is a null body', async () => {
-    expect(await h.run('request', { method: 'POST', path: 'departments', body: { name: 'Via request' } })).toMatchObject({ status: 201, body: { name: 'Via request' } });
-    expect(await h.run('request', { method: 'PUT', path: 'departments/1', body: { name: 'Quiet' }, query: { return_object: 'none' } })).toEqual({ status: 200, body: null });
+    expect(await h.run('request', { method: 'POST', path: 'departments', body: { name: 'Via request' } })).toMatchObject({
+      status: 201,
+      body: { name: 'Via request' },
+    });
+    expect(
+      await h.run('request', { method: 'PUT', path: 'departments/1', body: { name: 'Quiet' }, query: { return_object: 'none' } }),
+    ).toEqual({ status: 200, body: null });
   });
 
   it('Coupa errors keep their names: 404 Coupa.NotFound, 405 Coupa.Validation', async () => {
     await expect(h.run('request', { method: 'GET', path: 'suppliers/99999' })).rejects.toMatchObject({ name: 'Coupa.NotFound' });
-    await expect(h.run('request', { method: 'DELETE', path: 'suppliers/1' })).rejects.toMatchObject({ name: 'Coupa.Validation', status: 405 });
+    await expect(h.run('request', { method: 'DELETE', path: 'suppliers/1' })).rejects.toMatchObject({
+      name: 'Coupa.Validation',
+      status: 405,
+    });
   });
 
   it('paths that would leave /api/ never leave the process', async () => {
-    for (const path of ['../oauth2/token', '/api/../oauth2/token', '/api/%2e%2e/oauth2/token', 'https://evil.example/api/x', '//evil.example/api/x', '..\\oauth2\\token', '/oauth2/token']) {
+    for (const path of [
+      '../oauth2/token',
+      '/api/../oauth2/token',
+      '/api/%2e%2e/oauth2/token',
+      'https://evil.example/api/x',
+      '//evil.example/api/x',
+      '..\\oauth2\\token',
+      '/oauth2/token',
+    ]) {
       await expect(h.run('request', { method: 'POST', path })).rejects.toMatchObject({ name: 'Coupa.Validation' });
     }
     expect(h.sim.control.requests).toEqual([]);

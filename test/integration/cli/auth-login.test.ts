@@ -66,8 +66,29 @@ describe('CLI: auth login', () => {
     for (const secret of [CLIENT_SECRET, stored.refreshToken as string]) expect(stdout + stderr + page.html).not.toContain(secret);
 
     const out = path.join(dir, 'suppliers.jsonl');
-    await cli(['poll', '--object', 'suppliers', '--credentials', file, '--state-dir', path.join(dir, 'state'), '--out', out, '--since', '2000-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'], { env: loginEnv() });
-    const events = (await readFile(out, 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { DetailType: string });
+    await cli(
+      [
+        'poll',
+        '--object',
+        'suppliers',
+        '--credentials',
+        file,
+        '--state-dir',
+        path.join(dir, 'state'),
+        '--out',
+        out,
+        '--since',
+        '2000-01-01T00:00:00Z',
+        '--lag-seconds',
+        '0',
+        '--quiet',
+      ],
+      { env: loginEnv() },
+    );
+    const events = (await readFile(out, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { DetailType: string });
     expect(events).toHaveLength(5);
     expect(events[0]!.DetailType).toMatch(/^Coupa Supplier (Created|Updated)$/);
     const after = JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>;
@@ -86,7 +107,10 @@ describe('CLI: auth login', () => {
     expect(page.html).toContain('wrong state');
     const { code, stderr } = await running.done;
     expect(code).toBe(1);
-    expect(cliError(stderr)).toMatchObject({ errorType: 'Login.StateMismatch', errorMessage: expect.stringContaining('nothing was exchanged') });
+    expect(cliError(stderr)).toMatchObject({
+      errorType: 'Login.StateMismatch',
+      errorMessage: expect.stringContaining('nothing was exchanged'),
+    });
     expect(tokenRequests().length).toBe(before);
     await expect(stat(file)).rejects.toMatchObject({ code: 'ENOENT' });
   });
@@ -111,7 +135,10 @@ describe('CLI: auth login', () => {
     const { code, stdout, stderr } = await login(path.join(dir, 'timeout.json'), ['--timeout-seconds', '1']).done;
     expect(code).toBe(1);
     expect(stdout).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/oauth2\/authorizations\/new\?/);
-    expect(cliError(stderr)).toMatchObject({ errorType: 'Login.Timeout', errorMessage: expect.stringContaining('no redirect from Coupa within 1 s') });
+    expect(cliError(stderr)).toMatchObject({
+      errorType: 'Login.Timeout',
+      errorMessage: expect.stringContaining('no redirect from Coupa within 1 s'),
+    });
   });
 
   it('names a busy --port', async () => {
@@ -119,7 +146,10 @@ describe('CLI: auth login', () => {
     await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
     try {
       const port = String((busy.address() as AddressInfo).port);
-      const { code, stdout, stderr } = await startLogin(['--host', sim.baseUrl, '--no-browser', '--port', port, '--out', path.join(dir, 'busy.json')], loginEnv(client)).done;
+      const { code, stdout, stderr } = await startLogin(
+        ['--host', sim.baseUrl, '--no-browser', '--port', port, '--out', path.join(dir, 'busy.json')],
+        loginEnv(client),
+      ).done;
       expect(code).toBe(1);
       expect(stdout).toBe('');
       expect(cliError(stderr).errorMessage).toContain(`port ${port} on 127.0.0.1 is in use`);
@@ -132,7 +162,10 @@ describe('CLI: auth login', () => {
     const { code, stdout, stderr } = await login(path.join(dir, 'no-env.json'), [], loginEnv({ COUPA_CLIENT_ID: 'sim-client' })).done;
     expect(code).toBe(2);
     expect(stdout).toBe('');
-    expect(cliError(stderr)).toMatchObject({ errorType: 'UsageError', errorMessage: expect.stringMatching(/^Set COUPA_CLIENT_SECRET: the Identifier and Secret of the Coupa OAuth2\/OpenID Connect client/) });
+    expect(cliError(stderr)).toMatchObject({
+      errorType: 'UsageError',
+      errorMessage: expect.stringMatching(/^Set COUPA_CLIENT_SECRET: the Identifier and Secret of the Coupa OAuth2\/OpenID Connect client/),
+    });
   });
 
   it('opens the browser with the platform opener (here a stand-in that follows the URL)', async () => {
@@ -144,7 +177,8 @@ describe('CLI: auth login', () => {
       await chmod(path.join(opener, name), 0o755);
     }
     const file = path.join(dir, 'opened.json');
-    const { code, stderr } = await startLogin(['--host', sim.baseUrl, '--port', '0', '--out', file], loginEnv({ ...client, PATH: opener })).done;
+    const { code, stderr } = await startLogin(['--host', sim.baseUrl, '--port', '0', '--out', file], loginEnv({ ...client, PATH: opener }))
+      .done;
     expect(code).toBe(0);
     expect(stderr).toContain('Opening your browser');
     expect(JSON.parse(await readFile(file, 'utf8'))).toMatchObject({ grantType: 'authorization_code', refreshToken: expect.any(String) });
@@ -153,7 +187,10 @@ describe('CLI: auth login', () => {
   it('without a usable opener it says so and keeps waiting for the URL to be opened by hand', async () => {
     const empty = path.join(dir, 'bin-empty');
     await mkdir(empty);
-    const running = startLogin(['--host', sim.baseUrl, '--port', '0', '--out', path.join(dir, 'by-hand.json')], loginEnv({ ...client, PATH: empty }));
+    const running = startLogin(
+      ['--host', sim.baseUrl, '--port', '0', '--out', path.join(dir, 'by-hand.json')],
+      loginEnv({ ...client, PATH: empty }),
+    );
     const url = await running.url;
     expect((await openInBrowser(url)).status).toBe(200);
     const { code, stderr } = await running.done;

@@ -13,7 +13,13 @@ import { runCli, simulatorClientEnv } from '../../support/cli';
 const doctor = (args: string[], extraEnv: NodeJS.ProcessEnv = {}) => runCli(['doctor', ...args], { env: simulatorClientEnv(extraEnv) });
 /** The line of `check` (and object), as printed: status, check, message. */
 const line = (stdout: string, check: string, object?: string) =>
-  stdout.split('\n').find((l) => l.slice(6, 18).trim() === check && (object === undefined || l.slice(18).startsWith(`${object}:`) || l.slice(18).startsWith(`${object} (`)));
+  stdout
+    .split('\n')
+    .find(
+      (l) =>
+        l.slice(6, 18).trim() === check &&
+        (object === undefined || l.slice(18).startsWith(`${object}:`) || l.slice(18).startsWith(`${object} (`)),
+    );
 
 let sim: Simulator;
 let dir: string;
@@ -50,10 +56,14 @@ describe('CLI: doctor', () => {
   });
 
   it('fails on a wrong client secret, naming the fix, and never prints the secret', async () => {
-    const { code, stdout, stderr } = await doctor(['--host', sim.baseUrl, '--objects', 'invoices'], { COUPA_CLIENT_SECRET: 'not-the-secret-42' });
+    const { code, stdout, stderr } = await doctor(['--host', sim.baseUrl, '--objects', 'invoices'], {
+      COUPA_CLIENT_SECRET: 'not-the-secret-42',
+    });
     expect(code).toBe(1);
     expect(line(stdout, 'host')).toMatch(/^ok/);
-    expect(line(stdout, 'grant')).toMatch(/^FAIL\s+grant\s+wrong client id or secret \(invalid_client\): copy both again from Setup > Integrations/);
+    expect(line(stdout, 'grant')).toMatch(
+      /^FAIL\s+grant\s+wrong client id or secret \(invalid_client\): copy both again from Setup > Integrations/,
+    );
     expect(line(stdout, 'scope', 'invoices')).toMatch(/^skip/);
     expect(stdout + stderr).not.toContain('not-the-secret-42');
   });
@@ -84,7 +94,9 @@ describe('CLI: doctor', () => {
       expect(line(html.stdout, 'host')).toMatch(/does not answer like Coupa: POST \/oauth2\/token gave HTTP 200 \(text\/html\)/);
       const redirect = await doctor(['--host', redirecting.url, '--objects', 'invoices']);
       expect(redirect.code).toBe(1);
-      expect(line(redirect.stdout, 'host')).toContain(`redirects /oauth2/token to ${sim.baseUrl}/oauth2/token (HTTP 307): not a Coupa API host`);
+      expect(line(redirect.stdout, 'host')).toContain(
+        `redirects /oauth2/token to ${sim.baseUrl}/oauth2/token (HTTP 307): not a Coupa API host`,
+      );
       expect(bodies.length).toBeGreaterThan(0);
       expect(bodies.join('\n')).not.toContain('sim-secret');
     } finally {
@@ -94,11 +106,16 @@ describe('CLI: doctor', () => {
 
   it('names missing scopes: what the token lacks, and the 403 on the object’s read', async () => {
     const file = path.join(dir, 'invoices-only.json');
-    await writeFile(file, JSON.stringify({ host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read'] }));
+    await writeFile(
+      file,
+      JSON.stringify({ host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read'] }),
+    );
     sim.control.resetRequestLog();
     const { code, stdout } = await doctor(['--credentials', file, '--objects', 'invoices,suppliers']);
     expect(code).toBe(1);
-    expect(line(stdout, 'granted')).toMatch(/^FAIL\s+granted\s+token lacks core\.supplier\.read \(suppliers\): tick it on the OAuth client/);
+    expect(line(stdout, 'granted')).toMatch(
+      /^FAIL\s+granted\s+token lacks core\.supplier\.read \(suppliers\): tick it on the OAuth client/,
+    );
     expect(line(stdout, 'granted')).toContain(`add core.supplier.read to "scopes" in ${file}`);
     expect(line(stdout, 'scope', 'invoices')).toMatch(/^ok/);
     expect(line(stdout, 'scope', 'suppliers')).toBe(
@@ -110,10 +127,17 @@ describe('CLI: doctor', () => {
 
   it('names a dead refresh token: run `auth login` again', async () => {
     const redirectUri = 'http://127.0.0.1:9/callback';
-    const settings = { host: sim.baseUrl, clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read', 'offline_access'] };
+    const settings = {
+      host: sim.baseUrl,
+      clientId: 'sim-client',
+      clientSecret: 'sim-secret',
+      scopes: ['core.invoice.read', 'offline_access'],
+    };
     const token = await exchangeAuthorizationCode(settings, sim.control.issueAuthorizationCode(settings.scopes, redirectUri), redirectUri);
     const file = path.join(dir, 'auth-code.json');
-    await writeFile(file, JSON.stringify({ ...settings, grantType: 'authorization_code', refreshToken: token.refreshToken }), { mode: 0o600 });
+    await writeFile(file, JSON.stringify({ ...settings, grantType: 'authorization_code', refreshToken: token.refreshToken }), {
+      mode: 0o600,
+    });
 
     const first = await doctor(['--credentials', file, '--objects', 'invoices']);
     expect(first.code).toBe(0);
@@ -132,7 +156,9 @@ describe('CLI: doctor', () => {
     sim.control.clock.advance(5 * 60_000); // keeps running, 5 minutes ahead
     const { code, stdout } = await doctor(['--host', sim.baseUrl, '--objects', 'invoices']);
     expect(code).toBe(0);
-    expect(line(stdout, 'clock')).toMatch(/^WARN\s+clock\s+Coupa's clock is (299|300|301) s ahead of this machine's: pollers take their horizon from Coupa's Date header, so lagSeconds need not cover this/);
+    expect(line(stdout, 'clock')).toMatch(
+      /^WARN\s+clock\s+Coupa's clock is (299|300|301) s ahead of this machine's: pollers take their horizon from Coupa's Date header, so lagSeconds need not cover this/,
+    );
   });
 
   it('--json prints the report as JSON', async () => {
@@ -146,7 +172,9 @@ describe('CLI: doctor', () => {
   it('rejects an unknown object as a usage error', async () => {
     const { code, stderr } = await doctor(['--host', sim.baseUrl, '--objects', 'invoicez']);
     expect(code).toBe(2);
-    expect(JSON.parse(stderr.trim().split('\n')[0]!)).toMatchObject({ errorMessage: expect.stringContaining('Unknown Coupa object "invoicez"') });
+    expect(JSON.parse(stderr.trim().split('\n')[0]!)).toMatchObject({
+      errorMessage: expect.stringContaining('Unknown Coupa object "invoicez"'),
+    });
   });
 });
 
@@ -158,7 +186,9 @@ async function closedPort(): Promise<number> {
   return port;
 }
 
-async function serve(handle: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) => void): Promise<{ url: string; close: () => Promise<void> }> {
+async function serve(
+  handle: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, body: string) => void,
+): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));

@@ -38,7 +38,10 @@ describe('CLI: invoke', () => {
 
   it('reads the input from @FILE and writes', async () => {
     const file = path.join(dir, 'update.json');
-    await writeFile(file, JSON.stringify({ object: 'suppliers', id: 2, data: { customFields: { 'cf-erp-number': 'CLI-1' } }, returnType: 'limited' }));
+    await writeFile(
+      file,
+      JSON.stringify({ object: 'suppliers', id: 2, data: { customFields: { 'cf-erp-number': 'CLI-1' } }, returnType: 'limited' }),
+    );
     const { stdout } = await invoke('update', '--host', sim.baseUrl, '--input', `@${file}`);
     expect(JSON.parse(stdout)).toEqual({ object: 'suppliers', id: 2, record: { id: 2 } });
     expect(sim.control.get('suppliers', 2)!['custom-fields']).toMatchObject({ 'cf-erp-number': 'CLI-1' });
@@ -49,7 +52,10 @@ describe('CLI: invoke', () => {
     const e = await failure('get', '--host', sim.baseUrl, '--input', '{"object":"suppliers","id":0}');
     expect(e.code).toBe(1);
     expect(e.stdout).toBe('');
-    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toEqual({ errorType: 'Coupa.Validation', errorMessage: expect.stringContaining('id must be a positive whole number') });
+    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toEqual({
+      errorType: 'Coupa.Validation',
+      errorMessage: expect.stringContaining('id must be a positive whole number'),
+    });
     expect(sim.control.requests).toEqual([]);
   });
 
@@ -92,15 +98,27 @@ describe('CLI: invoke with files', () => {
     const filesDir = path.join(dir, 'files');
     const download = JSON.stringify({ method: 'GET', path: `invoices/2/attachments/${attached.attachment.id}/download` });
     const result = JSON.parse((await invoke('request', '--host', sim.baseUrl, '--input', download, '--files-dir', filesDir)).stdout);
-    expect(result).toMatchObject({ status: 200, file: { bucket: `file://${filesDir}`, contentType: 'image/png', bytes: 5000, sha256: digest } });
+    expect(result).toMatchObject({
+      status: 200,
+      file: { bucket: `file://${filesDir}`, contentType: 'image/png', bytes: 5000, sha256: digest },
+    });
     expect(Buffer.compare(await readFile(path.join(filesDir, result.file.key)), bytes)).toBe(0);
   });
 
   it('attach of a missing file fails as Coupa.Validation before anything is sent', async () => {
     sim.control.resetRequestLog();
-    const e = await failure('attach', '--host', sim.baseUrl, '--input', JSON.stringify({ object: 'invoices', id: 2, file: { path: path.join(dir, 'nope.pdf') } }));
+    const e = await failure(
+      'attach',
+      '--host',
+      sim.baseUrl,
+      '--input',
+      JSON.stringify({ object: 'invoices', id: 2, file: { path: path.join(dir, 'nope.pdf') } }),
+    );
     expect(e.code).toBe(1);
-    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toEqual({ errorType: 'Coupa.Validation', errorMessage: expect.stringMatching(/nope\.pdf \(ENOENT\)/) });
+    expect(JSON.parse(e.stderr.trim().split('\n')[0]!)).toEqual({
+      errorType: 'Coupa.Validation',
+      errorMessage: expect.stringMatching(/nope\.pdf \(ENOENT\)/),
+    });
     expect(sim.control.requests).toEqual([]);
   });
 });

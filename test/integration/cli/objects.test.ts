@@ -1,16 +1,22 @@
 import { designTable } from '../../unit/catalog/design-table';
 import { cli, runCli } from '../../support/cli';
 
-
 describe('CLI: objects', () => {
   it('--json lists the 25 objects with at least the capabilities of design.md’s table', async () => {
     const { stdout } = await cli(['objects', '--json']);
-    const objects = JSON.parse(stdout) as { key: string; path: string; title: string; capabilities: Record<string, boolean>; scopes: { read: string } }[];
+    const objects = JSON.parse(stdout) as {
+      key: string;
+      path: string;
+      title: string;
+      capabilities: Record<string, boolean>;
+      scopes: { read: string };
+    }[];
     expect(objects).toHaveLength(25);
     for (const o of objects) {
       const floor = designTable[o.key];
       expect(floor).toBeDefined();
-      for (const [cap, required] of Object.entries(floor!)) if (required) expect([o.key, cap, o.capabilities[cap]]).toEqual([o.key, cap, true]);
+      for (const [cap, required] of Object.entries(floor!))
+        if (required) expect([o.key, cap, o.capabilities[cap]]).toEqual([o.key, cap, true]);
       expect(o.path).toMatch(/^\//);
       expect(o.scopes.read).toMatch(/^core\./);
     }

@@ -27,7 +27,25 @@ describe('CLI: poll against an adversarial simulator', () => {
     return response.json() as Promise<unknown>;
   };
   const poll = (object: string) =>
-    cli(['poll', '--object', object, '--host', baseUrl, '--state-dir', path.join(dir, 'state'), '--out', path.join(dir, `${object}.jsonl`), '--since', '2020-01-01T00:00:00Z', '--lag-seconds', '5', '--quiet'], { env, timeoutMs: 60_000 });
+    cli(
+      [
+        'poll',
+        '--object',
+        object,
+        '--host',
+        baseUrl,
+        '--state-dir',
+        path.join(dir, 'state'),
+        '--out',
+        path.join(dir, `${object}.jsonl`),
+        '--since',
+        '2020-01-01T00:00:00Z',
+        '--lag-seconds',
+        '5',
+        '--quiet',
+      ],
+      { env, timeoutMs: 60_000 },
+    );
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'coupa-adversarial-'));
@@ -47,12 +65,20 @@ describe('CLI: poll against an adversarial simulator', () => {
     // A mass update in one second, edits while the next run pages, late rows, faults and a revoked token.
     await control('POST', 'objects/invoices/touch', { ids: Array.from({ length: 140 }, (_, i) => i + 100), at: now - 2000 });
     await control('POST', 'concurrent-edits', { object: 'invoices', everyNthListRequest: 2, count: 3 });
-    await control('POST', 'faults', { faults: [{ kind: 'status', status: 429 }, { kind: 'status', status: 503 }, { kind: 'reset' }, { kind: 'status', status: 429, retryAfterSeconds: 0 }] });
+    await control('POST', 'faults', {
+      faults: [
+        { kind: 'status', status: 429 },
+        { kind: 'status', status: 503 },
+        { kind: 'reset' },
+        { kind: 'status', status: 429, retryAfterSeconds: 0 },
+      ],
+    });
     await control('POST', 'clock', { advance: 10_000 });
     await poll('invoices');
     await control('DELETE', 'concurrent-edits');
     await control('POST', 'visibility-lag', { ms: 4000 });
-    for (const id of [3, 7, 11]) await control('PATCH', `objects/invoices/records/${id}`, { patch: { 'custom-fields': { 'cf-erp-number': `late-${id}` } } });
+    for (const id of [3, 7, 11])
+      await control('PATCH', `objects/invoices/records/${id}`, { patch: { 'custom-fields': { 'cf-erp-number': `late-${id}` } } });
     await control('POST', 'clock', { advance: 2000 });
     await control('POST', 'revoke-tokens');
     await poll('invoices'); // the late rows are not visible yet: they must not be skipped

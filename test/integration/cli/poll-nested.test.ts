@@ -24,12 +24,33 @@ describe('CLI: poll an object Coupa serves only under a parent', () => {
     const supplierId = supplier.id as number;
     const mine = (supplier['remit-to-addresses'] as { id: number }[]).map((a) => a.id).sort();
     const out = path.join(dir, 'remit.jsonl');
-    const args = ['poll', '--object', 'remit_to_addresses', '--host', sim.baseUrl, '--state-dir', dir, '--out', out, '--since', '2020-01-01T00:00:00Z', '--lag-seconds', '0', '--quiet'];
+    const args = [
+      'poll',
+      '--object',
+      'remit_to_addresses',
+      '--host',
+      sim.baseUrl,
+      '--state-dir',
+      dir,
+      '--out',
+      out,
+      '--since',
+      '2020-01-01T00:00:00Z',
+      '--lag-seconds',
+      '0',
+      '--quiet',
+    ];
     await expect(runCli(args, { env })).resolves.toMatchObject({ code: 2, stderr: expect.stringContaining('--parent supplier_id=<id>') });
 
     await cli([...args, '--parent', `supplier_id=${supplierId}`], { env });
-    const ids = (await readFile(out, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(JSON.parse(l).Detail).metadata.recordId).sort();
+    const ids = (await readFile(out, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(JSON.parse(l).Detail).metadata.recordId)
+      .sort();
     expect(ids).toEqual(mine);
-    expect(sim.control.requests.filter((r) => r.path.startsWith('/api/')).every((r) => r.path === `/api/suppliers/${supplierId}/addresses`)).toBe(true);
+    expect(
+      sim.control.requests.filter((r) => r.path.startsWith('/api/')).every((r) => r.path === `/api/suppliers/${supplierId}/addresses`),
+    ).toBe(true);
   });
 });

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { cli } from '../../support/cli';
 
-
 describe('CLI: start (the local main job on the built-in simulator)', () => {
   let dir: string;
   beforeAll(async () => {
@@ -15,9 +14,22 @@ describe('CLI: start (the local main job on the built-in simulator)', () => {
 
   it('prints one line per event and writes the same events in full to the JSON-lines file', async () => {
     const out = path.join(dir, 'events.jsonl');
-    const { stdout } = await cli(['start', '--duration-seconds', '4', '--interval-seconds', '1', '--out', out, '--state-dir', path.join(dir, 'state')]);
+    const { stdout } = await cli([
+      'start',
+      '--duration-seconds',
+      '4',
+      '--interval-seconds',
+      '1',
+      '--out',
+      out,
+      '--state-dir',
+      path.join(dir, 'state'),
+    ]);
     const eventLines = stdout.split('\n').filter((l) => /^\d\d-\d\d \d\d:\d\d:\d\dZ  Coupa /.test(l));
-    const entries = (await readFile(out, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const entries = (await readFile(out, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(eventLines.length).toBeGreaterThan(3);
     expect(entries).toHaveLength(eventLines.length);
     expect(stdout).toContain(`${entries.length} events published`);

@@ -17,7 +17,11 @@ describe('requestContent', () => {
     expect(await client.requestContent('GET', 'invoices/1', { fields: ['id'] })).toEqual({ kind: 'json', status: 200, body: { id: 1 } });
     const pdf = await client.requestContent('GET', 'invoices/1/retrieve_legal_invoice_pdf');
     expect(pdf).toMatchObject({ kind: 'file', status: 200, contentType: 'application/pdf' });
-    expect(Buffer.from((pdf as { bytes: Uint8Array }).bytes).subarray(0, 8).toString()).toBe('%PDF-1.4');
+    expect(
+      Buffer.from((pdf as { bytes: Uint8Array }).bytes)
+        .subarray(0, 8)
+        .toString(),
+    ).toBe('%PDF-1.4');
   });
 
   it('refuses a body over maxBytes as Coupa.Validation', async () => {
@@ -31,7 +35,9 @@ describe('requestContent', () => {
 
 describe('multipart bodies', () => {
   it('are resent whole after the one 401 refresh', async () => {
-    const client = h.client({ credentials: { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read', 'core.invoice.write'] } });
+    const client = h.client({
+      credentials: { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.invoice.read', 'core.invoice.write'] },
+    });
     await client.request('GET', 'invoices/2', { fields: ['id'] }); // holds a token
     h.sim.control.revokeTokens();
     const bytes = Buffer.from('%PDF-1.4 tiny');
@@ -43,7 +49,9 @@ describe('multipart bodies', () => {
   });
 
   it('cannot be combined with a JSON body', async () => {
-    await expect(h.client().request('POST', 'invoices/2/attachments', { json: {}, multipart: pdfForm(Buffer.from('x')) })).rejects.toMatchObject({ name: 'Coupa.Validation' });
+    await expect(
+      h.client().request('POST', 'invoices/2/attachments', { json: {}, multipart: pdfForm(Buffer.from('x')) }),
+    ).rejects.toMatchObject({ name: 'Coupa.Validation' });
     expect(h.sim.control.requests).toEqual([]);
   });
 });

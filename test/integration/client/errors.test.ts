@@ -7,7 +7,10 @@ const h = useSimulator();
 
 describe('errors carry Coupa messages', () => {
   it('400 on create → Coupa.Validation with the validation messages', async () => {
-    const error = await h.client().create('suppliers', { 'po-method': 'carrier-pigeon' }).catch((e: Error) => e);
+    const error = await h
+      .client()
+      .create('suppliers', { 'po-method': 'carrier-pigeon' })
+      .catch((e: Error) => e);
 
     expect(error).toMatchObject({ name: 'Coupa.Validation', status: 400, method: 'POST', path: '/api/suppliers' });
     expect((error as { coupaMessages: string[] }).coupaMessages).toEqual(expect.arrayContaining(["Name can't be blank"]));
@@ -15,21 +18,32 @@ describe('errors carry Coupa messages', () => {
   });
 
   it('400 on update → Coupa.Validation naming the field', async () => {
-    const error = await h.client().update('suppliers', 1, { 'po-method': 'carrier-pigeon' }).catch((e: Error) => e);
+    const error = await h
+      .client()
+      .update('suppliers', 1, { 'po-method': 'carrier-pigeon' })
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'Coupa.Validation', status: 400, path: '/api/suppliers/1' });
     expect((error as Error).message).toBe('Coupa rejected PUT /api/suppliers/1: Po method is not included in the list (HTTP 400)');
   });
 
   it('400 on an unknown query attribute → Coupa.Validation with the query in the path', async () => {
-    const error = await h.client().list('suppliers', { no_such_attribute: 1 }).catch((e: Error) => e);
+    const error = await h
+      .client()
+      .list('suppliers', { no_such_attribute: 1 })
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'Coupa.Validation', path: '/api/suppliers?no_such_attribute=1' });
     expect((error as Error).message).toMatch(/Unknown attribute "no-such-attribute"/);
   });
 
   it('404 → Coupa.NotFound', async () => {
-    const error = await h.client().get('suppliers', 999_999).catch((e: Error) => e);
+    const error = await h
+      .client()
+      .get('suppliers', 999_999)
+      .catch((e: Error) => e);
     expect(error).toMatchObject({ name: 'Coupa.NotFound', status: 404, method: 'GET', path: '/api/suppliers/999999' });
-    expect((error as Error).message).toBe('Coupa found nothing at GET /api/suppliers/999999: Supplier 999999 not found (HTTP 404): check the object and the id');
+    expect((error as Error).message).toBe(
+      'Coupa found nothing at GET /api/suppliers/999999: Supplier 999999 not found (HTTP 404): check the object and the id',
+    );
   });
 
   it('403 for a missing scope → Coupa.Forbidden naming the scope', async () => {
@@ -49,7 +63,10 @@ describe('errors carry Coupa messages', () => {
       { kind: 'status', status: 409, body: 'Record was changed by someone else' },
       { kind: 'status', status: 422 },
     ]);
-    await expect(client.get('suppliers', 1)).rejects.toMatchObject({ name: 'Coupa.Conflict', coupaMessages: ['Record was changed by someone else'] });
+    await expect(client.get('suppliers', 1)).rejects.toMatchObject({
+      name: 'Coupa.Conflict',
+      coupaMessages: ['Record was changed by someone else'],
+    });
     await expect(client.get('suppliers', 1)).rejects.toMatchObject({
       name: 'Coupa.Validation',
       status: 422,
@@ -84,7 +101,9 @@ describe('nothing leaves for bad input or an insecure host', () => {
     await expect(h.client({ host: `http://localhost:${port}/api/` }).list('suppliers', { limit: 1 })).resolves.toHaveLength(1);
     // …anything else over http is refused before any request, with a fix in the message.
     for (const host of [`http://coupa.internal:${port}`, `http://10.1.2.3:${port}`, `http://acme.coupahost.com`]) {
-      expect(() => h.client({ host })).toThrow(expect.objectContaining({ name: 'Coupa.Configuration', message: expect.stringMatching(/HTTPS only.*use https:\/\//) }));
+      expect(() => h.client({ host })).toThrow(
+        expect.objectContaining({ name: 'Coupa.Configuration', message: expect.stringMatching(/HTTPS only.*use https:\/\//) }),
+      );
     }
     expect(() => h.client({ host: `${h.sim.baseUrl}?token=abc` })).toThrow(/query string/);
     expect(apiCalls(h.sim)).toHaveLength(1);

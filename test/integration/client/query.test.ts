@@ -1,6 +1,14 @@
 // Every query operator, encoded by buildQuery and decoded by the simulator, returns exactly the rows
 // the same condition selects from the simulator's stored truth.
-import { OPERATORS, paginate, parseCoupaInstant, toUtcIso, type CoupaClient, type CoupaQuery, type CoupaRecord } from '../../../shared/coupa';
+import {
+  OPERATORS,
+  paginate,
+  parseCoupaInstant,
+  toUtcIso,
+  type CoupaClient,
+  type CoupaQuery,
+  type CoupaRecord,
+} from '../../../shared/coupa';
 import { useSimulator } from './harness';
 
 const h = useSimulator({ records: { suppliers: 40 } });
@@ -48,7 +56,11 @@ describe('operators', () => {
     ['ends_with', () => ({ name: { ends_with: '5' } }), (r) => !!text(r, 'name')?.endsWith('5')],
     ['gt (number)', () => ({ id: { gt: 30 } }), (r) => (r.id as number) > 30],
     ['lt (number)', () => ({ id: { lt: 5 } }), (r) => (r.id as number) < 5],
-    ['gt_or_eq + lt_or_eq (range)', () => ({ id: { gt_or_eq: 10, lt_or_eq: 12 } }), (r) => (r.id as number) >= 10 && (r.id as number) <= 12],
+    [
+      'gt_or_eq + lt_or_eq (range)',
+      () => ({ id: { gt_or_eq: 10, lt_or_eq: 12 } }),
+      (r) => (r.id as number) >= 10 && (r.id as number) <= 12,
+    ],
     ['not_eq', () => ({ status: { not_eq: 'inactive' } }), (r) => r.status !== 'inactive'],
     ['in', () => ({ status: { in: ['active', 'draft'] } }), (r) => ['active', 'draft'].includes(r.status as string)],
     ['in (numbers)', () => ({ id: { in: [1, 3, 5, 99] } }), (r) => [1, 3, 5].includes(r.id as number)],
@@ -64,7 +76,11 @@ describe('operators', () => {
     ],
     ['association starts_with', () => ({ commodity: { name: { starts_with: 'Prof' } } }), (r) => !!commodity(r)?.startsWith('Prof')],
     ['custom field blank', () => ({ custom_fields: { 'cf-erp-number': { blank: true } } }), (r) => blank(custom(r, 'cf-erp-number'))],
-    ['custom field exact', () => ({ custom_fields: { 'cf-integration-status': 'error' } }), (r) => custom(r, 'cf-integration-status') === 'error'],
+    [
+      'custom field exact',
+      () => ({ custom_fields: { 'cf-integration-status': 'error' } }),
+      (r) => custom(r, 'cf-integration-status') === 'error',
+    ],
     ['special characters exact', () => ({ name: SPECIAL }), (r) => r.name === SPECIAL],
     ['special characters contains', () => ({ name: { contains: '+B & Co, Ltd. 100% #' } }), (r) => r.name === SPECIAL],
     ['unicode exact', () => ({ name: UNICODE }), (r) => r.name === UNICODE],
@@ -150,7 +166,11 @@ describe('paging, ordering and shape', () => {
   });
 
   it('sends what the simulator decodes: literal brackets, encoded values', async () => {
-    await client.list('suppliers', { 'po-email': { blank: false }, name: { contains: 'a+b c' }, updated_at: { lt: new Date(Date.UTC(2030, 0, 1)) } });
+    await client.list('suppliers', {
+      'po-email': { blank: false },
+      name: { contains: 'a+b c' },
+      updated_at: { lt: new Date(Date.UTC(2030, 0, 1)) },
+    });
     const request = h.sim.control.requests.at(-1)!;
     expect(request.rawQuery).toBe('po-email[blank]=false&name[contains]=a%2Bb%20c&updated_at[lt]=2030-01-01T00%3A00%3A00Z');
     expect(request.query).toEqual({ 'po-email[blank]': 'false', 'name[contains]': 'a+b c', 'updated_at[lt]': '2030-01-01T00:00:00Z' });

@@ -87,7 +87,12 @@ describe('429 Too Many Requests', () => {
     const error = await client.list('suppliers').catch((e: Error) => e);
 
     expect(isCoupaRateLimitedError(error)).toBe(true);
-    expect(error).toMatchObject({ status: 429, attempts: 3, retryAfterMs: 50, coupaMessages: ['Rate limit exceeded: too many requests, slow down'] });
+    expect(error).toMatchObject({
+      status: 429,
+      attempts: 3,
+      retryAfterMs: 50,
+      coupaMessages: ['Rate limit exceeded: too many requests, slow down'],
+    });
     expect(apiCalls(h.sim)).toHaveLength(3);
   });
 
@@ -209,7 +214,9 @@ describe('POST is never resent after an unknown outcome', () => {
     const error = await client.create('suppliers', newSupplier()).catch((e: Error) => e);
 
     expect(error).toMatchObject({ name: 'Coupa.UnknownOutcome', attempts: 1 });
-    expect((error as Error).message).toMatch(/^POST \/api\/suppliers failed: the connection (was reset|closed unexpectedly) \(\w+\); the outcome is unknown/);
+    expect((error as Error).message).toMatch(
+      /^POST \/api\/suppliers failed: the connection (was reset|closed unexpectedly) \(\w+\); the outcome is unknown/,
+    );
     expect(apiCalls(h.sim)).toEqual([['POST', 0]]);
   });
 

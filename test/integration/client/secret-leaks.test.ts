@@ -79,7 +79,9 @@ describe('secrets never reach errors', () => {
       res.end(JSON.stringify({ error: 'invalid_request', error_description: described }));
     });
     try {
-      const error = await failureOf(requestToken({ host: echo.url, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: SECRET }));
+      const error = await failureOf(
+        requestToken({ host: echo.url, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: SECRET }),
+      );
       expect((error as Error).name).toBe('Coupa.Validation');
       expect(echo.received[0]!.body).toContain('s3cr3t%21value%28with%29parens%7E*'); // the endpoint did echo the form-encoded secret
       const text = exposed(error);
@@ -96,10 +98,15 @@ describe('secrets never reach errors', () => {
       res.end();
     });
     try {
-      const error = await failureOf(requestToken({ host: redirecting.url, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: SECRET }));
+      const error = await failureOf(
+        requestToken({ host: redirecting.url, grantType: 'client_credentials', clientId: CLIENT_ID, clientSecret: SECRET }),
+      );
       expect(elsewhere.received).toEqual([]);
       expect(redirecting.received).toHaveLength(1); // and not retried
-      expect(error).toMatchObject({ name: 'Coupa.Configuration', message: expect.stringContaining(`redirect (HTTP 307) to ${elsewhere.url}/collect?client_secret=REDACTED`) });
+      expect(error).toMatchObject({
+        name: 'Coupa.Configuration',
+        message: expect.stringContaining(`redirect (HTTP 307) to ${elsewhere.url}/collect?client_secret=REDACTED`),
+      });
       const text = exposed(error);
       for (const form of FORMS) expect({ form, leaked: text.includes(form) }).toEqual({ form, leaked: false });
     } finally {

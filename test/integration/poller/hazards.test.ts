@@ -37,7 +37,10 @@ describe('poller against the Coupa simulator', () => {
     expect(h.publisher.calls).toBeLessThanOrEqual(1000 / 10 + result.checkpointWrites);
     const ajv = new Ajv({ strict: false });
     const invoices = getObject('invoices');
-    const validators = { created: ajv.compile(detailSchemaOf(invoices, 'created')), updated: ajv.compile(detailSchemaOf(invoices, 'updated')) };
+    const validators = {
+      created: ajv.compile(detailSchemaOf(invoices, 'created')),
+      updated: ajv.compile(detailSchemaOf(invoices, 'updated')),
+    };
     for (const entry of h.publisher.entries) {
       const detail = JSON.parse(entry.Detail);
       expect(entry.DetailType).toBe(`Coupa Invoice ${detail.metadata.change === 'created' ? 'Created' : 'Updated'}`);
@@ -71,8 +74,15 @@ describe('poller against the Coupa simulator', () => {
       if (listRequestNumber % 2 === 0) {
         clock += 1000;
         control.clock.set(clock);
-        const ids = control.history('users').slice(0, 600).map((v) => v.id);
-        for (const id of [ids[listRequestNumber * 7 % 600]!, ids[(listRequestNumber * 13) % 600]!, ids[(listRequestNumber * 31) % 600]!]) {
+        const ids = control
+          .history('users')
+          .slice(0, 600)
+          .map((v) => v.id);
+        for (const id of [
+          ids[(listRequestNumber * 7) % 600]!,
+          ids[(listRequestNumber * 13) % 600]!,
+          ids[(listRequestNumber * 31) % 600]!,
+        ]) {
           control.update('users', id, { 'custom-fields': { 'cf-erp-number': `E-${listRequestNumber}-${id}` } });
         }
       }
@@ -207,7 +217,13 @@ describe('poller against the Coupa simulator', () => {
   it('keeps to the rate limit with the real clock: 429s are waited out, nothing lost', async () => {
     // Stricter than Coupa's 25/s, so that the poller's own cap (10/s) is not enough and 429s happen.
     sim = await startSimulator({ seed: 11, records: { lookup_values: 1000 }, rateLimit: { perSecond: 8, burst: 2 } });
-    const h = pollHarness(sim, { object: 'lookup_values', sinceMs: EPOCH, lagSeconds: 0, maxRequestsPerSecond: 10, client: { retry: { limit: 8, backoffBaseMs: 100, backoffLimitMs: 1000 } } });
+    const h = pollHarness(sim, {
+      object: 'lookup_values',
+      sinceMs: EPOCH,
+      lagSeconds: 0,
+      maxRequestsPerSecond: 10,
+      client: { retry: { limit: 8, backoffBaseMs: 100, backoffLimitMs: 1000 } },
+    });
     await h.poll();
     expect(sim.control.requests.some((r) => r.status === 429)).toBe(true);
     expect(sorted(new Set(h.publisher.versions()))).toEqual(sorted(truthSince(sim, 'lookup_values', EPOCH)));

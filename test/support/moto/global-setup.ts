@@ -25,7 +25,6 @@ export default async function globalSetup(): Promise<void> {
     globalThis.__MOTO__ = moto;
     process.env.MOTO_ENDPOINT = moto.endpoint;
   } catch (e) {
-    process.env.MOTO_UNAVAILABLE =
-      `could not start moto (needs python3 with moto 5 and flask: python3 -c 'import moto, flask'): ${(e as Error).message}`;
+    process.env.MOTO_UNAVAILABLE = `could not start moto (needs python3 with moto 5 and flask: python3 -c 'import moto, flask'): ${(e as Error).message}`;
   }
 }

@@ -28,5 +28,6 @@ export async function createQueue(prefix: string): Promise<{ url: string; arn: s
 
 /** A secret holding `value` as JSON; returns its ARN. */
 export async function createSecret(prefix: string, value: unknown): Promise<string> {
-  return (await secretsManagerClient().send(new CreateSecretCommand({ Name: uniqueName(prefix), SecretString: JSON.stringify(value) }))).ARN!;
+  return (await secretsManagerClient().send(new CreateSecretCommand({ Name: uniqueName(prefix), SecretString: JSON.stringify(value) })))
+    .ARN!;
 }

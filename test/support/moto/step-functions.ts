@@ -78,7 +78,11 @@ export async function startStepFunctionsMoto(functions: Readonly<Record<string, 
     const functionName = /(?:^|:function:)([A-Za-z0-9_-]+)(?::[^:]+)?$/.exec(target)?.[1] ?? target;
     const handler = functions[functionName];
     if (!handler) {
-      res.writeHead(404, { 'content-type': 'application/json', 'x-amzn-errortype': 'ResourceNotFoundException', 'x-amzn-requestid': requestId });
+      res.writeHead(404, {
+        'content-type': 'application/json',
+        'x-amzn-errortype': 'ResourceNotFoundException',
+        'x-amzn-requestid': requestId,
+      });
       res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${target}` }));
       return;
     }
@@ -104,7 +108,9 @@ export async function startStepFunctionsMoto(functions: Readonly<Record<string, 
       const error = e instanceof Error ? e : new Error(String(e));
       invocations.push({ functionName, payload, error: error.name });
       // What the Node.js runtime reports for an unhandled error; Step Functions' Error is errorType.
-      res.writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' }).end(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
+      res
+        .writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' })
+        .end(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
     }
   }
 

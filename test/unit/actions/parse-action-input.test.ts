@@ -15,11 +15,20 @@ describe('parseActionInput: normalised results', () => {
 
   it('action names are case- and dash-insensitive', () => {
     expect(parseActionInput(' Mark-Exported ', { object: 'invoices', id: 1 })).toMatchObject({ kind: 'mark_exported' });
-    expect(parseActionInput('SOFT-CLOSE-FOR-RECEIVING', { object: 'purchase_order_lines', id: 1 })).toMatchObject({ kind: 'special', action: 'soft_close_for_receiving' });
+    expect(parseActionInput('SOFT-CLOSE-FOR-RECEIVING', { object: 'purchase_order_lines', id: 1 })).toMatchObject({
+      kind: 'special',
+      action: 'soft_close_for_receiving',
+    });
   });
 
   it('get by natural key: dashed, dotted or bracketed attributes become an exact-match query', () => {
-    expect(parseActionInput('get', { object: 'invoices', naturalKey: { invoice_number: 'INV-1', 'supplier[name]': 'Acme, Inc.' }, fields: '["id"]' })).toEqual({
+    expect(
+      parseActionInput('get', {
+        object: 'invoices',
+        naturalKey: { invoice_number: 'INV-1', 'supplier[name]': 'Acme, Inc.' },
+        fields: '["id"]',
+      }),
+    ).toEqual({
       kind: 'get',
       object: 'invoices',
       path: 'invoices',
@@ -28,7 +37,12 @@ describe('parseActionInput: normalised results', () => {
       naturalKey: { 'invoice-number': 'INV-1', 'supplier.name': 'Acme, Inc.' },
       filters: { invoice_number: 'INV-1', supplier: { name: 'Acme, Inc.' } },
     });
-    expect(parseActionInput('get', { object: 'exchange_rates', naturalKey: { 'from-currency.code': 'EUR', 'to-currency.code': 'USD', 'rate-date': '2026-01-01' } })).toMatchObject({
+    expect(
+      parseActionInput('get', {
+        object: 'exchange_rates',
+        naturalKey: { 'from-currency.code': 'EUR', 'to-currency.code': 'USD', 'rate-date': '2026-01-01' },
+      }),
+    ).toMatchObject({
       filters: { from_currency: { code: 'EUR' }, to_currency: { code: 'USD' }, rate_date: '2026-01-01' },
     });
   });
@@ -58,7 +72,9 @@ describe('parseActionInput: normalised results', () => {
   it('query: every operator of the client is accepted', () => {
     const value = (op: string) => (op === 'in' || op === 'not_in' ? ['a', 'b'] : op === 'blank' ? true : 'a');
     for (const op of OPERATORS) {
-      expect(parseActionInput('query', { object: 'suppliers', query: { filters: { name: { [op]: value(op) } } } })).toMatchObject({ kind: 'query' });
+      expect(parseActionInput('query', { object: 'suppliers', query: { filters: { name: { [op]: value(op) } } } })).toMatchObject({
+        kind: 'query',
+      });
     }
   });
 
@@ -70,15 +86,24 @@ describe('parseActionInput: normalised results', () => {
   });
 
   it('remit-to addresses: the primary path needs the supplier, the invoice path works too', () => {
-    expect(parseActionInput('get', { object: 'remit_to_addresses', id: 3, parent: { supplier_id: 9 } })).toMatchObject({ path: 'suppliers/9/addresses' });
-    expect(parseActionInput('query', { object: 'remit_to_addresses', parent: { invoice_id: 4 } })).toMatchObject({ path: 'invoices/4/remit_to_addresses' });
+    expect(parseActionInput('get', { object: 'remit_to_addresses', id: 3, parent: { supplier_id: 9 } })).toMatchObject({
+      path: 'suppliers/9/addresses',
+    });
+    expect(parseActionInput('query', { object: 'remit_to_addresses', parent: { invoice_id: 4 } })).toMatchObject({
+      path: 'invoices/4/remit_to_addresses',
+    });
   });
 
   it('create: custom fields from every alias merged under custom-fields, dashed names kept, legacy keys untouched', () => {
     expect(
       parseActionInput('create', {
         object: 'expense_lines',
-        data: { description: 'Taxi', 'custom-field-1': 'legacy', customFields: { 'cf-trip': 'T-1' }, custom_fields: { cf_under: 'kept as is' } },
+        data: {
+          description: 'Taxi',
+          'custom-field-1': 'legacy',
+          customFields: { 'cf-trip': 'T-1' },
+          custom_fields: { cf_under: 'kept as is' },
+        },
         returnType: 'none',
         idempotencyKey: 'run-7:line-1',
       }),
@@ -102,9 +127,17 @@ describe('parseActionInput: normalised results', () => {
       via: { object: 'purchase_orders', path: 'purchase_orders', id: 5, field: 'order-lines' },
       returnType: 'default',
     };
-    expect(parseActionInput('create', { object: 'purchase_order_lines', parent: { purchase_order_id: 5 }, data: { quantity: 1 } })).toEqual(expected);
+    expect(parseActionInput('create', { object: 'purchase_order_lines', parent: { purchase_order_id: 5 }, data: { quantity: 1 } })).toEqual(
+      expected,
+    );
     expect(parseActionInput('create', { object: 'purchase_order_lines', data: { order_header_id: '5', quantity: 1 } })).toEqual(expected);
-    expect(parseActionInput('create', { object: 'purchase_order_lines', parent: { order_header_id: 5 }, data: { 'order-header-id': 5, quantity: 1 } })).toEqual(expected);
+    expect(
+      parseActionInput('create', {
+        object: 'purchase_order_lines',
+        parent: { order_header_id: 5 },
+        data: { 'order-header-id': 5, quantity: 1 },
+      }),
+    ).toEqual(expected);
   });
 
   it('mark_exported: a small reply unless the caller shapes it', () => {
@@ -131,13 +164,23 @@ describe('parseActionInput: normalised results', () => {
       params: { reason: 'late' },
       returnType: 'default',
     });
-    expect(parseActionInput('create_alert', { object: 'integration_errors', data: { 'integration-run-id': 1 } })).toMatchObject({ method: 'POST', id: null, path: 'integration_errors' });
+    expect(parseActionInput('create_alert', { object: 'integration_errors', data: { 'integration-run-id': 1 } })).toMatchObject({
+      method: 'POST',
+      id: null,
+      path: 'integration_errors',
+    });
     // integration history records have no export flag: their mark_exported is a special action.
-    expect(parseActionInput('mark_exported', { object: 'integration_history_records', data: { 'document-id': 1 } })).toMatchObject({ kind: 'special', method: 'POST', id: null });
+    expect(parseActionInput('mark_exported', { object: 'integration_history_records', data: { 'document-id': 1 } })).toMatchObject({
+      kind: 'special',
+      method: 'POST',
+      id: null,
+    });
   });
 
   it('request: paths normalised below /api/, method upper-cased, bracket query keys expanded', () => {
-    expect(parseActionInput('request', { method: 'put', path: '/api/invoices/5/', query: { 'status[in]': ['a', 'b'] }, body: { a: 1 } })).toEqual({
+    expect(
+      parseActionInput('request', { method: 'put', path: '/api/invoices/5/', query: { 'status[in]': ['a', 'b'] }, body: { a: 1 } }),
+    ).toEqual({
       kind: 'request',
       method: 'PUT',
       path: 'invoices/5',
@@ -155,7 +198,9 @@ describe('parseActionInput: normalised results', () => {
   });
 
   it('limits at the edge: 64 KB strings, limit 10000, 255-character keys pass', () => {
-    expect(parseActionInput('update', { object: 'suppliers', id: 1, data: { name: 'x'.repeat(65_536) }, idempotencyKey: 'k'.repeat(255) })).toMatchObject({ kind: 'update' });
+    expect(
+      parseActionInput('update', { object: 'suppliers', id: 1, data: { name: 'x'.repeat(65_536) }, idempotencyKey: 'k'.repeat(255) }),
+    ).toMatchObject({ kind: 'update' });
     expect(parseActionInput('query', { object: 'suppliers', query: { limit: 10_000, offset: 0 } })).toMatchObject({ limit: 10_000 });
   });
 });
@@ -170,13 +215,17 @@ describe('parseActionInput: hostile keys', () => {
       ['request', { method: 'GET', path: 'suppliers', query: { '__proto__[polluted]': 'yes' } }],
     ];
     for (const [action, input] of inputs) {
-      expect(() => parseActionInput(action, input)).toThrow(expect.objectContaining({ name: 'Coupa.Validation', message: expect.stringMatching(/__proto__/) }));
+      expect(() => parseActionInput(action, input)).toThrow(
+        expect.objectContaining({ name: 'Coupa.Validation', message: expect.stringMatching(/__proto__/) }),
+      );
     }
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('attribute names that exist on Object.prototype are ordinary names', () => {
-    expect(parseActionInput('query', { object: 'suppliers', query: { filters: { constructor: 'x', 'toString[name]': 'y' } } })).toMatchObject({
+    expect(
+      parseActionInput('query', { object: 'suppliers', query: { filters: { constructor: 'x', 'toString[name]': 'y' } } }),
+    ).toMatchObject({
       filters: { constructor: 'x', toString: { name: 'y' } },
     });
   });

@@ -31,7 +31,10 @@ describe('JsonLinesPublisher', () => {
     const entry = { Source: 'coupa.acme', DetailType: 'Coupa User Updated', Detail: '{"a":1}', Time: '1970-01-01T00:00:00Z' };
     expect(await publisher.publish([entry, entry])).toEqual({ delivered: 2, deadLettered: 0, calls: 1 });
     await publisher.publish([entry]);
-    const lines = (await readFile(file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = (await readFile(file, 'utf8'))
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toEqual([1, 2, 3].map(() => ({ ...entry, EventBusName: 'bus' })));
   });
 });
@@ -41,7 +44,12 @@ describe('FilePayloadStore', () => {
     const store = new FilePayloadStore(path.join(dir, 'payloads'));
     const body = JSON.stringify({ id: 1, big: 'x'.repeat(1000) });
     const ref = await store.put('acme/invoices/1/../../escape.json', body);
-    expect(ref).toEqual({ bucket: `file://${path.join(dir, 'payloads')}`, key: 'acme/invoices/1/../../escape.json', bytes: body.length, sha256: createHash('sha256').update(body).digest('hex') });
+    expect(ref).toEqual({
+      bucket: `file://${path.join(dir, 'payloads')}`,
+      key: 'acme/invoices/1/../../escape.json',
+      bytes: body.length,
+      sha256: createHash('sha256').update(body).digest('hex'),
+    });
     expect(await readFile(path.join(dir, 'payloads', 'acme', 'invoices', '1', 'escape.json'), 'utf8')).toBe(body);
   });
 
@@ -49,7 +57,12 @@ describe('FilePayloadStore', () => {
     const store = new FilePayloadStore(path.join(dir, 'files'));
     const bytes = new Uint8Array([0, 255, 1, 254, 0x80]);
     const ref = await store.putBytes('request/scan.bin', bytes, 'application/octet-stream');
-    expect(ref).toEqual({ bucket: `file://${path.join(dir, 'files')}`, key: 'request/scan.bin', bytes: 5, sha256: createHash('sha256').update(bytes).digest('hex') });
+    expect(ref).toEqual({
+      bucket: `file://${path.join(dir, 'files')}`,
+      key: 'request/scan.bin',
+      bytes: 5,
+      sha256: createHash('sha256').update(bytes).digest('hex'),
+    });
     expect([...(await readFile(path.join(dir, 'files', 'request', 'scan.bin')))]).toEqual([...bytes]);
   });
 });

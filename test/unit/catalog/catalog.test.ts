@@ -49,15 +49,30 @@ describe('object catalog', () => {
     expect(actions('invoices')).toEqual(expect.arrayContaining(['submit', 'void']));
     expect(actions('purchase_orders')).toEqual(expect.arrayContaining(['issue', 'cancel', 'close']));
     expect(actions('integration_runs')).toEqual(expect.arrayContaining(['run', 'success', 'fail']));
-    expect(catalog.filter((o) => o.exportFlag).map((o) => o.key).sort()).toEqual(
-      ['expense_reports', 'inventory_transactions', 'invoices', 'purchase_orders', 'requisitions'],
-    );
+    expect(
+      catalog
+        .filter((o) => o.exportFlag)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual(['expense_reports', 'inventory_transactions', 'invoices', 'purchase_orders', 'requisitions']);
   });
 
   it('lists the objects that take attachments (R39 OpenAPI, plus expense reports and users from Compass)', () => {
-    expect(catalog.filter((o) => o.attachments).map((o) => o.key).sort()).toEqual(
-      ['contracts', 'expense_reports', 'inventory_transactions', 'invoices', 'purchase_order_lines', 'purchase_orders', 'requisitions', 'users'],
-    );
+    expect(
+      catalog
+        .filter((o) => o.attachments)
+        .map((o) => o.key)
+        .sort(),
+    ).toEqual([
+      'contracts',
+      'expense_reports',
+      'inventory_transactions',
+      'invoices',
+      'purchase_order_lines',
+      'purchase_orders',
+      'requisitions',
+      'users',
+    ]);
     expect(getObject('invoices').attachments).toEqual({ path: '/invoices/{invoice_id}/attachments', param: 'invoice_id' });
     expect(fillPath(getObject('users').attachments!.path, { user_id: 3 })).toBe('/users/3/attachments');
     expect(getObject('suppliers').attachments).toBeUndefined();

@@ -21,7 +21,15 @@ function covers(cursor: Cursor, id: number, ts: number): boolean {
  * One run with up to `maxLanes` requests in flight, completing in random order; Coupa is queried when
  * a request completes and may change between any two steps. Events are "out" at once, so safe = live.
  */
-function laneRun(coupa: ModelCoupa, cursor: Cursor, lagMs: number, maxLanes: number, published: Version<null>[], r: ReturnType<typeof rng>, mutate: () => void) {
+function laneRun(
+  coupa: ModelCoupa,
+  cursor: Cursor,
+  lagMs: number,
+  maxLanes: number,
+  published: Version<null>[],
+  r: ReturnType<typeof rng>,
+  mutate: () => void,
+) {
   const lanes = Lanes.fromCursor(cursor);
   const inFlight: { lane: Lane; request: PageRequest }[] = [];
   let requests = 0;

@@ -51,7 +51,10 @@ export class ModelCoupa {
 
   /** The version a query sees now. */
   visible(id: number): StoredVersion | undefined {
-    return this.records.get(id)!.filter((v) => v.visibleAt <= this.nowMs).at(-1);
+    return this.records
+      .get(id)!
+      .filter((v) => v.visibleAt <= this.nowMs)
+      .at(-1);
   }
 
   /** The latest version, visible or not. */
@@ -71,9 +74,7 @@ export class ModelCoupa {
       if (ok) rows.push({ id, updatedAtMs: v.ts, record: null });
     }
     const shuffle = new Map(rows.map((r) => [r.id, this.random.next()]));
-    rows.sort((a, b) =>
-      request.kind === 'tie' ? a.id - b.id : a.updatedAtMs - b.updatedAtMs || shuffle.get(a.id)! - shuffle.get(b.id)!,
-    );
+    rows.sort((a, b) => (request.kind === 'tie' ? a.id - b.id : a.updatedAtMs - b.updatedAtMs || shuffle.get(a.id)! - shuffle.get(b.id)!));
     return rows.slice(0, pageSize);
   }
 }

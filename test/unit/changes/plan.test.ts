@@ -32,7 +32,10 @@ function assertNothingLostBehind(coupa: ModelCoupa, cursor: Cursor, published: V
   const lost = coupa
     .ids()
     .map((id) => ({ id, ts: coupa.current(id).ts }))
-    .filter(({ id, ts }) => ts < cursor.watermarkMs || (ts === cursor.watermarkMs && (cursor.doneIds.includes(id) || (cursor.afterId ?? -1) >= id)))
+    .filter(
+      ({ id, ts }) =>
+        ts < cursor.watermarkMs || (ts === cursor.watermarkMs && (cursor.doneIds.includes(id) || (cursor.afterId ?? -1) >= id)),
+    )
     .filter(({ id, ts }) => !have.has(`${id}@${ts}`));
   expect(lost).toEqual([]);
 }
@@ -95,8 +98,10 @@ describe('change planner', () => {
       const mutate = () => {
         const ids = coupa.ids();
         const kind = r.int(10);
-        if (kind < 4) for (let i = r.int(5); i > 0; i--) coupa.save(ids[r.int(ids.length)]); // edits jump to the end
-        else if (kind < 5) for (let i = 0; i < 60 + r.int(120); i++) coupa.save(ids[r.int(ids.length)]); // mass update, one second
+        if (kind < 4)
+          for (let i = r.int(5); i > 0; i--) coupa.save(ids[r.int(ids.length)]); // edits jump to the end
+        else if (kind < 5)
+          for (let i = 0; i < 60 + r.int(120); i++) coupa.save(ids[r.int(ids.length)]); // mass update, one second
         else if (kind < 7) coupa.save(); // a new record
         coupa.nowMs += r.int(3) * 1000 + r.int(1000);
       };

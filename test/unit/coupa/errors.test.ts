@@ -18,15 +18,27 @@ const put: ErrorContext = { method: 'PUT', path: '/api/suppliers/12' };
 
 describe('parseErrorBody', () => {
   it.each<[string, unknown, string[]]>([
-    ['Coupa model-keyed errors', '{"errors":{"user":["Login has already been taken","Email has already been taken"]}}', ['Login has already been taken', 'Email has already been taken']],
+    [
+      'Coupa model-keyed errors',
+      '{"errors":{"user":["Login has already been taken","Email has already been taken"]}}',
+      ['Login has already been taken', 'Email has already been taken'],
+    ],
     ['several models', { errors: { invoice: ['A'], 'invoice-lines': ['B', 'A'] } }, ['A', 'B']],
     ['a plain array', '{"errors":["Something went wrong"]}', ['Something went wrong']],
     ['a string', '{"errors":"Only one"}', ['Only one']],
     ['message objects', '{"errors":[{"message":"m1","code":7}]}', ['m1']],
-    ['OAuth error with description', '{"error":"invalid_client","error_description":"Client authentication failed"}', ['Client authentication failed']],
+    [
+      'OAuth error with description',
+      '{"error":"invalid_client","error_description":"Client authentication failed"}',
+      ['Client authentication failed'],
+    ],
     ['OAuth error code only', '{"error":"invalid_grant"}', ['invalid_grant']],
     ['message field', '{"message":"Internal error"}', ['Internal error']],
-    ['XML', '<?xml version="1.0"?><errors><error>Name can&apos;t be blank</error><error><![CDATA[A & B]]></error></errors>', ["Name can't be blank", 'A & B']],
+    [
+      'XML',
+      '<?xml version="1.0"?><errors><error>Name can&apos;t be blank</error><error><![CDATA[A & B]]></error></errors>',
+      ["Name can't be blank", 'A & B'],
+    ],
     ['short plain text', 'Service Unavailable', ['Service Unavailable']],
     ['an HTML page', '<html><body><h1>502 Bad Gateway</h1></body></html>', []],
     ['empty', '', []],
@@ -58,7 +70,12 @@ describe('toCoupaError', () => {
     expect(error).toBeInstanceOf(CoupaValidationError);
     expect(error.name).toBe('Coupa.Validation');
     expect(error.message).toBe("Coupa rejected PUT /api/suppliers/12: Name can't be blank; Number has already been taken (HTTP 400)");
-    expect(error).toMatchObject({ status: 400, method: 'PUT', path: '/api/suppliers/12', coupaMessages: ["Name can't be blank", 'Number has already been taken'] });
+    expect(error).toMatchObject({
+      status: 400,
+      method: 'PUT',
+      path: '/api/suppliers/12',
+      coupaMessages: ["Name can't be blank", 'Number has already been taken'],
+    });
   });
 
   it.each([
@@ -99,7 +116,10 @@ describe('toCoupaError', () => {
   });
 
   it('carries Retry-After and attempts on 429', () => {
-    const error = toCoupaError({ status: 429, headers: new Headers({ 'Retry-After': '7' }) }, { method: 'GET', path: '/api/x', attempts: 6 });
+    const error = toCoupaError(
+      { status: 429, headers: new Headers({ 'Retry-After': '7' }) },
+      { method: 'GET', path: '/api/x', attempts: 6 },
+    );
     expect(isCoupaRateLimitedError(error)).toBe(true);
     expect(error.retryAfterMs).toBe(7000);
     expect(error.attempts).toBe(6);
@@ -130,7 +150,9 @@ describe('toCoupaError', () => {
   });
 
   it('maps network errors by code', () => {
-    const reset = Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    const reset = Object.assign(new TypeError('fetch failed'), {
+      cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }),
+    });
     const error = toCoupaError(reset, { method: 'GET', path: '/api/x', attempts: 6 });
     expect(error.name).toBe('Coupa.Transient');
     expect(error.message).toBe('GET /api/x failed: the connection was reset (ECONNRESET) after 6 attempts; try again later');

@@ -39,9 +39,9 @@ describe('normalizeResourcePath', () => {
 describe('reportedPath', () => {
   it('keeps path and query, drops origin, redacts secrets', () => {
     expect(reportedPath('https://user:pw@acme.coupahost.com/api/invoices?status[in]=a,b#x')).toBe('/api/invoices?status[in]=a,b');
-    expect(reportedPath('https://acme.coupahost.com/oauth2/token?client_id=c&client_secret=s&code=abc&refresh_token=r&access_token=t')).toBe(
-      '/oauth2/token?client_id=c&client_secret=REDACTED&code=REDACTED&refresh_token=REDACTED&access_token=REDACTED',
-    );
+    expect(
+      reportedPath('https://acme.coupahost.com/oauth2/token?client_id=c&client_secret=s&code=abc&refresh_token=r&access_token=t'),
+    ).toBe('/oauth2/token?client_id=c&client_secret=REDACTED&code=REDACTED&refresh_token=REDACTED&access_token=REDACTED');
     expect(reportedPath('/api/x?Client_Secret=s')).toBe('/api/x?Client_Secret=REDACTED');
   });
 });
@@ -59,7 +59,11 @@ describe('normalizeScopes', () => {
       'core.common.read',
       'core.invoice.read',
     ]);
-    expect(normalizeScopes('core.invoice.read  core.supplier.write')).toEqual(['core.common.read', 'core.invoice.read', 'core.supplier.write']);
+    expect(normalizeScopes('core.invoice.read  core.supplier.write')).toEqual([
+      'core.common.read',
+      'core.invoice.read',
+      'core.supplier.write',
+    ]);
   });
 
   it('rejects malformed scopes', () => {

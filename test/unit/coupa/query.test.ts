@@ -46,9 +46,7 @@ describe('buildQuery', () => {
   describe('values', () => {
     it('sends dates as UTC instants, milliseconds only when present', () => {
       expect(buildQuery({ updated_at: { gt: new Date('2026-01-01T00:00:00.000Z') } })).toBe('updated_at[gt]=2026-01-01T00%3A00%3A00Z');
-      expect(buildQuery({ updated_at: { gt: new Date('2026-01-01T00:00:00.250Z') } })).toBe(
-        'updated_at[gt]=2026-01-01T00%3A00%3A00.250Z',
-      );
+      expect(buildQuery({ updated_at: { gt: new Date('2026-01-01T00:00:00.250Z') } })).toBe('updated_at[gt]=2026-01-01T00%3A00%3A00.250Z');
     });
 
     it.each([

@@ -60,7 +60,14 @@ describe('decideRetry with a deadline', () => {
     ['backoff that leaves less than a second for the attempt', status(503), 'GET', 1_499, 500, 'deadline'],
     ['timeout, backoff too long for the time left', { kind: 'timeout' }, 'GET', 10_000, 15_000, 'deadline'],
     ['Retry-After that fits', status(429, { 'Retry-After': '2' }), 'POST', 3_000, 500, 'retry-after'],
-    ['Retry-After longer than the time left (a short backoff would fit, but Coupa asked)', status(429, { 'Retry-After': '5' }), 'POST', 4_000, 500, 'deadline'],
+    [
+      'Retry-After longer than the time left (a short backoff would fit, but Coupa asked)',
+      status(429, { 'Retry-After': '5' }),
+      'POST',
+      4_000,
+      500,
+      'deadline',
+    ],
     ['503 Retry-After longer than the time left', status(503, { 'Retry-After': '5' }), 'GET', 4_000, 500, 'deadline'],
     ['a failure that is not retried stays a plain fail', status(500), 'POST', 60_000, 500, 'fail'],
     ['a 400 with no time left is still a plain fail', status(400), 'GET', 0, 500, 'fail'],
@@ -95,7 +102,10 @@ describe('readRetryAfter', () => {
     [{ 'Retry-After': 'soon' }, { kind: 'invalid', header: 'Retry-After' }],
     [{ 'RateLimit-Reset': '4' }, { kind: 'wait', ms: 4000 }],
     [{ 'X-RateLimit-Reset': String(now / 1000 + 9) }, { kind: 'wait', ms: 9000 }],
-    [{ 'Retry-After': '1', 'X-RateLimit-Reset': '9' }, { kind: 'wait', ms: 1000 }],
+    [
+      { 'Retry-After': '1', 'X-RateLimit-Reset': '9' },
+      { kind: 'wait', ms: 1000 },
+    ],
   ])('%j → %j', (headers, expected) => {
     expect(readRetryAfter(new Headers(headers), now)).toEqual(expected);
   });
@@ -141,7 +151,10 @@ describe('classifyFailure of foreign errors', () => {
     const fromToken = Object.assign(new Error('x'), { name: 'Coupa.Transient', cause: { code: 'ECONNRESET' } });
     expect(classifyFailure(fromToken)).toEqual({ kind: 'other' });
     // ky wraps errors from another realm (jest's vm, here) in a NonError holding the original.
-    const wrapped = Object.assign(new Error('fetch failed'), { name: 'NonError', value: Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }) });
+    const wrapped = Object.assign(new Error('fetch failed'), {
+      name: 'NonError',
+      value: Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNRESET' } }),
+    });
     expect(classifyFailure(wrapped)).toEqual({ kind: 'network', code: 'ECONNRESET', notSent: false });
     expect(classifyFailure(Object.assign(new TypeError('fetch failed'), { cause: { code: 'EAI_AGAIN' } }))).toEqual({
       kind: 'network',

@@ -23,7 +23,8 @@ function tokenEndpoint(reply: (form: URLSearchParams, n: number) => Response | P
   return { fetch, forms };
 }
 
-const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });
 const settings: OAuthSettings = {
   host: 'acme',
   grantType: 'client_credentials',
@@ -34,7 +35,9 @@ const settings: OAuthSettings = {
 
 describe('requestToken', () => {
   it('posts the client credentials grant and computes expiry from expires_in', async () => {
-    const endpoint = tokenEndpoint(() => json({ access_token: 'AT1', token_type: 'bearer', expires_in: 86399, scope: 'core.common.read core.invoice.read' }));
+    const endpoint = tokenEndpoint(() =>
+      json({ access_token: 'AT1', token_type: 'bearer', expires_in: 86399, scope: 'core.common.read core.invoice.read' }),
+    );
     const token = await requestToken(settings, { fetch: endpoint.fetch, now: () => 1_000 });
     expect(Object.fromEntries(endpoint.forms[0]!)).toEqual({
       client_id: 'id-1',
@@ -42,12 +45,20 @@ describe('requestToken', () => {
       grant_type: 'client_credentials',
       scope: 'core.common.read core.invoice.read',
     });
-    expect(token).toEqual({ accessToken: 'AT1', tokenType: 'bearer', expiresAt: 1_000 + 86_399_000, scopes: ['core.common.read', 'core.invoice.read'] });
+    expect(token).toEqual({
+      accessToken: 'AT1',
+      tokenType: 'bearer',
+      expiresAt: 1_000 + 86_399_000,
+      scopes: ['core.common.read', 'core.invoice.read'],
+    });
   });
 
   it('refreshes for authorization_code settings and keeps the refresh token when Coupa does not rotate it', async () => {
     const endpoint = tokenEndpoint(() => json({ access_token: 'AT2', expires_in: '60' }));
-    const token = await requestToken({ ...settings, grantType: 'authorization_code', refreshToken: 'RT-old' }, { fetch: endpoint.fetch, now: () => 0 });
+    const token = await requestToken(
+      { ...settings, grantType: 'authorization_code', refreshToken: 'RT-old' },
+      { fetch: endpoint.fetch, now: () => 0 },
+    );
     expect(Object.fromEntries(endpoint.forms[0]!)).toEqual({
       client_id: 'id-1',
       client_secret: 'secret-xyz',
@@ -60,7 +71,11 @@ describe('requestToken', () => {
   it('exchanges an authorization code', async () => {
     const endpoint = tokenEndpoint(() => json({ access_token: 'AT3', expires_in: 100, refresh_token: 'RT-1' }));
     const token = await exchangeAuthorizationCode(settings, 'CODE-1', 'https://app.example/cb', { fetch: endpoint.fetch });
-    expect(Object.fromEntries(endpoint.forms[0]!)).toMatchObject({ grant_type: 'authorization_code', code: 'CODE-1', redirect_uri: 'https://app.example/cb' });
+    expect(Object.fromEntries(endpoint.forms[0]!)).toMatchObject({
+      grant_type: 'authorization_code',
+      code: 'CODE-1',
+      redirect_uri: 'https://app.example/cb',
+    });
     expect(token.refreshToken).toBe('RT-1');
   });
 
@@ -78,7 +93,9 @@ describe('requestToken', () => {
 
   it('retries a 503 for client credentials but not for a refresh', async () => {
     const flaky = tokenEndpoint((_form, n) => (n === 1 ? new Response('', { status: 503 }) : json({ access_token: 'AT5' })));
-    await expect(requestToken(settings, { fetch: flaky.fetch, retry: { backoffBaseMs: 1 } })).resolves.toMatchObject({ accessToken: 'AT5' });
+    await expect(requestToken(settings, { fetch: flaky.fetch, retry: { backoffBaseMs: 1 } })).resolves.toMatchObject({
+      accessToken: 'AT5',
+    });
     expect(flaky.forms).toHaveLength(2);
 
     const refresh = tokenEndpoint(() => new Response('', { status: 503 }));
@@ -96,7 +113,9 @@ describe('requestToken', () => {
   it('checks settings before sending', async () => {
     const endpoint = tokenEndpoint(() => json({ access_token: 'x' }));
     await expect(requestToken({ ...settings, clientSecret: '' }, { fetch: endpoint.fetch })).rejects.toThrow(CoupaConfigurationError);
-    await expect(requestToken({ ...settings, grantType: 'authorization_code' }, { fetch: endpoint.fetch })).rejects.toThrow(/need a refreshToken/);
+    await expect(requestToken({ ...settings, grantType: 'authorization_code' }, { fetch: endpoint.fetch })).rejects.toThrow(
+      /need a refreshToken/,
+    );
     await expect(requestToken({ ...settings, host: 'http://acme.example.com' }, { fetch: endpoint.fetch })).rejects.toThrow(/plain http/);
     expect(endpoint.forms).toHaveLength(0);
   });
@@ -151,7 +170,9 @@ describe('OAuthTokenProvider', () => {
   });
 
   it('keeps using a still-valid token when a proactive refresh fails transiently', async () => {
-    const endpoint = tokenEndpoint((_f, n) => (n === 1 ? json({ access_token: 'AT1', expires_in: 3600 }) : new Response('', { status: 503 })));
+    const endpoint = tokenEndpoint((_f, n) =>
+      n === 1 ? json({ access_token: 'AT1', expires_in: 3600 }) : new Response('', { status: 503 }),
+    );
     const provider = new OAuthTokenProvider(settings, { fetch: endpoint.fetch, now: () => clock.now, retry: 0 });
     await provider.getToken();
     clock.now = 3_500_000; // inside the skew window, not expired
@@ -161,7 +182,9 @@ describe('OAuthTokenProvider', () => {
   });
 
   it('rotates refresh tokens and reports each new one', async () => {
-    const endpoint = tokenEndpoint((form, n) => json({ access_token: `AT${n}`, expires_in: 3600, refresh_token: `RT${n}`, _got: form.get('refresh_token') }));
+    const endpoint = tokenEndpoint((form, n) =>
+      json({ access_token: `AT${n}`, expires_in: 3600, refresh_token: `RT${n}`, _got: form.get('refresh_token') }),
+    );
     const rotated: string[] = [];
     const provider = new OAuthTokenProvider(
       { ...settings, grantType: 'authorization_code', refreshToken: 'RT0' },

@@ -11,9 +11,11 @@ const input: DoctorInput = {
 };
 
 /** undici's shape: TypeError('fetch failed') with the system error as cause. */
-const failingWith = (code: string): FetchLike => async () => {
-  throw new TypeError('fetch failed', { cause: Object.assign(new Error(`${code} acme.coupahost.com`), { code }) });
-};
+const failingWith =
+  (code: string): FetchLike =>
+  async () => {
+    throw new TypeError('fetch failed', { cause: Object.assign(new Error(`${code} acme.coupahost.com`), { code }) });
+  };
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -21,7 +23,10 @@ const json = (status: number, body: unknown, headers: Record<string, string> = {
 describe('diagnose: findings named with their fix', () => {
   it.each([
     ['ENOTFOUND', /^DNS: acme\.coupahost\.com does not resolve \(ENOTFOUND\): check the host/],
-    ['CERT_HAS_EXPIRED', /^TLS failure talking to acme\.coupahost\.com \(CERT_HAS_EXPIRED\): the certificate is not valid for this host or not trusted/],
+    [
+      'CERT_HAS_EXPIRED',
+      /^TLS failure talking to acme\.coupahost\.com \(CERT_HAS_EXPIRED\): the certificate is not valid for this host or not trusted/,
+    ],
     ['ERR_TLS_CERT_ALTNAME_INVALID', /^TLS failure talking to acme\.coupahost\.com \(ERR_TLS_CERT_ALTNAME_INVALID\)/],
     ['ETIMEDOUT', /^acme\.coupahost\.com did not answer within 15 s \(ETIMEDOUT\): check the host, and that this network may reach it/],
   ])('%s fails the host check and skips the rest', async (code, message) => {
@@ -41,11 +46,17 @@ describe('diagnose: findings named with their fix', () => {
   it('without a granted-scope list or Date header: relies on the reads, and warns that pollers fall back to the local clock', async () => {
     const sent: { url: string; body?: string; redirect?: string }[] = [];
     const fetch: FetchLike = async (url, init) => {
-      sent.push({ url: String(url), ...(init?.body ? { body: String(init.body) } : {}), ...(init?.redirect ? { redirect: init.redirect } : {}) });
+      sent.push({
+        url: String(url),
+        ...(init?.body ? { body: String(init.body) } : {}),
+        ...(init?.redirect ? { redirect: init.redirect } : {}),
+      });
       const path = new URL(String(url)).pathname;
       if (path === '/oauth2/token') {
         const form = new URLSearchParams(String(init?.body));
-        return form.has('client_id') ? json(200, { access_token: 'tok', token_type: 'bearer', expires_in: 86399 }) : json(401, { error: 'invalid_client' });
+        return form.has('client_id')
+          ? json(200, { access_token: 'tok', token_type: 'bearer', expires_in: 86399 })
+          : json(401, { error: 'invalid_client' });
       }
       return json(200, [{ id: 1 }]);
     };
@@ -66,8 +77,16 @@ describe('diagnose: findings named with their fix', () => {
   });
 
   it.each([
-    [400, { error: 'invalid_scope' }, /^Coupa refused the requested scopes \(invalid_scope\): core\.common\.read core\.invoice\.read; tick them on the OAuth client/],
-    [400, { error: 'unauthorized_client' }, /^the OAuth client may not use the client credentials grant \(unauthorized_client\): enable it/],
+    [
+      400,
+      { error: 'invalid_scope' },
+      /^Coupa refused the requested scopes \(invalid_scope\): core\.common\.read core\.invoice\.read; tick them on the OAuth client/,
+    ],
+    [
+      400,
+      { error: 'unauthorized_client' },
+      /^the OAuth client may not use the client credentials grant \(unauthorized_client\): enable it/,
+    ],
     [503, '<html>down</html>', /^Coupa's token endpoint failed \(HTTP 503\): usually temporary/],
   ])('token answer %s %j is named', async (status, body, message) => {
     const fetch: FetchLike = async (url, init) => {

@@ -2,7 +2,15 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { catalog, getObject } from '../../../shared/catalog';
-import { allDetailSchemas, changeKindOf, claimCheckDetail, detailSchemaOf, entryOf, inlineDetail, toUtcSecond } from '../../../shared/events';
+import {
+  allDetailSchemas,
+  changeKindOf,
+  claimCheckDetail,
+  detailSchemaOf,
+  entryOf,
+  inlineDetail,
+  toUtcSecond,
+} from '../../../shared/events';
 
 const ctx = { instance: 'acme', source: 'coupa.acme', returnType: 'default' as const, runId: 'run-1' };
 const invoices = getObject('invoices');
@@ -11,7 +19,12 @@ const validate = (schema: { $id: string }, value: unknown) => (ajv.getSchema(sch
 
 describe('event envelope', () => {
   it('builds the design.md contract for an updated record, with the instant in UTC', () => {
-    const record = { id: 123, 'created-at': '2026-11-01T10:00:00-07:00', 'updated-at': '2026-11-27T00:00:00-08:00', 'custom-fields': { 'cf-x': 1 } };
+    const record = {
+      id: 123,
+      'created-at': '2026-11-01T10:00:00-07:00',
+      'updated-at': '2026-11-27T00:00:00-08:00',
+      'custom-fields': { 'cf-x': 1 },
+    };
     const entry = entryOf(invoices, inlineDetail(invoices, record, ctx), ctx.source);
     expect(entry).toMatchObject({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Time: '2026-11-27T08:00:00Z' });
     const detail = JSON.parse(entry.Detail);

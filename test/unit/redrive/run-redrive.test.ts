@@ -3,7 +3,17 @@
 // moto in test/aws/redrive.test.ts).
 import { createHash } from 'node:crypto';
 import type { DataRef } from '../../../shared/events';
-import { busOfRule, deadLetterEntry, runRedrive, type PayloadReader, type PutOutcome, type QueuedMessage, type RedriveBus, type RedriveEntry, type RedriveQueue } from '../../../shared/redrive';
+import {
+  busOfRule,
+  deadLetterEntry,
+  runRedrive,
+  type PayloadReader,
+  type PutOutcome,
+  type QueuedMessage,
+  type RedriveBus,
+  type RedriveEntry,
+  type RedriveQueue,
+} from '../../../shared/redrive';
 
 class MemoryQueue implements RedriveQueue {
   readonly visible: QueuedMessage[];
@@ -31,8 +41,19 @@ class MemoryPayloads implements PayloadReader {
     return ref.key in this.objects;
   }
 }
-const message = (id: string, body: unknown, attributes: Record<string, string> = {}): QueuedMessage => ({ id, receipt: `r-${id}`, body: typeof body === 'string' ? body : JSON.stringify(body), attributes });
-const entry = (recordId: number) => ({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Detail: JSON.stringify({ metadata: { recordId } }), Time: '2026-11-27T08:00:00Z', EventBusName: 'coupa' });
+const message = (id: string, body: unknown, attributes: Record<string, string> = {}): QueuedMessage => ({
+  id,
+  receipt: `r-${id}`,
+  body: typeof body === 'string' ? body : JSON.stringify(body),
+  attributes,
+});
+const entry = (recordId: number) => ({
+  Source: 'coupa.acme',
+  DetailType: 'Coupa Invoice Updated',
+  Detail: JSON.stringify({ metadata: { recordId } }),
+  Time: '2026-11-27T08:00:00Z',
+  EventBusName: 'coupa',
+});
 const acceptAll: RedriveBus = { put: async (entries) => entries.map((): PutOutcome => ({ accepted: true })) };
 
 describe('deadLetterEntry', () => {
@@ -42,13 +63,22 @@ describe('deadLetterEntry', () => {
     const { Detail: _d, ...summary } = entry(5);
     const pointer = message('1', { reason: 'X', message: 'm', entry: summary, claimCheck: ref });
 
-    expect(await deadLetterEntry(pointer, { payloads: new MemoryPayloads({ [ref.key]: full }) })).toEqual({ kind: 'refused-event', entry: entry(5) });
+    expect(await deadLetterEntry(pointer, { payloads: new MemoryPayloads({ [ref.key]: full }) })).toEqual({
+      kind: 'refused-event',
+      entry: entry(5),
+    });
     expect(await deadLetterEntry(pointer, { payloads: new MemoryPayloads({ [ref.key]: full.replace('"m"', '"n"') }) })).toEqual({
       kind: 'refused-event',
       problem: expect.stringMatching(/does not match its SHA-256/),
     });
-    expect(await deadLetterEntry(pointer, { payloads: new MemoryPayloads({}) })).toEqual({ kind: 'refused-event', problem: expect.stringMatching(/no longer exists/) });
-    expect(await deadLetterEntry(pointer)).toEqual({ kind: 'refused-event', problem: expect.stringMatching(/no payload reader is configured/) });
+    expect(await deadLetterEntry(pointer, { payloads: new MemoryPayloads({}) })).toEqual({
+      kind: 'refused-event',
+      problem: expect.stringMatching(/no longer exists/),
+    });
+    expect(await deadLetterEntry(pointer)).toEqual({
+      kind: 'refused-event',
+      problem: expect.stringMatching(/no payload reader is configured/),
+    });
   });
 
   it('names the bus of an EventBridge dead letter from its rule ARN', () => {
@@ -59,17 +89,32 @@ describe('deadLetterEntry', () => {
   });
 
   it('does not redrive a command whose detail is not an object', async () => {
-    const result = await deadLetterEntry(message('1', { id: 'e', source: 'com.acme.erp', 'detail-type': 'Coupa Command', detail: 'text' }), { eventBusName: 'coupa' });
-    expect(result).toEqual({ kind: 'undelivered-command', problem: expect.stringMatching(/no EventBridge event with source, detail-type and an object detail/) });
+    const result = await deadLetterEntry(
+      message('1', { id: 'e', source: 'com.acme.erp', 'detail-type': 'Coupa Command', detail: 'text' }),
+      { eventBusName: 'coupa' },
+    );
+    expect(result).toEqual({
+      kind: 'undelivered-command',
+      problem: expect.stringMatching(/no EventBridge event with source, detail-type and an object detail/),
+    });
   });
 });
 
 describe('runRedrive', () => {
   it('deletes only the messages whose entries the bus accepted, releases the rest, and reports why', async () => {
-    const queue = new MemoryQueue([message('a', { reason: 'R', message: '', entry: entry(1) }), message('b', { reason: 'R', message: '', entry: entry(2) }), message('c', 'garbage')]);
+    const queue = new MemoryQueue([
+      message('a', { reason: 'R', message: '', entry: entry(1) }),
+      message('b', { reason: 'R', message: '', entry: entry(2) }),
+      message('c', 'garbage'),
+    ]);
     const bus: RedriveBus = {
       put: async (entries: readonly RedriveEntry[]) =>
-        entries.map((e): PutOutcome => (e.Detail.includes('"recordId":2') ? { accepted: false, errorCode: 'ThrottlingException', errorMessage: 'slow down' } : { accepted: true })),
+        entries.map(
+          (e): PutOutcome =>
+            e.Detail.includes('"recordId":2')
+              ? { accepted: false, errorCode: 'ThrottlingException', errorMessage: 'slow down' }
+              : { accepted: true },
+        ),
     };
 
     const report = await runRedrive({ queue, bus });
