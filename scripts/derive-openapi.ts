@@ -48,7 +48,8 @@ for (const name of files) {
   const file = JSON.parse(readFileSync(path.join(from, name), 'utf8')) as RawFile;
   // The same path can appear in two files (different verbs): merge the verbs.
   for (const [p, verbs] of Object.entries(file.paths ?? {})) {
-    const set = (paths[p] ??= new Set());
+    paths[p] ??= new Set();
+    const set = paths[p];
     for (const v of Object.keys(verbs)) if (/^(get|put|post|patch|delete)$/i.test(v)) set.add(v.toLowerCase());
   }
   Object.assign(definitions, file.definitions);

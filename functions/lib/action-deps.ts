@@ -2,7 +2,7 @@
 // Coupa through the stored token (host from the credentials secret), Powertools idempotency records in
 // DynamoDB, S3 claim checks and, for commands, EventBridge for the result events. SDK clients use the
 // default configuration (region, credentials, AWS_ENDPOINT_URL_*).
-import { lazyCoupaClient, once } from './tokens';
+import { lazyCoupaClient } from './tokens';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';

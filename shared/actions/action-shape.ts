@@ -2,7 +2,6 @@
 // these problems show up together with type problems: capabilities, which fields the action takes,
 // required fields, returnType, special actions' id/data/params, query filters.
 import type { CatalogObject, SpecialAction } from '../catalog';
-import type { CoupaQuery } from '../coupa';
 import { specialActionNames, type ResolvedAction } from './action-names';
 import { nestedFilters } from './filters';
 import { show, type Problems } from './problems';

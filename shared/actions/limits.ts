@@ -65,7 +65,7 @@ function walk(value: unknown, path: string, depth: number, problems: string[]): 
     return;
   }
   if (Array.isArray(value)) {
-    value.forEach((item, i) => walk(item, `${path}[${i}]`, depth + 1, problems));
+    for (const [i, item] of value.entries()) walk(item, `${path}[${i}]`, depth + 1, problems);
     return;
   }
   for (const [key, item] of Object.entries(value)) {

@@ -54,7 +54,10 @@ export function naturalKeyQuery(
     // Underscored names, as Coupa's query docs write them; associations nest: supplier[name].
     const segments = attribute.split('.').map((s) => s.replace(/-/g, '_'));
     let level = filters;
-    for (const segment of segments.slice(0, -1)) level = (level[segment] ??= {}) as Record<string, Condition>;
+    for (const segment of segments.slice(0, -1)) {
+      level[segment] ??= {};
+      level = level[segment] as Record<string, Condition>;
+    }
     level[segments[segments.length - 1]!] = naturalKey[attribute]!;
   }
   return { naturalKey, filters };

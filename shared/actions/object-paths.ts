@@ -2,7 +2,7 @@
 // caller names with `parent: {supplier_id: 12}` (required for objects Coupa serves only under a
 // parent, such as remit-to addresses). Verbs are checked against what the catalog declares for the path.
 import { fillPath, type CatalogObject, type HttpVerb } from '../catalog';
-import { Problems, show } from './problems';
+import { type Problems, show } from './problems';
 import type { ParentRef } from './types';
 
 /** What the path is for: list/create on the collection, get/update on a member, or a special action. */

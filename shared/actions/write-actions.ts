@@ -37,8 +37,8 @@ async function createThroughParent({ client }: ActionDeps, input: ParsedCreate):
 }
 
 function newLineId(lines: readonly CoupaRecord[], data: Readonly<Record<string, unknown>>): number | null {
-  const lineNum = data['line-num'] ?? data['line_num'];
-  const candidates = lineNum === undefined ? lines : lines.filter((l) => String(l['line-num'] ?? l['line_num']) === String(lineNum));
+  const lineNum = data['line-num'] ?? data.line_num;
+  const candidates = lineNum === undefined ? lines : lines.filter((l) => String(l['line-num'] ?? l.line_num) === String(lineNum));
   const ids = candidates.map(idOf).filter((id): id is number => id !== null);
   return ids.length ? Math.max(...ids) : null;
 }

@@ -96,6 +96,7 @@ export function isLoopback(hostname: string): boolean {
 
 // Keeps configuration errors on one line and short.
 function printable(text: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced
   const oneLine = text.replace(/[\u0000-\u001f\u007f]/g, ' ');
   return oneLine.length > 100 ? `${oneLine.slice(0, 99)}…` : oneLine;
 }

@@ -31,7 +31,7 @@ export function customFields(record: CoupaRecord, legacy: LegacyCustomFieldKeys 
   for (const [key, value] of Object.entries(record ?? {})) {
     if (isLegacy(key) && key !== 'custom-fields' && key !== 'custom_fields') out[key] = value;
   }
-  const hash = record?.['custom-fields'] ?? record?.['custom_fields'];
+  const hash = record?.['custom-fields'] ?? record?.custom_fields;
   if (typeof hash === 'object' && hash !== null && !Array.isArray(hash)) Object.assign(out, hash);
   return out;
 }
@@ -42,7 +42,7 @@ export function customFields(record: CoupaRecord, legacy: LegacyCustomFieldKeys 
  */
 export function getCustomField(record: CoupaRecord, name: string): unknown {
   const forms = [...new Set([name, name.replace(/_/g, '-'), name.replace(/-/g, '_')])];
-  const hash = record?.['custom-fields'] ?? record?.['custom_fields'];
+  const hash = record?.['custom-fields'] ?? record?.custom_fields;
   for (const source of [hash, record]) {
     if (typeof source !== 'object' || source === null) continue;
     for (const form of forms) {

@@ -4,7 +4,7 @@ import { parseErrorBody } from './error-body';
 import {
   CoupaConfigurationError,
   CoupaConflictError,
-  CoupaError,
+  type CoupaError,
   CoupaForbiddenError,
   CoupaNotFoundError,
   CoupaRateLimitedError,

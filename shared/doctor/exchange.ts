@@ -67,6 +67,7 @@ function innermostMessage(error: unknown): string | undefined {
     const m = (e as { message?: unknown }).message;
     if (typeof m === 'string' && m !== '') message = m;
   }
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what is replaced
   return message?.replace(/[\u0000-\u001f]/g, ' ').slice(0, 120);
 }
 

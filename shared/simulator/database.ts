@@ -183,7 +183,10 @@ export class Database implements GeneratorWorld {
 
   private tie(key: string, id: number, version: number): number {
     let keyHash = this.keyHashes.get(key);
-    if (keyHash === undefined) this.keyHashes.set(key, (keyHash = hashString(key)));
+    if (keyHash === undefined) {
+      keyHash = hashString(key);
+      this.keyHashes.set(key, keyHash);
+    }
     return mix(this.seed, keyHash, id, version);
   }
 

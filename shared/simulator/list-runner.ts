@@ -64,13 +64,13 @@ export class ListRunner {
     if (orderBy === 'updated-at') return compareStates;
     const leaf = this.filters.sortKey(key, orderBy);
     const cache = new Map<RecordState, ReturnType<typeof normalizeValue>>();
-    const valueOf = (s: RecordState) => {
+    const normalizedOf = (s: RecordState) => {
       if (!cache.has(s)) cache.set(s, normalizeValue(leaf.kind, leaf.read(s)[0]));
       return cache.get(s);
     };
     return (a, b) => {
-      const x = valueOf(a);
-      const y = valueOf(b);
+      const x = normalizedOf(a);
+      const y = normalizedOf(b);
       if (x !== y) {
         if (x === undefined) return -1;
         if (y === undefined) return 1;

@@ -224,7 +224,7 @@ export const OVERRIDES: Readonly<Record<string, ObjectOverrides>> = {
 };
 
 function reasonNote(ctx: ActionContext): Record<string, unknown> {
-  const reason = ctx.query.get('reason') ?? ctx.body['reason'];
+  const reason = ctx.query.get('reason') ?? ctx.body.reason;
   return typeof reason === 'string' ? { note: reason } : {};
 }
 

@@ -93,7 +93,7 @@ export class Router {
     const primaryCollection = new Set<string>(['GET', ...specVerbs(o.path)]);
     if (o.capabilities.create && !o.createVia) primaryCollection.add('POST');
     const primaryMember = new Set<string>(['GET', ...specVerbs(`${o.path}/{id}`)]);
-    if (o.capabilities.update || o.exportFlag) ['PUT', 'PATCH'].forEach((v) => primaryMember.add(v));
+    if (o.capabilities.update || o.exportFlag) for (const v of ['PUT', 'PATCH']) primaryMember.add(v);
     if (primaryMember.has('PUT')) primaryMember.add('PATCH'); // the spec lists PATCH as the same action
 
     const memberActions = new Map<string, Set<string>>();

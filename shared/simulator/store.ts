@@ -221,9 +221,15 @@ export class ObjectStore {
   private linkChildren(state: RecordState, add: boolean): void {
     for (const [parentKey, parentId] of Object.entries(state.links)) {
       let byParent = this.children.get(parentKey);
-      if (!byParent) this.children.set(parentKey, (byParent = new Map()));
+      if (!byParent) {
+        byParent = new Map();
+        this.children.set(parentKey, byParent);
+      }
       let ids = byParent.get(parentId);
-      if (!ids) byParent.set(parentId, (ids = new Set()));
+      if (!ids) {
+        ids = new Set();
+        byParent.set(parentId, ids);
+      }
       if (add) ids.add(state.id);
       else ids.delete(state.id);
     }

@@ -257,7 +257,7 @@ describe('EventBridgePublisher failures (SDK mock)', () => {
     );
     expect(mock.commandCalls(PutEventsCommand)).toHaveLength(4);
     expect(sent(3)).toEqual([0, 1]);
-    sleeps.forEach((ms, i) => expect(ms).toBeLessThan(200 * 2 ** i));
+    for (const [i, ms] of sleeps.entries()) expect(ms).toBeLessThan(200 * 2 ** i);
     expect(sleeps).toHaveLength(3);
   });
 

@@ -2,7 +2,7 @@
 // moto (Secrets Manager, DynamoDB, EventBridge bus + rule -> SQS, S3, SQS dead-letter queue) and the
 // Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
 import { loadHandler } from '../support/lambda-handler';
-import { createQueue, createSecret, createTable } from '../support/moto/resources';
+import { createQueue, createTable } from '../support/moto/resources';
 import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -164,12 +164,15 @@ const context = (requestId: string, remainingMs = 300_000) =>
 async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result: T; output: string }> {
   const chunks: string[] = [];
   const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true)),
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    }),
   );
   try {
     return { result: await fn(), output: chunks.join('') };
   } finally {
-    spies.forEach((s) => s.mockRestore());
+    for (const s of spies) s.mockRestore();
   }
 }
 

@@ -3,7 +3,7 @@
 // (functions/action.ts) in this process through the Lambda front (test/support/moto/step-functions.ts);
 // the handler uses the shared moto (idempotency table, token secrets) and the Coupa simulator.
 import { loadHandler } from '../support/lambda-handler';
-import { createQueue, createSecret, createTable } from '../support/moto/resources';
+import { createSecret, createTable } from '../support/moto/resources';
 import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 
 let refresher: TokenRefresherUnderTest;

@@ -20,7 +20,10 @@ function setup() {
   const reads: string[] = [];
   // What the provider gets: reads only.
   const secrets: SecretStore = {
-    getJson: (id) => (reads.push(id), inner.getJson(id)),
+    getJson: (id) => {
+      reads.push(id);
+      return inner.getJson(id);
+    },
     putJson: () => Promise.reject(new Error('consumers never write secrets')),
   };
   let now = T0;

@@ -96,14 +96,17 @@ const loadRefreshHandler = async (env: Record<string, string>) =>
 async function captureOutput<T>(fn: () => Promise<T>): Promise<{ result?: T; error?: unknown; output: string }> {
   const chunks: string[] = [];
   const spies = [process.stdout, process.stderr].map((stream) =>
-    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true)),
+    jest.spyOn(stream, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      chunks.push(String(chunk));
+      return true;
+    }),
   );
   try {
     return { result: await fn(), output: chunks.join('') };
   } catch (error) {
     return { error, output: chunks.join('') };
   } finally {
-    spies.forEach((s) => s.mockRestore());
+    for (const s of spies) s.mockRestore();
   }
 }
 
@@ -265,7 +268,13 @@ describe('token-refresh handler', () => {
     );
     const { credentialsArn, tokenArn } = await createSecrets(credentials({ grantType: 'authorization_code', refreshToken }));
     const writes: string[] = [];
-    const recording: SecretStore = { getJson: (id) => store.getJson(id), putJson: (id, v) => (writes.push(id), store.putJson(id, v)) };
+    const recording: SecretStore = {
+      getJson: (id) => store.getJson(id),
+      putJson: (id, v) => {
+        writes.push(id);
+        return store.putJson(id, v);
+      },
+    };
     await refreshStoredToken(
       { secrets: recording, requestToken, lease: new MemoryRefreshLease() },
       { credentialsSecretId: credentialsArn, tokenSecretId: tokenArn, minValidityMs: 0 },

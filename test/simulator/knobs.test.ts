@@ -166,23 +166,23 @@ describe('simulator knobs', () => {
     sim.control.setVisibilityLagMs(5_000);
     sim.control.update('users', 2, { firstname: 'Late' });
     const since = `updated_at[gt_or_eq]=${enc(new Date(savedAt).toISOString())}&fields=["id","firstname","updated_at"]`;
-    expect(await api.get('/users?' + since)).toMatchObject({ status: 200, body: [] });
+    expect(await api.get(`/users?${since}`)).toMatchObject({ status: 200, body: [] });
     expect((await api.get<Row>('/users/2')).body.firstname).not.toBe('Late');
     expect(sim.control.get('users', 2)!.firstname).toBe('Late'); // the truth has it
     expect(sim.control.history('users').at(-1)).toMatchObject({ id: 2, version: 2, updatedAtMs: savedAt, visibleAtMs: savedAt + 5_000 });
 
     sim.control.clock.advance(4_999);
-    expect((await api.get<Row[]>('/users?' + since)).body).toEqual([]);
+    expect((await api.get<Row[]>(`/users?${since}`)).body).toEqual([]);
     sim.control.clock.advance(1);
-    expect((await api.get<Row[]>('/users?' + since)).body).toEqual([
+    expect((await api.get<Row[]>(`/users?${since}`)).body).toEqual([
       { id: 2, firstname: 'Late', 'updated-at': '2026-11-20T05:00:00-08:00' },
     ]);
 
     sim.control.setVisibilityLagMs(0);
     sim.control.touch('users', [3], { visibleAfterMs: 2_000 });
-    expect(ids((await api.get<Row[]>('/users?' + since)).body)).toEqual([2]);
+    expect(ids((await api.get<Row[]>(`/users?${since}`)).body)).toEqual([2]);
     sim.control.clock.advance(2_000);
-    expect(ids((await api.get<Row[]>('/users?' + since)).body).sort()).toEqual([2, 3]);
+    expect(ids((await api.get<Row[]>(`/users?${since}`)).body).sort()).toEqual([2, 3]);
   });
 
   it('keeps a record created with lag out of reads (404) until it is visible', async () => {

@@ -69,7 +69,7 @@ describe('simulator queries', () => {
     const ms = Date.parse(pivot);
     const later = expected((r) => Date.parse(r['updated-at']) > ms);
     expect(await all(`updated_at[gt]=${enc(pivot)}`)).toEqual(later);
-    const inTokyo = new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19) + '+09:00';
+    const inTokyo = `${new Date(ms + 9 * 3_600_000).toISOString().slice(0, 19)}+09:00`;
     expect(await all(`updated-at[gt]=${enc(inTokyo)}`)).toEqual(later);
     const day = pivot.slice(0, 10); // a date alone means midnight UTC
     expect(await all(`updated_at[gt_or_eq]=${day}`)).toEqual(

@@ -117,7 +117,7 @@ describe('simulator writes', () => {
 
   it('marks exported with PUT ?exported=true and no body', async () => {
     sim.control.update('invoices', 4, {}); // any change
-    const reply = await api.put<Row>('/invoices/4?exported=true&fields=' + enc('["id","exported","last_exported_at"]'));
+    const reply = await api.put<Row>(`/invoices/4?exported=true&fields=${enc('["id","exported","last_exported_at"]')}`);
     expect(reply).toMatchObject({ status: 200, body: { id: 4, exported: true, 'last-exported-at': '2026-11-20T04:01:00-08:00' } });
     expect((await api.get<Row[]>('/invoices?exported=true&fields=["id"]')).body.map((r) => r.id)).toContain(4);
   });

@@ -1,4 +1,4 @@
-import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { describeLocation, type FileLocation, type FileSource, type SourceFile } from '../../actions/file-source';
 import { CoupaTransientError, CoupaValidationError } from '../../coupa';
 
@@ -42,7 +42,7 @@ export class S3FileSource implements FileSource {
       );
     }
     const where = describeLocation(location);
-    let out;
+    let out: GetObjectCommandOutput;
     try {
       out = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
     } catch (error) {

@@ -14,7 +14,7 @@ export class JsonLinesPublisher implements EventPublisher {
 
   async publish(entries: readonly CoupaEventEntry[]): Promise<PublishReport> {
     if (entries.length === 0) return { delivered: 0, deadLettered: 0, calls: 0 };
-    const text = entries.map((e) => JSON.stringify({ ...e, EventBusName: this.eventBusName })).join('\n') + '\n';
+    const text = `${entries.map((e) => JSON.stringify({ ...e, EventBusName: this.eventBusName })).join('\n')}\n`;
     if (typeof this.target === 'string') await appendFile(this.target, text);
     else this.target.write(text);
     return { delivered: entries.length, deadLettered: 0, calls: 1 };

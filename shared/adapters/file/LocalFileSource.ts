@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import { type FileLocation, type FileSource, type SourceFile } from '../../actions/file-source';
+import type { FileLocation, FileSource, SourceFile } from '../../actions/file-source';
 import { CoupaValidationError } from '../../coupa';
 
 /**
@@ -17,7 +17,7 @@ export class LocalFileSource implements FileSource {
       );
     }
     const file = path.resolve(this.baseDir, location.path);
-    let handle;
+    let handle: Awaited<ReturnType<typeof open>>;
     try {
       handle = await open(file, 'r');
     } catch (error) {

@@ -80,11 +80,11 @@ describe('CLI: doctor', () => {
 
   it('fails on a host that does not answer like Coupa, without sending it the client secret', async () => {
     const bodies: string[] = [];
-    const site = await serve((req, res, body) => {
+    const site = await serve((_req, res, body) => {
       bodies.push(body);
       res.writeHead(200, { 'Content-Type': 'text/html' }).end('<html>Welcome</html>');
     });
-    const redirecting = await serve((req, res, body) => {
+    const redirecting = await serve((_req, res, body) => {
       bodies.push(body);
       res.writeHead(307, { Location: `${sim.baseUrl}/oauth2/token?next=x` }).end();
     });

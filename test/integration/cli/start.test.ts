@@ -25,7 +25,7 @@ describe('CLI: start (the local main job on the built-in simulator)', () => {
       '--state-dir',
       path.join(dir, 'state'),
     ]);
-    const eventLines = stdout.split('\n').filter((l) => /^\d\d-\d\d \d\d:\d\d:\d\dZ  Coupa /.test(l));
+    const eventLines = stdout.split('\n').filter((l) => /^\d\d-\d\d \d\d:\d\d:\d\dZ {2}Coupa /.test(l));
     const entries = (await readFile(out, 'utf8'))
       .trimEnd()
       .split('\n')

@@ -4,7 +4,7 @@
 // off after it was sent). Asserted by error names and attempt counts, never by elapsed time.
 import { getObject } from '../../../shared/catalog';
 import { CoupaRecordSource } from '../../../shared/changes';
-import { CoupaError, withDeadline } from '../../../shared/coupa';
+import { type CoupaError, withDeadline } from '../../../shared/coupa';
 import { apiCalls, useSimulator } from './harness';
 
 const h = useSimulator();

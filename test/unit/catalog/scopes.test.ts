@@ -1,4 +1,4 @@
-import { catalog, getObject, requiredScopes, scopesFor } from '../../../shared/catalog';
+import { getObject, requiredScopes, scopesFor } from '../../../shared/catalog';
 
 describe('scopesFor', () => {
   it('reads by default; with actions also writes, once each', () => {

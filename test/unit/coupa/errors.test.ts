@@ -6,7 +6,6 @@ import {
   isCoupaError,
   isCoupaNotFoundError,
   isCoupaRateLimitedError,
-  isCoupaTransientError,
   isCoupaUnknownOutcomeError,
   isCoupaValidationError,
   parseErrorBody,

@@ -89,7 +89,7 @@ describe('diagnose: findings named with their fix', () => {
     ],
     [503, '<html>down</html>', /^Coupa's token endpoint failed \(HTTP 503\): usually temporary/],
   ])('token answer %s %j is named', async (status, body, message) => {
-    const fetch: FetchLike = async (url, init) => {
+    const fetch: FetchLike = async (_url, init) => {
       const form = new URLSearchParams(String(init?.body));
       if (!form.has('client_id')) return json(401, { error: 'invalid_client' });
       return typeof body === 'string' ? new Response(body, { status }) : json(status, body);
