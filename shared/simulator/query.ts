@@ -2,6 +2,7 @@ import { badRequest } from './errors';
 import { parseFields, type FieldSelection } from './fields';
 import { dashed } from './names';
 import type { ReturnMode } from './render';
+import { OPERATORS, type Operator } from '../coupa/query';
 
 /**
  * A list request's query string: `attr[op]=value` conditions (ANDed), paging (`limit` ≤ 50, `offset`),
@@ -9,21 +10,7 @@ import type { ReturnMode } from './render';
  * underscored; association traversal nests brackets: `supplier[name][contains]=Acme`.
  */
 
-export const OPERATORS = [
-  'eq',
-  'contains',
-  'starts_with',
-  'ends_with',
-  'gt',
-  'lt',
-  'gt_or_eq',
-  'lt_or_eq',
-  'not_eq',
-  'in',
-  'not_in',
-  'blank',
-] as const;
-export type Operator = (typeof OPERATORS)[number];
+// Coupa's operator set, as the client sends it (0007 API Operators).
 const OPERATOR_SET = new Set<string>(OPERATORS);
 
 export interface Condition {
