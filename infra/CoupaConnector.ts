@@ -20,7 +20,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import { findObject, requiredScopes } from '../shared/catalog';
-import type { ReturnType } from '../shared/events';
+import type { EventReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
 import { TOKEN_REFRESH_TIMEOUT_SECONDS } from '../shared/tokens/refresh-timing';
 import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
@@ -53,7 +53,7 @@ export interface PollerConfig {
    */
   readonly since?: string;
   /** @default 'default' */
-  readonly returnType?: ReturnType;
+  readonly returnType?: EventReturnType;
   /** Coupa `fields=[…]` to fetch (id, created-at and updated-at are always added). Not with `limited`. @default - all */
   readonly fields?: FieldSpec;
   /**

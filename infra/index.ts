@@ -1,6 +1,6 @@
 // The package's entry point (`import { CoupaConnector } from 'coupa-connector'`): the construct, its
 // props, and the types of what it puts on the bus. Compiled into dist/ by `npm run build:package`.
-export { CoupaConnector, type CoupaConnectorProps, type PollerConfig } from './CoupaConnector';
+export { CoupaConnector, type CoupaConnectorProps, defaultCommandSource, type PollerConfig } from './CoupaConnector';
 export type { CoupaQuery, FieldSpec } from '../shared/coupa';
 export type { GrantType } from '../shared/tokens/credentials';
 export type {
@@ -10,9 +10,10 @@ export type {
   CoupaRecord,
   DataRef,
   EventMetadata,
-  ReturnType,
+  EventReturnType,
 } from '../shared/events/types';
 export { defaultSource, detailTypeOf } from '../shared/events/detail-types';
+export { EVENT_RETURN_TYPES } from '../shared/events/types';
 export {
   COMMAND_DETAIL_TYPE,
   COMMAND_FAILED,

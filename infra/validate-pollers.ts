@@ -12,9 +12,8 @@ import {
   MIN_INLINE_LIMIT_BYTES,
   parseInstant,
   pollableObject,
-  RETURN_TYPES,
-  type PollReturnType,
 } from '../functions/lib/poller-rules';
+import { EVENT_RETURN_TYPES, type EventReturnType } from '../shared/events';
 import type { PollerConfig } from './CoupaConnector';
 import { DEFAULT_POLL_INTERVAL, scheduleProblem } from './poller-schedule';
 
@@ -32,7 +31,7 @@ export interface ResolvedPoller {
   readonly lagSeconds: number;
   /** Normalized to `toISOString()`. */
   readonly since?: string;
-  readonly returnType: PollReturnType;
+  readonly returnType: EventReturnType;
   readonly fieldsJson?: string;
   readonly filtersJson?: string;
   readonly inlineLimitBytes?: number;
@@ -87,8 +86,8 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
     }
 
     const returnType = p.returnType ?? 'default';
-    if (!(RETURN_TYPES as readonly string[]).includes(returnType))
-      fail(`returnType must be one of ${RETURN_TYPES.join(', ')}; got ${String(returnType)}`);
+    if (!(EVENT_RETURN_TYPES as readonly string[]).includes(returnType))
+      fail(`returnType must be one of ${EVENT_RETURN_TYPES.join(', ')}; got ${String(returnType)}`);
 
     const fieldsIssues = p.fields === undefined ? [] : fieldsProblems(p.fields, returnType);
     if (fieldsIssues.length > 0) fail(fieldsIssues.join('; '));

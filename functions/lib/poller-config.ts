@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { CatalogObject } from '../../shared/catalog';
 import type { CoupaQuery, FieldSpec } from '../../shared/coupa';
-import { defaultSource } from '../../shared/events';
+import { defaultSource, EVENT_RETURN_TYPES, type EventReturnType } from '../../shared/events';
 import {
   DEFAULT_LAG_SECONDS,
   fieldsProblems,
@@ -14,8 +14,6 @@ import {
   MIN_INLINE_LIMIT_BYTES,
   parseInstant,
   pollableObject,
-  RETURN_TYPES,
-  type PollReturnType,
 } from './poller-rules';
 import type { TokenConsumerConfig } from './tokens';
 
@@ -32,7 +30,7 @@ export interface PollerConfig {
   readonly lagSeconds: number;
   /** Where a poller without a stored cursor starts; absent: at its first run. */
   readonly sinceMs?: number;
-  readonly returnType: PollReturnType;
+  readonly returnType: EventReturnType;
   readonly fields?: FieldSpec;
   readonly filters?: CoupaQuery;
   readonly inlineLimitBytes?: number;
@@ -95,7 +93,7 @@ const schema = z.object({
       return ms ?? z.NEVER;
     }),
   ),
-  RETURN_TYPE: optional(z.enum(RETURN_TYPES, { error: `must be one of ${RETURN_TYPES.join(', ')}` })),
+  RETURN_TYPE: optional(z.enum(EVENT_RETURN_TYPES, { error: `must be one of ${EVENT_RETURN_TYPES.join(', ')}` })),
   FIELDS: optional(json('an array such as ["id","status",{"supplier":["name"]}]', (v) => fieldsProblems(v, 'default'))),
   FILTERS: optional(json('an object such as {"status":{"in":["approved"]}}', filterProblems)),
   INLINE_LIMIT_BYTES: optional(integer(MIN_INLINE_LIMIT_BYTES, MAX_INLINE_LIMIT_BYTES)),

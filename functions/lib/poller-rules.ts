@@ -1,9 +1,7 @@
 // What a poller may be configured with, checked the same way at synth time (infra/validate-pollers.ts)
 // and at cold start (poller-config.ts). Pure: the catalog and plain values, no environment, no AWS.
 import { catalog, findObject, type CatalogObject } from '../../shared/catalog';
-
-export const RETURN_TYPES = ['default', 'shallow', 'limited'] as const;
-export type PollReturnType = (typeof RETURN_TYPES)[number];
+import type { EventReturnType } from '../../shared/events';
 
 /** Default tolerated visibility lag (design.md hazard 3). */
 export const DEFAULT_LAG_SECONDS = 120;
@@ -57,7 +55,7 @@ export function filterProblems(filters: unknown): string[] {
 }
 
 /** Problems with `fields` (Coupa's `fields=[…]` spec), as sentences; empty when fine. */
-export function fieldsProblems(fields: unknown, returnType: PollReturnType): string[] {
+export function fieldsProblems(fields: unknown, returnType: EventReturnType): string[] {
   if (!Array.isArray(fields) || fields.length === 0)
     return ['fields must be a non-empty array of attribute names (or {association: [...]} objects)'];
   const bad = fields.filter(

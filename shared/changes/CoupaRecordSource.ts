@@ -1,12 +1,12 @@
 import { fillPath, type CatalogObject } from '../catalog';
 import type { CoupaClient, CoupaQuery, FieldSpec } from '../coupa';
-import type { ReturnType } from '../events';
+import type { EventReturnType } from '../events';
 import { PAGE_SIZE, type PageRequest } from './plan';
 import type { FetchPageOptions, RecordPage, RecordSource } from './ports';
 
 export interface RecordSourceOptions {
   readonly object: CatalogObject;
-  readonly returnType: ReturnType;
+  readonly returnType: EventReturnType;
   /** Attributes to fetch; id, created-at and updated-at are always added (the poller needs them). */
   readonly fields?: FieldSpec;
   /** Extra conditions ANDed to every request, e.g. `{ status: { in: ['approved'] } }`. */
@@ -65,7 +65,7 @@ export class CoupaRecordSource implements RecordSource {
  * `shallow` is Coupa's `return_object=shallow`. `limited` would drop `updated-at` (Coupa's limited is ids
  * only), so it asks for just the change fields instead: a small event a consumer can follow up on.
  */
-function shapeOf(returnType: ReturnType, fields: FieldSpec | undefined): CoupaQuery {
+function shapeOf(returnType: EventReturnType, fields: FieldSpec | undefined): CoupaQuery {
   if (returnType === 'limited') return { fields: CHANGE_FIELDS };
   const shape: CoupaQuery = returnType === 'shallow' ? { return_object: 'shallow' } : {};
   if (!fields) return shape;

@@ -1,5 +1,5 @@
 import type { CatalogObject } from '../catalog';
-import { defaultSource, type CoupaEventEntry, type ReturnType } from '../events';
+import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { Lanes, type Lane } from './lanes';
@@ -45,7 +45,7 @@ export interface PollInput {
   readonly lagSeconds: number;
   /** Where a poller without a cursor starts (epoch ms). @default now */
   readonly sinceMs?: number;
-  readonly returnType: ReturnType;
+  readonly returnType: EventReturnType;
   /** Unique per run: the lease owner and every event's `runId`. */
   readonly runId: string;
   /** Make no new Coupa request after this instant (epoch ms): a backfill continues next run. */

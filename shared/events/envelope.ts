@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { CatalogObject } from '../catalog';
 import { detailTypeOf } from './detail-types';
-import type { ChangeKind, CoupaEventDetail, CoupaRecord, DataRef, EventMetadata, ReturnType } from './types';
+import type { ChangeKind, CoupaEventDetail, CoupaRecord, DataRef, EventMetadata, EventReturnType } from './types';
 
 export interface EnvelopeContext {
   readonly instance: string;
   readonly source: string;
-  readonly returnType: ReturnType;
+  readonly returnType: EventReturnType;
   readonly runId: string;
 }
 

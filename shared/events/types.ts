@@ -4,7 +4,9 @@
  */
 
 export type ChangeKind = 'created' | 'updated';
-export type ReturnType = 'default' | 'shallow' | 'limited';
+/** How much of the record an event carries: Coupa's `return_object` (`default` is the whole record). */
+export const EVENT_RETURN_TYPES = ['default', 'shallow', 'limited'] as const;
+export type EventReturnType = (typeof EVENT_RETURN_TYPES)[number];
 
 export interface EventMetadata {
   readonly schemaVersion: '1';
@@ -18,7 +20,7 @@ export interface EventMetadata {
   /** The record's `updated-at` as a UTC instant, `2026-11-27T08:00:00Z`. */
   readonly updatedAt: string;
   readonly change: ChangeKind;
-  readonly returnType: ReturnType;
+  readonly returnType: EventReturnType;
   /** `<instance>:<object>:<recordId>:<updatedAt>`: what a consumer dedupes on. */
   readonly idempotencyKey: string;
   /** The poll run that published it. */

@@ -5,7 +5,7 @@ import { getObject } from '../../shared/catalog';
 import type { EventPublisher, PollResult, PublishReport } from '../../shared/changes';
 import { localPoll } from '../../functions/cli/local-poller';
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
-import type { CoupaEventEntry, ReturnType } from '../../shared/events';
+import type { CoupaEventEntry, EventReturnType } from '../../shared/events';
 import type { Simulator } from '../../shared/simulator';
 
 /** Collects published entries in memory; `failAfter` throws once that many were accepted (a killed run). */
@@ -39,7 +39,7 @@ export interface PollHarnessOptions {
   readonly object: string;
   readonly lagSeconds?: number;
   readonly sinceMs?: number;
-  readonly returnType?: ReturnType;
+  readonly returnType?: EventReturnType;
   readonly client?: Partial<CoupaClientOptions>;
   /** @default 1000: tests about hazards should not wait on the poller's own request cap */
   readonly maxRequestsPerSecond?: number;

@@ -2,13 +2,11 @@ import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { getObject, type CatalogObject } from '../../../shared/catalog';
 import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
-import type { ReturnType } from '../../../shared/events';
+import { EVENT_RETURN_TYPES, type EventReturnType } from '../../../shared/events';
 import { instanceOf, loadCliCredentials } from '../credentials';
 import type { CliIo } from '../io';
 import { localPoll } from '../local-poller';
 import { intFlag, UsageError } from '../usage';
-
-const RETURN_TYPES: readonly ReturnType[] = ['default', 'shallow', 'limited'];
 
 /**
  * One poll run, exactly what one scheduled invocation does, with files in place of DynamoDB,
@@ -46,8 +44,8 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   if (!object.capabilities.trigger)
     throw new UsageError(`${object.key} cannot be polled for changes (no trigger capability); see \`objects\``);
   const pathParams = parentParams(object, values.parent);
-  const returnType = (values['return-type'] ?? 'default') as ReturnType;
-  if (!RETURN_TYPES.includes(returnType)) throw new UsageError(`--return-type must be one of ${RETURN_TYPES.join(', ')}`);
+  const returnType = (values['return-type'] ?? 'default') as EventReturnType;
+  if (!EVENT_RETURN_TYPES.includes(returnType)) throw new UsageError(`--return-type must be one of ${EVENT_RETURN_TYPES.join(', ')}`);
   const sinceMs = values.since === undefined ? undefined : Date.parse(values.since);
   if (sinceMs !== undefined && (Number.isNaN(sinceMs) || !/[zZ]|[+-]\d\d:?\d\d$/.test(values.since!))) {
     throw new UsageError(`--since must be an ISO-8601 instant with a zone, e.g. 2026-11-27T08:00:00Z; got "${values.since}"`);
