@@ -1,6 +1,7 @@
 // Props checks, run first in the CoupaConnector constructor (Solutions Constructs habit): each error
 // names the props involved and what to do.
 import { Duration, Token } from 'aws-cdk-lib';
+import { INSTANCE_NAME } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
 import type { CoupaConnectorProps } from './CoupaConnector';
 
@@ -30,7 +31,7 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
   if (props.existingEventBus && props.eventBusProps) {
     throw new Error('CoupaConnector: set existingEventBus or eventBusProps, not both');
   }
-  if (!/^[a-z0-9][a-z0-9-]{0,62}$/.test(props.instance)) {
+  if (!INSTANCE_NAME.test(props.instance)) {
     throw new Error(`CoupaConnector: instance must be lowercase letters, digits and dashes (got "${props.instance}")`);
   }
   if (props.host !== undefined && !Token.isUnresolved(props.host)) {

@@ -1,7 +1,7 @@
 // The action and command functions' environment (set by CoupaConnector, see infra/Actions.ts), parsed
 // once at cold start. Every problem is reported at once, each naming its variable.
 import { z } from 'zod';
-import { defaultSource } from '../../shared/events';
+import { defaultSource, INSTANCE_NAME } from '../../shared/events';
 import type { TokenConsumerConfig } from './tokens';
 
 /** Idempotency records live this long unless IDEMPOTENCY_EXPIRY_SECONDS says otherwise (24 h). */
@@ -50,7 +50,7 @@ const integer = (min: number, max: number) =>
     .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const schema = z.object({
-  INSTANCE: required('the Coupa instance name').regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
+  INSTANCE: required('the Coupa instance name').regex(INSTANCE_NAME, 'must be lowercase letters, digits and dashes'),
   IDEMPOTENCY_TABLE: required('the DynamoDB idempotency table name'),
   IDEMPOTENCY_EXPIRY_SECONDS: optional(integer(MIN_IDEMPOTENCY_EXPIRY_SECONDS, MAX_IDEMPOTENCY_EXPIRY_SECONDS)),
   PAYLOAD_BUCKET: optional(z.string().trim()),

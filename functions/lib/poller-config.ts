@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { CatalogObject } from '../../shared/catalog';
 import type { CoupaQuery, FieldSpec } from '../../shared/coupa';
-import { defaultSource, EVENT_RETURN_TYPES, type EventReturnType } from '../../shared/events';
+import { defaultSource, EVENT_RETURN_TYPES, type EventReturnType, INSTANCE_NAME } from '../../shared/events';
 import {
   DEFAULT_LAG_SECONDS,
   fieldsProblems,
@@ -72,7 +72,7 @@ const schema = z.object({
       return z.NEVER;
     }
   }),
-  INSTANCE: required('the Coupa instance name').regex(/^[a-z0-9][a-z0-9-]{0,62}$/, 'must be lowercase letters, digits and dashes'),
+  INSTANCE: required('the Coupa instance name').regex(INSTANCE_NAME, 'must be lowercase letters, digits and dashes'),
   EVENT_SOURCE: optional(
     z
       .string()
