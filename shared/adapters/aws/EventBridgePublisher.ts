@@ -7,6 +7,7 @@ import {
 import type { DeadLetter, DeadLetterSink } from '../../changes/dead-letter';
 import type { EventPublisher, PublishReport } from '../../changes/ports';
 import type { CoupaEventEntry } from '../../events';
+import { batchesOf } from './batches-of';
 
 /** EventBridge's limit for one entry and for one PutEvents request, as it counts them (see `putEventsEntryBytes`). */
 export const EVENTBRIDGE_MAX_REQUEST_BYTES = 256 * 1024;
@@ -116,7 +117,11 @@ export class EventBridgePublisher implements EventPublisher {
       report.deadLettered += tooLarge.length;
     }
 
-    const batches = batchesOf(sendable);
+    const batches = batchesOf(
+      sendable,
+      { maxCount: MAX_ENTRIES_PER_REQUEST, maxBytes: EVENTBRIDGE_MAX_REQUEST_BYTES },
+      putEventsEntryBytes,
+    );
     for (const [i, batch] of batches.entries()) {
       const stuck = await this.sendBatch(batch, report);
       if (stuck.length > 0) {
@@ -170,25 +175,6 @@ export function putEventsEntryBytes(
     if (text) bytes += Buffer.byteLength(text, 'utf8');
   }
   return bytes;
-}
-
-/** Greedy, in order: at most 10 entries and 256 KB per request (every entry here fits alone). */
-function batchesOf(entries: readonly BusEntry[]): BusEntry[][] {
-  const batches: BusEntry[][] = [];
-  let current: BusEntry[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = putEventsEntryBytes(entry);
-    if (current.length === MAX_ENTRIES_PER_REQUEST || (current.length > 0 && bytes + size > EVENTBRIDGE_MAX_REQUEST_BYTES)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 interface Outcome {

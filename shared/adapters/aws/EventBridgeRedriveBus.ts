@@ -1,6 +1,7 @@
 import { PutEventsCommand, type EventBridgeClient, type PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import type { PutOutcome, RedriveBus, RedriveEntry } from '../../redrive/ports';
 import { EVENTBRIDGE_MAX_REQUEST_BYTES, putEventsEntryBytes } from './EventBridgePublisher';
+import { batchesOf } from './batches-of';
 
 const MAX_ENTRIES_PER_REQUEST = 10;
 
@@ -21,17 +22,28 @@ export class EventBridgeRedriveBus implements RedriveBus {
 
   async put(entries: readonly RedriveEntry[]): Promise<PutOutcome[]> {
     const outcomes: PutOutcome[] = new Array(entries.length);
-    let batch: number[] = [];
-    let bytes = 0;
-    const flush = async () => {
-      if (batch.length === 0) return;
-      const indexes = batch;
-      batch = [];
-      bytes = 0;
-      const out = await this.client.send(new PutEventsCommand({ Entries: indexes.map((i) => toRequestEntry(entries[i]!)) }));
-      indexes.forEach((entryIndex, i) => {
+    const sendable: { readonly index: number; readonly size: number }[] = [];
+    for (const [index, entry] of entries.entries()) {
+      const size = putEventsEntryBytes(toRequestEntry(entry));
+      if (size <= EVENTBRIDGE_MAX_REQUEST_BYTES) {
+        sendable.push({ index, size });
+        continue;
+      }
+      outcomes[index] = {
+        accepted: false,
+        errorCode: 'EntryTooLarge',
+        errorMessage: `Entry is ${size} bytes as EventBridge counts it, over its limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES}`,
+      };
+    }
+    for (const batch of batchesOf(
+      sendable,
+      { maxCount: MAX_ENTRIES_PER_REQUEST, maxBytes: EVENTBRIDGE_MAX_REQUEST_BYTES },
+      (e) => e.size,
+    )) {
+      const out = await this.client.send(new PutEventsCommand({ Entries: batch.map(({ index }) => toRequestEntry(entries[index]!)) }));
+      for (const [i, { index }] of batch.entries()) {
         const result = out.Entries?.[i];
-        outcomes[entryIndex] =
+        outcomes[index] =
           result?.EventId && !result.ErrorCode
             ? { accepted: true }
             : {
@@ -39,23 +51,8 @@ export class EventBridgeRedriveBus implements RedriveBus {
                 errorCode: result?.ErrorCode ?? 'Unknown',
                 errorMessage: result?.ErrorMessage ?? 'PutEvents returned no result for this entry',
               };
-      });
-    };
-    for (const [i, entry] of entries.entries()) {
-      const size = putEventsEntryBytes(toRequestEntry(entry));
-      if (size > EVENTBRIDGE_MAX_REQUEST_BYTES) {
-        outcomes[i] = {
-          accepted: false,
-          errorCode: 'EntryTooLarge',
-          errorMessage: `Entry is ${size} bytes as EventBridge counts it, over its limit of ${EVENTBRIDGE_MAX_REQUEST_BYTES}`,
-        };
-        continue;
       }
-      if (batch.length === MAX_ENTRIES_PER_REQUEST || (batch.length > 0 && bytes + size > EVENTBRIDGE_MAX_REQUEST_BYTES)) await flush();
-      batch.push(i);
-      bytes += size;
     }
-    await flush();
     return outcomes;
   }
 }

@@ -8,6 +8,7 @@ import {
 import type { DeadLetter, DeadLetterSink } from '../../changes/dead-letter';
 import type { PayloadStore } from '../../changes/ports';
 import type { DataRef } from '../../events';
+import { batchesOf } from './batches-of';
 
 /** SQS's classic limit for one message and for one batch (body + attributes); queues may allow more. */
 export const SQS_DEFAULT_MAX_MESSAGE_BYTES = 256 * 1024;
@@ -79,7 +80,8 @@ export class SqsDeadLetterSink implements DeadLetterSink {
   async send(failures: readonly DeadLetter[]): Promise<void> {
     const outgoing: Outgoing[] = [];
     for (const failure of failures) outgoing.push(await this.messageOf(failure, outgoing.length));
-    for (const batch of batchesOf(outgoing, this.maxBytes)) await this.sendBatch(batch);
+    for (const batch of batchesOf(outgoing, { maxCount: SQS_MAX_BATCH_ENTRIES, maxBytes: this.maxBytes }, (m) => m.bytes))
+      await this.sendBatch(batch);
   }
 
   private async messageOf(failure: DeadLetter, index: number): Promise<Outgoing> {
@@ -141,24 +143,6 @@ function outgoingOf(id: string, body: string, attributes: Record<string, Message
     0,
   );
   return { entry: { Id: id, MessageBody: body, MessageAttributes: attributes }, bytes: Buffer.byteLength(body) + attributeBytes };
-}
-
-/** Greedy, in order: at most 10 messages and `maxBytes` per SendMessageBatch. */
-function batchesOf(messages: readonly Outgoing[], maxBytes: number): Outgoing[][] {
-  const batches: Outgoing[][] = [];
-  let current: Outgoing[] = [];
-  let bytes = 0;
-  for (const m of messages) {
-    if (current.length === SQS_MAX_BATCH_ENTRIES || (current.length > 0 && bytes + m.bytes > maxBytes)) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(m);
-    bytes += m.bytes;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }
 
 const stringAttribute = (value: string): MessageAttributeValue => ({
