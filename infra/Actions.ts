@@ -14,6 +14,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actionResultKeyPrefix } from '../functions/lib/action-config';
+import { normalizePayloadPrefix } from '../shared/changes/ports';
 import { COMMAND_DETAIL_TYPE, COMMAND_FAILED, COMMAND_SUCCEEDED } from '../functions/lib/action-command';
 import { allowEventBridgeDeliveries, grantKeyVia, KEY_ACTIONS, queueEncryption } from './encryption';
 import { sqsFailureDestination } from './failure-destination';
@@ -169,7 +170,7 @@ export class Actions extends Construct {
     const { connector } = props;
     connector.grantTokenAccess(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.idempotency], resourceArns: [this.idempotencyTable.tableArn] });
-    const prefix = `${normalisedPrefix(props.payloadPrefix)}${actionResultKeyPrefix(connector.instance)}`;
+    const prefix = `${normalizePayloadPrefix(props.payloadPrefix)}${actionResultKeyPrefix(connector.instance)}`;
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: [...ACTION_IAM.results],
@@ -180,7 +181,7 @@ export class Actions extends Construct {
 
     // attach reads files: under attachments/ of the payload bucket (files staged for Coupa), the
     // instance's own results (a scan fetched by request, attached elsewhere), and the source buckets.
-    const staged = `${normalisedPrefix(props.payloadPrefix)}attachments/`;
+    const staged = `${normalizePayloadPrefix(props.payloadPrefix)}attachments/`;
     const sources = props.attachmentSourceBuckets ?? [];
     iam.Grant.addToPrincipal({
       grantee: role,
@@ -233,9 +234,4 @@ function nagText(value: unknown): string {
   if (v['Fn::GetAtt']) return `<${v['Fn::GetAtt'].join('.')}>`;
   if (v['Fn::Join']) return v['Fn::Join'][1].map(nagText).join(v['Fn::Join'][0]);
   return JSON.stringify(value);
-}
-
-/** The payload prefix as S3PayloadStore applies it: empty, or ending in `/`. */
-export function normalisedPrefix(prefix: string): string {
-  return prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
 }

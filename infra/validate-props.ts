@@ -1,6 +1,7 @@
 // Props checks, run first in the CoupaConnector constructor (Solutions Constructs habit): each error
 // names the props involved and what to do.
 import { Duration, Token } from 'aws-cdk-lib';
+import { normalizePayloadPrefix } from '../shared/changes/ports';
 import { INSTANCE_NAME } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
 import type { CoupaConnectorProps } from './CoupaConnector';
@@ -71,12 +72,7 @@ export function validateConnectorProps(props: CoupaConnectorProps): ResolvedConn
     );
   }
   const deadLetterRetention = validateRetention(payloadRetention, props.deadLetterRetention ?? Duration.days(14));
-  if (
-    props.payloadPrefix !== undefined &&
-    !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(
-      props.payloadPrefix.endsWith('/') || props.payloadPrefix === '' ? props.payloadPrefix : `${props.payloadPrefix}/`,
-    )
-  ) {
+  if (props.payloadPrefix !== undefined && !/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/.test(normalizePayloadPrefix(props.payloadPrefix))) {
     throw new Error(
       `CoupaConnector: payloadPrefix must be path segments of letters, digits, '.', '_' and '-', e.g. "coupa/" (got "${props.payloadPrefix}")`,
     );

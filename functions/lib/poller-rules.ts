@@ -1,6 +1,7 @@
 // What a poller may be configured with, checked the same way at synth time (infra/validate-pollers.ts)
 // and at cold start (poller-config.ts). Pure: the catalog and plain values, no environment, no AWS.
 import { catalog, findObject, type CatalogObject } from '../../shared/catalog';
+import { normalizePayloadPrefix } from '../../shared/changes/ports';
 import type { EventReturnType } from '../../shared/events';
 
 /** Default tolerated visibility lag (design.md hazard 3). */
@@ -75,7 +76,6 @@ export function parseInstant(value: string): number | undefined {
 }
 
 /** A payload prefix as S3PayloadStore applies it: empty, or ending in `/`. */
-export const normalizePayloadPrefix = (prefix = ''): string => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
 
 /**
  * The S3 key prefixes one poller writes under (the construct grants s3:PutObject on exactly these):

@@ -64,6 +64,9 @@ export interface PublishReport {
   readonly calls: number;
 }
 
+/** A key prefix as payload stores apply it: empty, or ending in `/`. */
+export const normalizePayloadPrefix = (prefix = ''): string => (prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`);
+
 /** Stores records too large to travel inline, and files (claim check). */
 export interface PayloadStore {
   /** Stores JSON text (`application/json`). */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import type { PayloadStore } from '../../changes/ports';
+import { normalizePayloadPrefix, type PayloadStore } from '../../changes/ports';
 import type { DataRef } from '../../events';
 
 export interface S3PayloadStoreOptions {
@@ -27,7 +27,7 @@ export class S3PayloadStore implements PayloadStore {
     this.client = options.client;
     this.bucket = options.bucket;
     const prefix = options.prefix ?? '';
-    this.prefix = prefix === '' || prefix.endsWith('/') ? prefix : `${prefix}/`;
+    this.prefix = normalizePayloadPrefix(prefix);
   }
 
   async put(key: string, body: string): Promise<DataRef> {
