@@ -1,6 +1,7 @@
 // What a poller may be configured with, checked the same way at synth time (infra/validate-pollers.ts)
 // and at cold start (poller-config.ts). Pure: the catalog and plain values, no environment, no AWS.
 import { catalog, findObject, type CatalogObject } from '../../shared/catalog';
+import { ownedKeyOf, POLLER_OWNED_KEYS } from '../../shared/changes/CoupaRecordSource';
 import { normalizePayloadPrefix } from '../../shared/changes/ports';
 import type { EventReturnType } from '../../shared/events';
 
@@ -11,12 +12,6 @@ export const MAX_LAG_SECONDS = 86_400;
 /** EventBridge refuses entries over 256 KB; the inline limit may not go beyond it. */
 export const MAX_INLINE_LIMIT_BYTES = 256 * 1024;
 export const MIN_INLINE_LIMIT_BYTES = 1024;
-
-/**
- * Query parameters the poller owns (CoupaRecordSource pages on them): a filter setting one would break
- * its paging, so it is refused before any request leaves.
- */
-export const RESERVED_FILTER_KEYS = ['updated_at', 'id', 'limit', 'offset', 'order_by', 'dir', 'return_object', 'fields'] as const;
 
 /** Catalog keys a poller can follow: trigger-capable and listable without a parent id. */
 export const pollableObjectKeys = (): string[] => catalog.filter((o) => pollProblem(o) === undefined).map((o) => o.key);
@@ -46,12 +41,10 @@ export function filterProblems(filters: unknown): string[] {
   if (typeof filters !== 'object' || filters === null || Array.isArray(filters)) {
     return ['filters must be an object of Coupa conditions, e.g. {"status":{"in":["approved"]}}'];
   }
-  const reserved = Object.keys(filters).filter((key) => {
-    const base = key.split('[')[0]!.trim().toLowerCase().replace(/-/g, '_');
-    return (RESERVED_FILTER_KEYS as readonly string[]).includes(base);
-  });
+  // Refused before any request leaves: the same rule CoupaRecordSource applies at run time.
+  const reserved = Object.keys(filters).filter((key) => ownedKeyOf(key) !== undefined);
   return reserved.length > 0
-    ? [`filters may not set ${reserved.join(', ')}: the poller pages on ${RESERVED_FILTER_KEYS.join(', ')} itself`]
+    ? [`filters may not set ${reserved.join(', ')}: the poller pages on ${POLLER_OWNED_KEYS.join(', ')} itself`]
     : [];
 }
 

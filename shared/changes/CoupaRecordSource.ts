@@ -1,5 +1,6 @@
 import { fillPath, type CatalogObject } from '../catalog';
 import type { CoupaClient, CoupaQuery, FieldSpec } from '../coupa';
+import { QUERY_PARAMETER_KEYS } from '../coupa/query';
 import type { EventReturnType } from '../events';
 import { PAGE_SIZE, type PageRequest } from './plan';
 import type { FetchPageOptions, RecordPage, RecordSource } from './ports';
@@ -15,8 +16,14 @@ export interface RecordSourceOptions {
   readonly pathParams?: Readonly<Record<string, string | number>>;
 }
 
-/** Parameters the poller owns: a filter on them would break its paging. */
-const OWN = ['updated_at', 'updated-at', 'id', 'limit', 'offset', 'order_by', 'dir', 'return_object', 'fields'];
+/** Keys the poller owns: the attributes it pages on and every request parameter. A filter on one would break its paging. */
+export const POLLER_OWNED_KEYS: readonly string[] = ['updated_at', 'id', ...QUERY_PARAMETER_KEYS];
+
+/** The owned key a filter key names (`updated-at[gt_or_eq]` → `updated_at`), else undefined. */
+export function ownedKeyOf(filterKey: string): string | undefined {
+  const base = filterKey.split('[')[0]!.trim().toLowerCase().replace(/-/g, '_');
+  return POLLER_OWNED_KEYS.includes(base) ? base : undefined;
+}
 const CHANGE_FIELDS = ['id', 'created-at', 'updated-at'];
 
 /** Turns the planner's page requests into Coupa list queries for one object. */
@@ -29,7 +36,7 @@ export class CoupaRecordSource implements RecordSource {
     private readonly options: RecordSourceOptions,
   ) {
     const { object, filters = {} } = options;
-    const clash = Object.keys(filters).filter((k) => OWN.includes(k));
+    const clash = Object.keys(filters).filter((k) => ownedKeyOf(k) !== undefined);
     if (clash.length > 0) throw new Error(`Poll filters for ${object.key} may not set ${clash.join(', ')}: the poller pages on them`);
     this.#path = fillPath(object.path, options.pathParams ?? {}).replace(/^\//, '');
     this.#shape = shapeOf(options.returnType, options.fields);

@@ -78,7 +78,9 @@ export interface QueryParameters {
  */
 export type CoupaQuery = QueryParameters & { readonly [attribute: string]: Condition | FieldSpec | undefined };
 
-const RESERVED = new Set(['limit', 'offset', 'order_by', 'dir', 'return_object', 'fields', 'filter']);
+/** Query string keys that are parameters of the request, not conditions on an attribute. */
+export const QUERY_PARAMETER_KEYS = ['limit', 'offset', 'order_by', 'dir', 'return_object', 'fields', 'filter'] as const;
+const RESERVED: ReadonlySet<string> = new Set(QUERY_PARAMETER_KEYS);
 const OPERATOR_SET: ReadonlySet<string> = new Set(OPERATORS);
 const NAME = /^[A-Za-z0-9_-]+$/;
 /** Keys that look like operators from other query languages: almost surely a typo here. */
