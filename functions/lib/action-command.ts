@@ -5,6 +5,7 @@
 // malformed command, is answered with a Failed event and not retried.
 import type { Context } from 'aws-lambda';
 import type { ActionOutput, ActionRequest, ActionRunner, RunnerLogger } from './action-runner';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES, putEventsEntryBytes } from '../../shared/events/entry-size';
 
 export const COMMAND_DETAIL_TYPE = 'Coupa Command';
 export const COMMAND_SUCCEEDED = 'Coupa Command Succeeded';
@@ -110,7 +111,6 @@ export function isRetryable(error: unknown): boolean {
 
 /** EventBridge's entry limit is 256 KB; an error message never needs more than this. */
 const MAX_ERROR_MESSAGE_CHARS = 8 * 1024;
-const MAX_ENTRY_BYTES = 256 * 1024;
 
 /** Runs one command event and publishes its result event. Throws only for retryable failures. */
 export async function handleCommand(deps: CommandDeps, event: CommandEvent, context?: Context): Promise<CommandResultDetail> {
@@ -183,7 +183,7 @@ export function resultEntry(source: string, detail: CommandResultDetail): Result
     Resources: [],
   });
   const first = entry(detail);
-  if (entryBytes(first) <= MAX_ENTRY_BYTES || !detail.result) return first;
+  if (putEventsEntryBytes(first) <= EVENTBRIDGE_MAX_ENTRY_BYTES || !detail.result) return first;
   const { result: _r, ...rest } = detail;
   return entry({
     ...rest,
@@ -202,11 +202,6 @@ function errorOf(error: unknown): CommandError {
     return { errorType: error.name, errorMessage: message };
   }
   return { errorType: 'Error', errorMessage: String(error).slice(0, MAX_ERROR_MESSAGE_CHARS) };
-}
-
-/** An entry's size as EventBridge counts it (Source, DetailType, Detail, Resources in UTF-8). */
-function entryBytes(e: ResultEntry): number {
-  return [e.Source, e.DetailType, e.Detail, ...e.Resources].reduce((n, s) => n + Buffer.byteLength(s, 'utf8'), 0);
 }
 
 const isObject = (v: unknown): boolean => typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,15 +1,13 @@
 import type { CatalogObject } from '../catalog';
 import { claimCheckDetail, entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
+import { putEventsEntryBytes } from '../events/entry-size';
 import type { PayloadStore } from './ports';
 
 /**
- * EventBridge refuses entries over 256 KB (Source + DetailType + Detail + Resources). Records whose entry
+ * EventBridge refuses entries over 256 KB (Time + Source + DetailType + Detail + Resources). Records whose entry
  * would pass this default go to the payload store and travel as `dataRef` (claim check).
  */
 export const DEFAULT_INLINE_LIMIT_BYTES = 200 * 1024;
-
-export const entryBytes = (entry: Pick<CoupaEventEntry, 'Source' | 'DetailType' | 'Detail'>): number =>
-  Buffer.byteLength(entry.Source) + Buffer.byteLength(entry.DetailType) + Buffer.byteLength(entry.Detail);
 
 /** The PutEvents entry for one record version, claim-checked when too large to travel inline. */
 export async function eventEntryOf(
@@ -20,7 +18,7 @@ export async function eventEntryOf(
 ): Promise<{ entry: CoupaEventEntry; claimChecked: boolean }> {
   const detail = inlineDetail(object, record, ctx);
   const inline = entryOf(object, detail, ctx.source);
-  const bytes = entryBytes(inline);
+  const bytes = putEventsEntryBytes(inline);
   if (bytes <= options.inlineLimitBytes) return { entry: inline, claimChecked: false };
   if (!options.payloads) {
     throw new Error(

@@ -7,10 +7,12 @@ import {
 import type { DeadLetter, DeadLetterSink } from '../../changes/dead-letter';
 import type { EventPublisher, PublishReport } from '../../changes/ports';
 import type { CoupaEventEntry } from '../../events';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES, putEventsEntryBytes } from '../../events/entry-size';
 import { batchesOf } from './batches-of';
 
-/** EventBridge's limit for one entry and for one PutEvents request, as it counts them (see `putEventsEntryBytes`). */
-export const EVENTBRIDGE_MAX_REQUEST_BYTES = 256 * 1024;
+/** EventBridge's limit for one PutEvents request, as it counts entries (shared/events/entry-size.ts). */
+export const EVENTBRIDGE_MAX_REQUEST_BYTES = EVENTBRIDGE_MAX_ENTRY_BYTES;
+export { putEventsEntryBytes };
 const MAX_ENTRIES_PER_REQUEST = 10;
 const MAX_DELAY_MS = 20_000;
 
@@ -160,21 +162,6 @@ export class EventBridgePublisher implements EventPublisher {
       await this.sleep(Math.random() * Math.min(MAX_DELAY_MS, this.baseDelayMs * 2 ** (attempt - 1)));
     }
   }
-}
-
-/**
- * An entry's size as EventBridge counts it (user guide, "Calculating PutEvents event entry size"):
- * 14 bytes for Time if present, plus the UTF-8 bytes of Source, DetailType, Detail and each Resource.
- * EventBusName does not count.
- */
-export function putEventsEntryBytes(
-  entry: Pick<PutEventsRequestEntry, 'Source' | 'DetailType' | 'Detail' | 'Resources'> & { Time?: unknown },
-): number {
-  let bytes = entry.Time === undefined || entry.Time === null ? 0 : 14;
-  for (const text of [entry.Source, entry.DetailType, entry.Detail, ...(entry.Resources ?? [])]) {
-    if (text) bytes += Buffer.byteLength(text, 'utf8');
-  }
-  return bytes;
 }
 
 interface Outcome {
