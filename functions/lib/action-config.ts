@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import { defaultSource, INSTANCE_NAME } from '../../shared/events';
 import type { TokenConsumerConfig } from './tokens';
+import { integer, optional, required } from './env';
 
 /** Idempotency records live this long unless IDEMPOTENCY_EXPIRY_SECONDS says otherwise (24 h). */
 export const DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS = 86_400;
@@ -34,20 +35,6 @@ export interface ActionConfig {
   readonly eventSource: string;
   readonly tokens: TokenConsumerConfig;
 }
-
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const required = (what: string) =>
-  z
-    .string({ error: `is required (${what})` })
-    .trim()
-    .min(1, `is required (${what})`);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 
 const schema = z.object({
   INSTANCE: required('the Coupa instance name').regex(INSTANCE_NAME, 'must be lowercase letters, digits and dashes'),

@@ -16,6 +16,7 @@ import {
   pollableObject,
 } from './poller-rules';
 import type { TokenConsumerConfig } from './tokens';
+import { integer, optional, required } from './env';
 
 export interface PollerConfig {
   readonly object: CatalogObject;
@@ -37,19 +38,6 @@ export interface PollerConfig {
   readonly tokens: TokenConsumerConfig;
 }
 
-const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v);
-const required = (what: string) =>
-  z
-    .string({ error: `is required (${what})` })
-    .trim()
-    .min(1, `is required (${what})`);
-const optional = <T extends z.ZodType>(schema: T) => z.preprocess(blankToUndefined, schema.optional());
-const integer = (min: number, max: number) =>
-  z
-    .string()
-    .regex(/^\d+$/, `must be a whole number from ${min} to ${max}`)
-    .transform(Number)
-    .pipe(z.number().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
 const json = (what: string, problemsOf: (value: unknown) => string[]) =>
   z.string().transform((raw, ctx) => {
     let value: unknown;
