@@ -6,10 +6,10 @@
 // through `call` (the AWS JSON protocol with fetch: moto does not check signatures).
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import type { Context } from 'aws-lambda';
+import { answerInvoke, type InProcessHandler, invokeTarget } from '../lambda-front';
 import { freeLoopbackPort, startMoto, stopMoto, type MotoProcess } from './moto-process';
 
-export type InProcessHandler = (event: unknown, context: Context) => Promise<unknown>;
+export type { InProcessHandler };
 
 export interface Invocation {
   readonly functionName: string;
@@ -49,9 +49,9 @@ export async function startStepFunctionsMoto(functions: Readonly<Record<string, 
   let moto: MotoProcess | undefined;
 
   const front = http.createServer((req, res) => {
-    const match = /^\/2015-03-31\/functions\/([^/]+)\/invocations/.exec(req.url ?? '');
-    if (req.method === 'POST' && match) {
-      void invoke(decodeURIComponent(match[1]!), req, res);
+    const functionTarget = invokeTarget(req);
+    if (functionTarget !== undefined) {
+      void invoke(functionTarget, req, res);
       return;
     }
     if (!moto) {
@@ -71,47 +71,10 @@ export async function startStepFunctionsMoto(functions: Readonly<Record<string, 
   });
 
   async function invoke(target: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const requestId = randomUUID();
-    // A name, a full ARN or a partial ARN, maybe qualified: the function name is what follows `function:`.
-    const functionName = /(?:^|:function:)([A-Za-z0-9_-]+)(?::[^:]+)?$/.exec(target)?.[1] ?? target;
-    const handler = functions[functionName];
-    if (!handler) {
-      res.writeHead(404, {
-        'content-type': 'application/json',
-        'x-amzn-errortype': 'ResourceNotFoundException',
-        'x-amzn-requestid': requestId,
-      });
-      res.end(JSON.stringify({ Type: 'User', message: `Function not found: ${target}` }));
-      return;
-    }
-    const raw = Buffer.concat(chunks).toString('utf8');
-    const payload: unknown = raw === '' ? {} : JSON.parse(raw);
-    const context = {
-      functionName,
-      functionVersion: '$LATEST',
-      invokedFunctionArn: `arn:aws:lambda:us-east-1:123456789012:function:${functionName}`,
-      memoryLimitInMB: '512',
-      awsRequestId: requestId,
-      logGroupName: `/aws/lambda/${functionName}`,
-      logStreamName: requestId,
-      callbackWaitsForEmptyEventLoop: true,
-      getRemainingTimeInMillis: () => REMAINING_MS,
-    } as unknown as Context;
-    const headers = { 'content-type': 'application/json', 'x-amzn-requestid': requestId, 'x-amz-executed-version': '$LATEST' };
-    try {
-      const result = await handler(payload, context);
-      invocations.push({ functionName, payload });
-      res.writeHead(200, headers).end(JSON.stringify(result ?? null));
-    } catch (e) {
-      const error = e instanceof Error ? e : new Error(String(e));
-      invocations.push({ functionName, payload, error: error.name });
-      // What the Node.js runtime reports for an unhandled error; Step Functions' Error is errorType.
-      res
-        .writeHead(200, { ...headers, 'x-amz-function-error': 'Unhandled' })
-        .end(JSON.stringify({ errorType: error.name, errorMessage: error.message, trace: [] }));
-    }
+    const answered = await answerInvoke(functions, target, req, res, { memoryMb: 512, remainingMs: REMAINING_MS });
+    if (!answered) return;
+    const payload: unknown = answered.rawPayload === '' ? {} : JSON.parse(answered.rawPayload);
+    invocations.push({ functionName: answered.functionName, payload, ...(answered.error ? { error: answered.error } : {}) });
   }
 
   await new Promise<void>((resolve, reject) => {
