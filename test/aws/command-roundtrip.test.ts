@@ -4,8 +4,8 @@
 // (functions/command.ts) in-process, as Lambda's async invoke would. The record changes in the
 // simulator, and the result event reaches an SQS subscriber of the bus.
 import { loadHandler } from '../support/lambda-handler';
-import { createQueue, createSecret, createTable } from '../support/moto/resources';
-import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
+import { createQueue, createTable } from '../support/moto/resources';
+import { startSimulatorTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 
 let refresher: TokenRefresherUnderTest;
 import { CreateEventBusCommand, PutEventsCommand, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
@@ -50,19 +50,8 @@ function deployedCommandPattern(): unknown {
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 41, records: { suppliers: 10 }, rateLimit: false, enforceScopes: false });
-  const secret = createSecret;
   const table = await createTable('idempotency', 'id');
-  refresher = await startTokenRefresher({
-    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', {
-      host: sim.baseUrl,
-      grantType: 'client_credentials',
-      clientId: 'sim-client',
-      clientSecret: 'sim-secret',
-      scopes: [],
-    }),
-    TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
-    COUPA_GRANT_TYPE: 'client_credentials',
-  });
+  refresher = await startSimulatorTokenRefresher(sim.baseUrl);
   const queue = createQueue;
   const inbox = await queue('command-inbox'); // stands in for the command function
   const results = await queue('command-results'); // a requester subscribed to the results

@@ -3,8 +3,8 @@
 // (functions/action.ts) in this process through the Lambda front (test/support/moto/step-functions.ts);
 // the handler uses the shared moto (idempotency table, token secrets) and the Coupa simulator.
 import { loadHandler } from '../support/lambda-handler';
-import { createSecret, createTable } from '../support/moto/resources';
-import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
+import { createTable } from '../support/moto/resources';
+import { startSimulatorTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 
 let refresher: TokenRefresherUnderTest;
 import { App, Duration, Stack } from 'aws-cdk-lib';
@@ -50,19 +50,8 @@ const savedEnv = { ...process.env };
 
 beforeAll(async () => {
   sim = await startSimulator({ port: 0, seed: 31, records: { suppliers: 12 }, rateLimit: false, enforceScopes: false });
-  const secret = createSecret;
   const table = await createTable('idempotency', 'id');
-  refresher = await startTokenRefresher({
-    CREDENTIALS_SECRET_ARN: await secret('coupa-credentials', {
-      host: sim.baseUrl,
-      grantType: 'client_credentials',
-      clientId: 'sim-client',
-      clientSecret: 'sim-secret',
-      scopes: [],
-    }),
-    TOKEN_SECRET_ARN: await secret('coupa-token', { placeholder: 'x' }),
-    COUPA_GRANT_TYPE: 'client_credentials',
-  });
+  refresher = await startSimulatorTokenRefresher(sim.baseUrl);
   const handler = await loadHandler<InProcessHandler>(() => import('../../functions/action'), {
     ...motoLambdaEnvironment(),
     POWERTOOLS_LOG_LEVEL: 'WARN',

@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import { loadHandler } from './lambda-handler';
 import { startLambdaFront, type InProcessHandler, type LambdaFront } from './lambda-front';
 import { motoLambdaEnvironment } from './moto/clients';
-import { createTable } from './moto/resources';
+import { createSecret, createTable } from './moto/resources';
 
 export const TOKEN_REFRESH_FUNCTION = 'token-refresh';
 
@@ -42,4 +42,19 @@ export async function startTokenRefresher(env: Record<string, string>): Promise<
     leaseTable,
     consumerEnv: { TOKEN_SECRET_ARN: env.TOKEN_SECRET_ARN!, TOKEN_REFRESH_FUNCTION, AWS_ENDPOINT_URL_LAMBDA: front.endpoint },
   };
+}
+
+/**
+ * The usual setup: a client-credentials secret for the simulator's client at `host`, an empty token
+ * secret, and the refresher serving them.
+ */
+export async function startSimulatorTokenRefresher(
+  host: string,
+  client: { readonly clientId: string; readonly clientSecret: string } = { clientId: 'sim-client', clientSecret: 'sim-secret' },
+): Promise<TokenRefresherUnderTest> {
+  return startTokenRefresher({
+    CREDENTIALS_SECRET_ARN: await createSecret('coupa-credentials', { host, grantType: 'client_credentials', ...client, scopes: [] }),
+    TOKEN_SECRET_ARN: await createSecret('coupa-token', { placeholder: 'x' }),
+    COUPA_GRANT_TYPE: 'client_credentials',
+  });
 }
