@@ -47,7 +47,7 @@ export async function loadCliCredentials(options: CliCredentialsOptions): Promis
 }
 
 /** Reads and validates a credentials file; errors name the file and fields, never values. */
-export async function readCredentialsFile(file: string): Promise<Credentials> {
+async function readCredentialsFile(file: string): Promise<Credentials> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
@@ -84,7 +84,7 @@ async function updateCredentialsFile(file: string, changes: Partial<Credentials>
  * OAuth client credentials from COUPA_CLIENT_ID / COUPA_CLIENT_SECRET. Scopes: COUPA_SCOPES, else what
  * the objects need.
  */
-export function credentialsFromEnv(objects: readonly CatalogObject[], access: 'read' | 'write' = 'read'): CoupaCredentials {
+function credentialsFromEnv(objects: readonly CatalogObject[], access: 'read' | 'write' = 'read'): CoupaCredentials {
   const clientId = process.env.COUPA_CLIENT_ID;
   const clientSecret = process.env.COUPA_CLIENT_SECRET;
   if (process.env.COUPA_API_KEY && !(clientId && clientSecret)) throw new UsageError(`COUPA_API_KEY is set: ${API_KEY_UNSUPPORTED}`);
