@@ -4,7 +4,8 @@
 // (Lambda's async retries, then the command dead-letter queue); every other failure, including a
 // malformed command, is answered with a Failed event and not retried.
 import type { Context } from 'aws-lambda';
-import type { ActionOutput, ActionRequest, ActionRunner, RunnerLogger } from './action-runner';
+import type { Logger } from '../../shared/logger';
+import type { ActionOutput, ActionRequest, ActionRunner } from './action-runner';
 import { EVENTBRIDGE_MAX_ENTRY_BYTES, putEventsEntryBytes } from '../../shared/events/entry-size';
 
 export const COMMAND_DETAIL_TYPE = 'Coupa Command';
@@ -79,7 +80,7 @@ export interface CommandDeps {
   readonly source: string;
   /** This connector's instance: commands naming another are refused (the rule already filters them). */
   readonly instance: string;
-  readonly logger?: RunnerLogger;
+  readonly logger?: Logger;
 }
 
 /** Failures worth another attempt of the same command: Coupa throttling and transient faults. */

@@ -11,7 +11,8 @@ import { S3FileSource } from '../../shared/adapters/aws/S3FileSource';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import type { ResultEntry, ResultPublisher } from './action-command';
 import type { ActionConfig } from './action-config';
-import { ActionRunner, type RunnerLogger } from './action-runner';
+import type { Logger } from '../../shared/logger';
+import { ActionRunner } from './action-runner';
 
 /** Powertools' attribute names, spelled out: the table's TTL attribute (infra/Actions.ts) must match. */
 export const IDEMPOTENCY_ATTRIBUTES = {
@@ -23,7 +24,7 @@ export const IDEMPOTENCY_ATTRIBUTES = {
   validationKeyAttr: 'validation',
 } as const;
 
-export function awsActionRunner(config: ActionConfig, logger: RunnerLogger): ActionRunner {
+export function awsActionRunner(config: ActionConfig, logger: Logger): ActionRunner {
   const client = lazyCoupaClient(config.tokens, logger, { onRetry: (event) => logger.warn('Coupa request retried', { ...event }) });
   const persistenceStore = new DynamoDBPersistenceLayer({
     tableName: config.idempotencyTable,

@@ -20,6 +20,7 @@ import { actionResultKeyPrefix } from './action-config';
 import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
 import type { PayloadStore } from '../../shared/changes/ports';
 import type { DataRef } from '../../shared/events';
+import type { Logger } from '../../shared/logger';
 
 /** What to run: an action name and its input (`{object, id?, data?, query?, …, idempotencyKey?}`). */
 export interface ActionRequest {
@@ -57,12 +58,6 @@ interface RecordedUnknownOutcome {
 const isRecordedUnknownOutcome = (value: unknown): value is RecordedUnknownOutcome =>
   typeof value === 'object' && value !== null && 'unknownOutcome' in value;
 
-export interface RunnerLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}
-
 export interface ActionRunnerDeps {
   /** The Coupa client, built on first use (its host comes from the credentials secret). */
   readonly client: () => Promise<ActionDeps['client']>;
@@ -75,7 +70,7 @@ export interface ActionRunnerDeps {
   readonly payloads?: PayloadStore;
   /** Where `attach` reads files (S3 in Lambda); without it, `attach` fails with `Coupa.Configuration`. */
   readonly files?: FileSource;
-  readonly logger?: RunnerLogger;
+  readonly logger?: Logger;
   /** @default real time */
   readonly sleep?: (ms: number) => Promise<void>;
 }

@@ -11,7 +11,8 @@ import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsMana
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
 import { requestToken } from '../../shared/coupa/auth';
 import type { GrantType } from '../../shared/tokens/credentials';
-import type { RefreshDeps, TokenLogger } from '../../shared/tokens/refresh-stored-token';
+import type { Logger } from '../../shared/logger';
+import type { RefreshDeps } from '../../shared/tokens/refresh-stored-token';
 import { AWS_CALL_TIMEOUT_MS, TOKEN_REQUEST_TIMEOUT_MS } from '../../shared/tokens/refresh-timing';
 import type { SecretStore } from '../../shared/tokens/SecretStore';
 import type { RefreshSettings } from '../../shared/tokens/serve-refresh-request';
@@ -55,7 +56,7 @@ export function refreshSettingsFromEnv(): RefreshSettings & { readonly leaseTabl
  * per call: the use case retries the writes that matter itself. Default SDK configuration otherwise
  * (region, credentials, AWS_ENDPOINT_URL_*).
  */
-export function awsRefreshDeps(leaseTable: string, logger?: TokenLogger): RefreshDeps {
+export function awsRefreshDeps(leaseTable: string, logger?: Logger): RefreshDeps {
   const bounded = { maxAttempts: 1, requestHandler: { requestTimeout: AWS_CALL_TIMEOUT_MS, connectionTimeout: AWS_CALL_TIMEOUT_MS } };
   return {
     secrets: new SecretsManagerSecretStore(new SecretsManagerClient(bounded)),
@@ -79,7 +80,7 @@ export function lambdaTokenRefresher(functionName: string, client = new LambdaCl
  */
 export function lazyCoupaClient(
   tokens: TokenConsumerConfig,
-  logger?: TokenLogger,
+  logger?: Logger,
   options: Pick<CoupaClientOptions, 'onRetry'> = {},
   secrets: SecretStore = new SecretsManagerSecretStore(new SecretsManagerClient({})),
   refresher: TokenRefresher = lambdaTokenRefresher(tokens.refreshFunction),

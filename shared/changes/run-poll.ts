@@ -1,4 +1,5 @@
 import type { CatalogObject } from '../catalog';
+import type { Logger } from '../logger';
 import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
@@ -12,11 +13,6 @@ const PUT_EVENTS_BATCH = 10;
 /** How far Coupa's clock may run ahead of ours before the first answer tells us. */
 const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
 
-export interface PollLogger {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
-
 export interface PollDeps {
   readonly records: RecordSource;
   readonly checkpoints: CheckpointStore;
@@ -24,7 +20,7 @@ export interface PollDeps {
   readonly payloads?: PayloadStore;
   /** Local clock, epoch ms. */
   readonly now: () => number;
-  readonly log?: PollLogger;
+  readonly log?: Logger;
   /** Called after every page, for progress output on long backfills. */
   readonly onPage?: (progress: PollProgress) => void;
 }
