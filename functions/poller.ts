@@ -6,7 +6,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { runPoll } from '../shared/changes';
-import { pollBudget } from './lib/poller-budget';
+import { pollBudget } from '../shared/changes/poll-budget';
 import { pollerConfigFromEnv } from './lib/poller-config';
 import { awsPoller } from './lib/poller-deps';
 import { emitMetrics, metricsLine, summarize } from './lib/poller-metrics';

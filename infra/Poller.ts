@@ -12,7 +12,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../functions/lib/poller-rules';
+import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../shared/changes/poller-rules';
 import { detailTypeOf } from '../shared/events';
 import type { CoupaConnector } from './CoupaConnector';
 import { grantKeyVia, KEY_ACTIONS } from './encryption';

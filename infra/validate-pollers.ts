@@ -12,7 +12,7 @@ import {
   MIN_INLINE_LIMIT_BYTES,
   parseInstant,
   pollableObject,
-} from '../functions/lib/poller-rules';
+} from '../shared/changes/poller-rules';
 import { EVENT_RETURN_TYPES, type EventReturnType } from '../shared/events';
 import type { PollerConfig } from './CoupaConnector';
 import { DEFAULT_POLL_INTERVAL, scheduleProblem } from './poller-schedule';

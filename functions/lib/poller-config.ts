@@ -14,7 +14,7 @@ import {
   MIN_INLINE_LIMIT_BYTES,
   parseInstant,
   pollableObject,
-} from './poller-rules';
+} from '../../shared/changes/poller-rules';
 import type { TokenConsumerConfig } from './tokens';
 import { integer, optional, required } from './env';
 
