@@ -8,13 +8,13 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import type { Context } from 'aws-lambda';
 import {
   executeAction,
-  isWriteAction,
   parseActionInput,
   type ActionDeps,
   type ActionResult,
   type FileSource,
   type ParsedAction,
   type TruncatedBy,
+  writesCoupa,
 } from '../../shared/actions';
 import { actionResultKeyPrefix } from './action-config';
 import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
@@ -176,7 +176,7 @@ export class ActionRunner {
       ? startedMs + context.getRemainingTimeInMillis() - (this.#options.deadlineReserveMs ?? ACTION_DEADLINE_RESERVE_MS)
       : undefined;
     const key = parsed.idempotencyKey;
-    const write = isWriteAction(request.action, request.input);
+    const write = writesCoupa(parsed);
     if (!key || !write) return this.#execute(request, parsed, write, deadlineMs);
 
     context ??= NO_CONTEXT;

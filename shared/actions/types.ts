@@ -4,7 +4,7 @@ import type { HttpVerb } from '../catalog';
 import type { PayloadStore } from '../changes/ports';
 import type { CoupaClient, CoupaQuery, CoupaRecord, FieldSpec } from '../coupa';
 import type { DataRef } from '../events';
-import type { FileLocation, FileSource } from './file-source';
+import type { FileLocation, FileSource } from './files';
 
 /**
  * The built-in actions, or the name of a special action of the object (`submit`, `approve`, …; see
