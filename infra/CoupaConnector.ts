@@ -23,7 +23,7 @@ import { findObject, requiredScopes } from '../shared/catalog';
 import type { EventReturnType } from '../shared/events';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
 import { TOKEN_REFRESH_TIMEOUT_SECONDS } from '../shared/tokens/refresh-timing';
-import { COMMAND_DETAIL_TYPE } from '../functions/lib/action-command';
+import { COMMAND_DETAIL_TYPE } from '../shared/actions/command';
 import { Actions } from './Actions';
 import { AlarmNotifications, createAlarmTopic } from './alarm-notifications';
 import { assertKeyUsable, grantKeyVia, KEY_ACTIONS } from './encryption';

@@ -12,7 +12,7 @@ import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
 import { CoupaRecordSource, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
 import type { Logger } from '../../shared/logger';
-import type { PollerConfig } from './poller-config';
+import type { PollerEnvironment } from './env';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface Poller {
@@ -20,7 +20,7 @@ export interface Poller {
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerConfig, log: Logger): Poller {
+export function awsPoller(config: PollerEnvironment, log: Logger): Poller {
   const client = lazyCoupaClient(config.tokens, log);
   const source = once(
     async () =>

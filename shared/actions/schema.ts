@@ -3,7 +3,7 @@ import { buildQuery, type CoupaQuery, CoupaValidationError, type FieldSpec, seri
 import { DEFAULT_QUERY_LIMIT, MAX_IDEMPOTENCY_KEY_CHARS, MAX_QUERY_LIMIT } from './limits';
 
 // The zod schemas of action inputs: types and ranges, with messages worded for people. What depends on
-// the catalog (capabilities, parents, natural keys, special actions) is checked in parse-action-input.
+// the catalog (capabilities, parents, natural keys, special actions) is checked in parse.ts.
 
 const ATTRIBUTE = /^[A-Za-z0-9_-]+$/;
 /** Anything but control, format, private-use, surrogate and unassigned characters. */

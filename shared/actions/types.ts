@@ -6,6 +6,12 @@ import type { CoupaClient, CoupaQuery, CoupaRecord, FieldSpec } from '../coupa';
 import type { DataRef } from '../events';
 import type { FileLocation, FileSource } from './files';
 
+/** What to run: an action name and its input (`{object, id?, data?, query?, …, idempotencyKey?}`). */
+export interface ActionRequest {
+  readonly action: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
+
 /**
  * The built-in actions, or the name of a special action of the object (`submit`, `approve`, …; see
  * `actions` in the catalog).

@@ -9,8 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { actionConfigFromEnv } from '../../functions/lib/action-config';
-import { IDEMPOTENCY_ATTRIBUTES } from '../../functions/lib/action-deps';
+import { actionEnvironment } from '../../functions/lib/env';
+import { IDEMPOTENCY_ATTRIBUTES } from '../../shared/adapters/aws/PowertoolsIdempotencyStore';
 import { ACTION_IAM } from '../../infra/Actions';
 import { config } from '../../infra/config';
 import { CoupaConnector, type CoupaConnectorProps } from '../../infra/CoupaConnector';
@@ -113,7 +113,7 @@ describe('actions of the example stack', () => {
     ] as const) {
       const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
-      const parsed = actionConfigFromEnv(env, { needsBus });
+      const parsed = actionEnvironment(env, { needsBus });
       expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({
         instance: 'acme',
         expiry: 86_400,
@@ -179,7 +179,7 @@ describe('actions of the example stack', () => {
       ],
       [
         'events',
-        readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, ''),
+        readFileSync(path.join(__dirname, '../../shared/adapters/aws/EventBridgeResultPublisher.ts'), 'utf8'),
       ],
     ];
     for (const [service, source] of sources) {

@@ -9,7 +9,7 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { pollerConfigFromEnv } from '../../functions/lib/poller-config';
+import { pollerEnvironment } from '../../functions/lib/env';
 import { config } from '../../infra/config';
 import { CoupaConnector, type CoupaConnectorProps, type PollerConfig } from '../../infra/CoupaConnector';
 import { ExampleStack } from '../../infra/ExampleStack';
@@ -403,7 +403,7 @@ describe('pollers of the example stack', () => {
       const vars = functions[o.object]![1].Properties.Environment.Variables as Record<string, unknown>;
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
       env.DEAD_LETTER_QUEUE_URL = 'https://sqs.us-east-1.amazonaws.com/123456789012/dlq';
-      const parsed = pollerConfigFromEnv(env);
+      const parsed = pollerEnvironment(env);
       expect({ object: parsed.object.key, source: parsed.source, lagSeconds: parsed.lagSeconds }).toEqual({
         object: o.object,
         source: 'coupa.acme',
