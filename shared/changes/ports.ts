@@ -41,6 +41,14 @@ export interface CheckpointStore {
   save(key: string, owner: string, cursor: Cursor, expectedVersion: number, leaseUntilMs: number): Promise<number>;
   /** Gives the lease back (best effort: it also expires by itself). */
   release(key: string, owner: string): Promise<void>;
+  /** Reads the stored checkpoint without taking the lease: a run looks first, and takes the lease only to publish. */
+  peek(key: string): Promise<Checkpoint | undefined>;
+  /**
+   * Saves `cursor` without the lease, for a run that published nothing: only while no other run holds
+   * an unexpired lease and the version is still `expectedVersion` (else `CheckpointConflictError`).
+   * Returns the new version.
+   */
+  advance(key: string, cursor: Cursor, expectedVersion: number, nowMs: number): Promise<number>;
 }
 
 /** Thrown when another run holds the lease or moved the checkpoint on. */

@@ -12,6 +12,8 @@ import { versionOf } from './versions';
 const PUT_EVENTS_BATCH = 10;
 /** How far Coupa's clock may run ahead of ours before the first answer tells us. */
 const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+/** How far a run that finds nothing lets the stored cursor trail before it writes it. */
+export const IDLE_SAVE_INTERVAL_MS = 10 * 60_000;
 
 export interface PollDeps {
   readonly records: RecordSource;
@@ -67,6 +69,11 @@ export interface PollInput {
    * poller keeps under this (a backfill comes near it, a caught-up run makes one or two requests). @default 15
    */
   readonly maxRequestsPerSecond?: number;
+  /**
+   * A run that finds nothing writes its cursor only once it is this far past the stored one (a first
+   * run always writes): idle runs then cost a read and, now and then, one write. @default 10 minutes
+   */
+  readonly idleSaveIntervalMs?: number;
 }
 
 export interface PollResult {
@@ -94,9 +101,6 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const ctx = { instance, source: input.source ?? defaultSource(instance), returnType: input.returnType, runId };
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
-  const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
-  const lanes = Lanes.fromCursor(stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs));
-  let version = stored?.version ?? 0;
   let checkpointWrites = 0;
   let published = 0,
     claimChecked = 0,
@@ -104,6 +108,85 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     requests = 0,
     publishCalls = 0,
     sinceSave = 0;
+
+  const concurrency = Math.max(1, input.concurrency ?? 4);
+  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 15);
+  let nextStartMs = 0;
+  let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
+  // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.
+  const settledEstimate = () => deps.now() + (serverOffsetMs ?? CLOCK_SKEW_ALLOWANCE_MS) - lagMs;
+  type Landed = { lane: Lane; request: PageRequest; page?: RecordPage; error?: unknown };
+  const fetchLanded = (lane: Lane, request: PageRequest): Promise<Landed> =>
+    deps.records.fetchPage(request, input.requestDeadlineMs === undefined ? undefined : { deadlineMs: input.requestDeadlineMs }).then(
+      (page): Landed => ({ lane, request, page }),
+      (error: unknown): Landed => ({ lane, request, error }),
+    );
+  const settledBeforeOf = (page: RecordPage) => {
+    if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
+    return (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
+  };
+
+  // Look before taking the lease: most runs find nothing, and such a run ends with one Coupa request and
+  // at most one write (an unleased, conditional advance). A run with something to publish takes the
+  // lease and goes on from the page it already has.
+  const peeked = await deps.checkpoints.peek(key);
+  const startCursor = peeked?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
+  let probed: Landed | undefined;
+  if (Lanes.fromCursor(startCursor).list.length === 1 && !(input.stopAtMs !== undefined && deps.now() >= input.stopAtMs)) {
+    const probeLanes = Lanes.fromCursor(startCursor);
+    const [first] = probeLanes.startable(settledEstimate());
+    if (first) {
+      probed = await fetchLanded(first.lane, first.request);
+      nextStartMs = Date.now() + minGapMs;
+    }
+    if (probed?.error !== undefined) {
+      // A first run still records where it starts, so the next run begins there.
+      if (!peeked) {
+        await deps.checkpoints
+          .advance(key, startCursor, 0, deps.now())
+          .catch((saveError: unknown) =>
+            deps.log?.warn('Could not save the first cursor', { object: object.key, error: String(saveError) }),
+          );
+      }
+      throw probed.error;
+    }
+    let quiet = !first;
+    if (first && probed?.page) {
+      const outcome = probeLanes.apply(
+        first.lane,
+        first.request,
+        probed.page.records.map((r) => versionOf(r, object.key)),
+        settledBeforeOf(probed.page),
+      );
+      if (outcome.publish.length === 0 && probeLanes.idle()) {
+        quiet = true;
+        probeLanes.markSafe(first.lane, outcome.cursor);
+      }
+    }
+    if (quiet) {
+      const cursor = probeLanes.safeCursor();
+      // Nothing was published, so the stored cursor is as safe as the new one: it is moved on only now
+      // and then (the next run asks a slightly wider, still empty range), and always on a first run.
+      if (!peeked || cursor.watermarkMs - peeked.cursor.watermarkMs >= (input.idleSaveIntervalMs ?? IDLE_SAVE_INTERVAL_MS)) {
+        await deps.checkpoints.advance(key, cursor, peeked?.version ?? 0, deps.now());
+        checkpointWrites++;
+      }
+      const result = { published, claimChecked, deadLettered, requests: probed ? 1 : 0, publishCalls, checkpointWrites, cursor };
+      deps.log?.info('Poll run finished', {
+        object: object.key,
+        published,
+        requests: result.requests,
+        checkpointWrites,
+        stoppedBy: 'caught-up',
+        watermark: new Date(cursor.watermarkMs).toISOString(),
+      });
+      return { ...result, stoppedBy: 'caught-up' };
+    }
+  }
+
+  const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
+  const lanes = Lanes.fromCursor(stored?.cursor ?? startCursor);
+  let version = stored?.version ?? 0;
 
   // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's
   // position becomes safe for its lane once every event queued up to that page's last is out: a crash
@@ -139,14 +222,15 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     sinceSave = 0;
   };
 
-  const concurrency = Math.max(1, input.concurrency ?? 4);
-  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 15);
-  let nextStartMs = 0;
-  let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
-  // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.
-  const settledEstimate = () => deps.now() + (serverOffsetMs ?? CLOCK_SKEW_ALLOWANCE_MS) - lagMs;
-  type Landed = { lane: Lane; request: PageRequest; page?: RecordPage; error?: unknown };
   const inFlight = new Map<Lane, Promise<Landed>>();
+  if (probed) {
+    // The page the probe fetched belongs to the cursor just leased unless another run moved it meanwhile.
+    if ((stored?.version ?? 0) === (peeked?.version ?? 0)) {
+      const lane = lanes.list[0]!;
+      lane.inFlight = true;
+      inFlight.set(lane, Promise.resolve({ ...probed, lane }));
+    } else requests++;
+  }
   let stoppedBy: PollResult['stoppedBy'] = 'caught-up';
   let failure: { error: unknown } | undefined;
   try {
@@ -161,15 +245,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
           if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
           nextStartMs = Date.now() + minGapMs;
           lane.inFlight = true;
-          inFlight.set(
-            lane,
-            deps.records
-              .fetchPage(request, input.requestDeadlineMs === undefined ? undefined : { deadlineMs: input.requestDeadlineMs })
-              .then(
-                (page): Landed => ({ lane, request, page }),
-                (error: unknown): Landed => ({ lane, request, error }),
-              ),
-          );
+          inFlight.set(lane, fetchLanded(lane, request));
         }
       }
       if (inFlight.size === 0) break;
@@ -182,8 +258,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       }
       requests++;
       const page = landed.page;
-      if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
-      const settledBefore = (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
+      const settledBefore = settledBeforeOf(page);
       const outcome = lanes.apply(
         landed.lane,
         landed.request,

@@ -1,4 +1,10 @@
-import { ConditionalCheckFailedException, UpdateItemCommand, type AttributeValue, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  GetItemCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
 import { parseCursor, type Cursor } from '../../changes/cursor';
 import { CheckpointConflictError, type Checkpoint, type CheckpointStore } from '../../changes/ports';
 
@@ -16,8 +22,10 @@ const NAMES = { '#cursor': 'cursor', '#version': 'version', '#owner': 'leaseOwne
 /**
  * CheckpointStore on DynamoDB: one item per poller (`pk` = the checkpoint key) holding the cursor as a
  * JSON string, an optimistic `version`, and the lease (`leaseOwner`, `leaseUntil` in epoch ms). Every
- * operation is one conditional UpdateItem, so the lease and version rules hold across concurrent Lambdas;
- * a failed condition becomes `CheckpointConflictError` saying which rule stopped it.
+ * write is one conditional UpdateItem, so the lease and version rules hold across concurrent Lambdas;
+ * a failed condition becomes `CheckpointConflictError` saying which rule stopped it. `peek` is one
+ * strongly consistent GetItem (a fifth of a write's price), so a run that finds nothing costs one read
+ * and at most one write (`advance`).
  *
  * @example
  * const checkpoints = new DynamoCheckpointStore({ client: new DynamoDBClient({}), tableName: 'coupa-checkpoints' });
@@ -71,6 +79,37 @@ export class DynamoCheckpointStore implements CheckpointStore {
           return `Run ${owner} no longer holds the lease on ${key} (${holder})`;
         }
         return `Checkpoint ${key} is at version ${old.version?.N ?? 0}, expected ${expectedVersion}`;
+      },
+    );
+    return next;
+  }
+
+  async peek(key: string): Promise<Checkpoint | undefined> {
+    // Strongly consistent: a stale version would only make the following write fail as a conflict.
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key } }, ConsistentRead: true }));
+    return checkpointOf(key, out.Item);
+  }
+
+  async advance(key: string, cursor: Cursor, expectedVersion: number, nowMs: number): Promise<number> {
+    const next = expectedVersion + 1;
+    const versionCheck = expectedVersion === 0 ? '(#version = :expected OR attribute_not_exists(#version))' : '#version = :expected';
+    await this.update(
+      key,
+      {
+        UpdateExpression: 'SET #cursor = :cursor, #version = :next',
+        ConditionExpression: `(attribute_not_exists(#owner) OR #until <= :now) AND ${versionCheck}`,
+        ExpressionAttributeValues: {
+          ':cursor': { S: JSON.stringify(cursor) },
+          ':next': num(next),
+          ':expected': num(expectedVersion),
+          ':now': num(nowMs),
+        },
+      },
+      (old) => {
+        const until = Number(old?.leaseUntil?.N);
+        if (old?.leaseOwner?.S && until > nowMs)
+          return `Another run (${old.leaseOwner.S}) holds the lease on ${key} until ${isoOf(old.leaseUntil)}`;
+        return `Checkpoint ${key} is at version ${old?.version?.N ?? 0}, expected ${expectedVersion}`;
       },
     );
     return next;

@@ -44,6 +44,26 @@ export class FileCheckpointStore implements CheckpointStore {
     });
   }
 
+  async peek(key: string): Promise<Checkpoint | undefined> {
+    return this.locked(key, async (file) => (file.cursor ? { cursor: file.cursor, version: file.version } : undefined));
+  }
+
+  async advance(key: string, cursor: Cursor, expectedVersion: number, nowMs: number): Promise<number> {
+    return this.locked(key, async (file) => {
+      const lease = file.lease;
+      if (lease && lease.untilMs > nowMs) {
+        throw new CheckpointConflictError(
+          `Another run (${lease.owner}) holds the lease on ${key} until ${new Date(lease.untilMs).toISOString()}`,
+        );
+      }
+      if (file.version !== expectedVersion)
+        throw new CheckpointConflictError(`Checkpoint ${key} is at version ${file.version}, expected ${expectedVersion}`);
+      const version = expectedVersion + 1;
+      await this.write(key, { ...file, cursor, version });
+      return version;
+    });
+  }
+
   async release(key: string, owner: string): Promise<void> {
     await this.locked(key, async (file) => {
       if (file.lease?.owner === owner) await this.write(key, { cursor: file.cursor, version: file.version });

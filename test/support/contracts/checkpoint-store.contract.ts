@@ -59,4 +59,39 @@ export function checkpointStoreContract(makeStore: () => Promise<CheckpointStore
     await store.release(k, 'run-1');
     await expect(store.acquire(k, 'run-2', NOW + 60_000, NOW)).resolves.toBeUndefined();
   });
+
+  it('peeks without taking the lease: another run still acquires, and sees the same checkpoint', async () => {
+    const k = key();
+    expect(await store.peek(k)).toBeUndefined();
+    await store.acquire(k, 'run-1', NOW + 60_000, NOW);
+    const v1 = await store.save(k, 'run-1', cursorA, 0, NOW + 60_000);
+    await store.release(k, 'run-1');
+    expect(await store.peek(k)).toEqual({ cursor: cursorA, version: v1 });
+    await expect(store.acquire(k, 'run-2', NOW + 60_000, NOW)).resolves.toEqual({ cursor: cursorA, version: v1 });
+  });
+
+  it('advances without a lease (a run that published nothing), on a new key too, each time to a new version', async () => {
+    const k = key();
+    const v1 = await store.advance(k, cursorA, 0, NOW);
+    expect(await store.peek(k)).toEqual({ cursor: cursorA, version: v1 });
+    const v2 = await store.advance(k, cursorB, v1, NOW);
+    expect(v2).toBeGreaterThan(v1);
+    // A leased run that follows sees the advanced cursor and saves from its version.
+    expect(await store.acquire(k, 'run-2', NOW + 60_000, NOW)).toEqual({ cursor: cursorB, version: v2 });
+    await expect(store.save(k, 'run-2', cursorA, v2, NOW + 60_000)).resolves.toBeGreaterThan(v2);
+  });
+
+  it('refuses to advance while another run holds an unexpired lease, or from a stale version', async () => {
+    const k = key();
+    await store.acquire(k, 'run-1', NOW + 60_000, NOW);
+    const v1 = await store.save(k, 'run-1', cursorA, 0, NOW + 60_000);
+    await expect(store.advance(k, cursorB, v1, NOW + 1000)).rejects.toBeInstanceOf(CheckpointConflictError);
+    expect((await store.peek(k))?.cursor).toEqual(cursorA);
+    // Once run-1's lease has expired, an advance from the current version goes through; a stale one does not.
+    const v2 = await store.advance(k, cursorB, v1, NOW + 61_000);
+    await expect(store.advance(k, cursorA, v1, NOW + 61_000)).rejects.toBeInstanceOf(CheckpointConflictError);
+    expect(await store.peek(k)).toEqual({ cursor: cursorB, version: v2 });
+    // The expired holder cannot save over it either.
+    await expect(store.save(k, 'run-1', cursorA, v1, NOW + 60_000)).rejects.toBeInstanceOf(CheckpointConflictError);
+  });
 }
