@@ -36,7 +36,7 @@ export interface PollerProps {
 
 /** The actions the poller's adapters call; the infra test checks them against the adapters' imports. */
 export const POLLER_ACTIONS = {
-  checkpoints: ['dynamodb:UpdateItem'],
+  checkpoints: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
   events: ['events:PutEvents'],
   payloads: ['s3:PutObject'],
   deadLetters: ['sqs:SendMessage'],
