@@ -3,26 +3,37 @@
 // Returns counts and the watermark only, never record data. Environment: functions/lib/env.ts.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import { runPoll } from '../shared/changes';
 import { pollBudget } from '../shared/changes/poll-budget';
 import { pollerEnvironment } from './lib/env';
 import { awsPoller } from './lib/poller-deps';
-import { emitMetrics, metricsLine, summarize } from './lib/poller-metrics';
+import { addRunMetrics, CoupaCallCounts, pollerMetrics, summarize } from './lib/poller-metrics';
 
 const config = pollerEnvironment();
 const logger = new Logger({ serviceName: 'coupa-poller', persistentKeys: { instance: config.instance, object: config.object.key } });
-const { deps, input } = awsPoller(config, logger);
+const calls = new CoupaCallCounts();
+const { deps, input } = awsPoller(config, logger, { onRetry: calls.onRetry, onRequest: calls.onRequest });
+const metrics = pollerMetrics(config.instance, config.object.key);
 
 export const handler = middy(async function poll(_event: unknown, context: Context) {
   const startedMs = Date.now();
-  const result = await runPoll(deps, {
-    ...input,
-    runId: context.awsRequestId,
-    ...pollBudget(context.getRemainingTimeInMillis(), startedMs),
-  });
-  const summary = summarize(config.object.key, result);
-  emitMetrics(metricsLine(config.instance, summary, startedMs, Date.now()));
-  return summary;
-}).use(injectLambdaContext(logger));
+  calls.reset();
+  try {
+    const result = await runPoll(deps, {
+      ...input,
+      runId: context.awsRequestId,
+      ...pollBudget(context.getRemainingTimeInMillis(), startedMs),
+    });
+    const summary = summarize(config.object.key, result);
+    addRunMetrics(metrics, { summary, calls, startedMs, endedMs: Date.now() });
+    return summary;
+  } catch (error) {
+    addRunMetrics(metrics, { calls, startedMs, endedMs: Date.now() });
+    throw error;
+  }
+})
+  .use(injectLambdaContext(logger))
+  .use(logMetrics(metrics));

@@ -11,6 +11,7 @@ import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePubli
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
 import { CoupaRecordSource, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
+import type { CoupaClientOptions } from '../../shared/coupa';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
 
@@ -20,8 +21,8 @@ export interface Poller {
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerEnvironment, log: Logger): Poller {
-  const client = lazyCoupaClient(config.tokens, log);
+export function awsPoller(config: PollerEnvironment, log: Logger, hooks: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> = {}): Poller {
+  const client = lazyCoupaClient(config.tokens, log, hooks);
   const source = once(
     async () =>
       new CoupaRecordSource(await client(), {

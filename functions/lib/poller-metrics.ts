@@ -1,8 +1,11 @@
 // What a poller invocation returns and reports: counts and the watermark, never record data. The
-// metrics go out as one CloudWatch embedded-metric-format (EMF) line on stdout, which Lambda's log
-// group turns into metrics (namespace CoupaConnector, dimensions Instance and Object).
+// metrics go out through Powertools Metrics as one embedded-metric-format (EMF) line per run, which
+// Lambda's log group turns into CloudWatch metrics (namespace CoupaConnector, dimensions Instance and
+// Object; names in shared/changes/poller-rules.ts, POLL_METRICS).
+import { Metrics, MetricUnit } from '@aws-lambda-powertools/metrics';
 import type { PollResult } from '../../shared/changes';
 import { POLL_METRICS } from '../../shared/changes/poller-rules';
+import type { RequestEvent, RetryEvent } from '../../shared/coupa';
 
 export interface PollSummary {
   readonly object: string;
@@ -32,41 +35,67 @@ export function summarize(object: string, result: PollResult): PollSummary {
   };
 }
 
-/** The EMF line of one run; its timestamp is the run's start, so each scheduled run lands in its own period. */
-export function metricsLine(instance: string, summary: PollSummary, startedMs: number, endedMs: number): string {
-  const counts = {
-    Published: summary.published,
-    ClaimChecked: summary.claimChecked,
-    DeadLettered: summary.deadLettered,
-    Requests: summary.requests,
-    CheckpointWrites: summary.checkpointWrites,
-    StoppedByDeadline: summary.stoppedBy === 'deadline' ? 1 : 0,
+/** Coupa answers worth an operator's eye, counted by the client's hooks during one run. */
+export class CoupaCallCounts {
+  retries = 0;
+  rateLimited = 0;
+
+  readonly onRetry = (_event: RetryEvent): void => {
+    this.retries++;
   };
-  const watermarkAgeSeconds = Math.max(0, Math.round((endedMs - Date.parse(summary.watermark)) / 1000));
-  return JSON.stringify({
-    _aws: {
-      Timestamp: startedMs,
-      CloudWatchMetrics: [
-        {
-          Namespace: POLL_METRICS.namespace,
-          Dimensions: [['Instance', 'Object']],
-          Metrics: [
-            ...Object.keys(counts).map((Name) => ({ Name, Unit: 'Count' })),
-            { Name: POLL_METRICS.watermarkAge, Unit: 'Seconds' },
-            { Name: 'DurationMs', Unit: 'Milliseconds' },
-          ],
-        },
-      ],
-    },
-    Instance: instance,
-    Object: summary.object,
-    ...counts,
-    [POLL_METRICS.watermarkAge]: watermarkAgeSeconds,
-    DurationMs: endedMs - startedMs,
-  });
+  readonly onRequest = (event: RequestEvent): void => {
+    if (event.status === 429) this.rateLimited++;
+  };
+
+  reset(): void {
+    this.retries = 0;
+    this.rateLimited = 0;
+  }
 }
 
-/** Writes the EMF line straight to stdout: console.* in Lambda would prefix it and break the format. */
-export function emitMetrics(line: string): void {
-  process.stdout.write(`${line}\n`);
+/**
+ * The poller's Metrics: Powertools' default `service` dimension is dropped, so every metric has exactly
+ * the dimensions the alarms and the dashboard address (Instance, Object).
+ */
+export function pollerMetrics(instance: string, object: string): Metrics {
+  const metrics = new Metrics({ namespace: POLL_METRICS.namespace });
+  metrics.clearDefaultDimensions();
+  metrics.setDefaultDimensions({ Instance: instance, Object: object });
+  return metrics;
+}
+
+export interface RunReport {
+  /** Absent when the run failed. */
+  readonly summary?: PollSummary;
+  readonly calls: CoupaCallCounts;
+  readonly startedMs: number;
+  readonly endedMs: number;
+}
+
+/**
+ * Adds one run's metrics; the logMetrics middleware writes them. Published, Requests, the watermark age
+ * and the duration go out on every run that reports (the behind alarm treats a missing watermark age as
+ * breaching); the others only when not zero, since each metric costs by the hour it is published.
+ * The timestamp is the run's start, so each scheduled run lands in its own period.
+ */
+export function addRunMetrics(metrics: Metrics, { summary, calls, startedMs, endedMs }: RunReport): void {
+  metrics.setTimestamp(startedMs);
+  const sometimes = (name: string, value: number) => {
+    if (value > 0) metrics.addMetric(name, MetricUnit.Count, value);
+  };
+  if (summary) {
+    metrics.addMetric(POLL_METRICS.published, MetricUnit.Count, summary.published);
+    metrics.addMetric(POLL_METRICS.requests, MetricUnit.Count, summary.requests);
+    const ageSeconds = Math.max(0, Math.round((endedMs - Date.parse(summary.watermark)) / 1000));
+    metrics.addMetric(POLL_METRICS.watermarkAge, MetricUnit.Seconds, ageSeconds);
+    sometimes(POLL_METRICS.deadLettered, summary.deadLettered);
+    sometimes(POLL_METRICS.claimChecked, summary.claimChecked);
+    sometimes(POLL_METRICS.checkpointWrites, summary.checkpointWrites);
+    sometimes(POLL_METRICS.stoppedByDeadline, summary.stoppedBy === 'deadline' ? 1 : 0);
+  } else {
+    metrics.addMetric(POLL_METRICS.errors, MetricUnit.Count, 1);
+  }
+  sometimes(POLL_METRICS.retries, calls.retries);
+  sometimes(POLL_METRICS.rateLimited, calls.rateLimited);
+  metrics.addMetric(POLL_METRICS.duration, MetricUnit.Milliseconds, endedMs - startedMs);
 }

@@ -80,11 +80,28 @@ export const payloadKeyPrefixes = (prefix: string | undefined, instance: string,
   return [`${p}${instance}/${objectKey}/`, `${p}dead-letters/`];
 };
 
-/** CloudWatch namespace and metric names of the poller's embedded-metric log lines. */
+/**
+ * CloudWatch namespace and metric names of the poller's embedded-metric log lines (dimensions Instance
+ * and Object): the handler writes them, the alarms and the dashboard read them.
+ */
 export const POLL_METRICS = {
   namespace: 'CoupaConnector',
   /** Seconds between the end of a run and its cursor's watermark: how far behind Coupa the events are. */
   watermarkAge: 'WatermarkAgeSeconds',
+  published: 'Published',
+  requests: 'Requests',
+  /** Coupa requests answered 429 (rate limited), and retries of any kind. */
+  rateLimited: 'RateLimited',
+  retries: 'Retries',
+  /** Runs that failed (the error is in the log). */
+  errors: 'Errors',
+  deadLettered: 'DeadLettered',
+  claimChecked: 'ClaimChecked',
+  checkpointWrites: 'CheckpointWrites',
+  stoppedByDeadline: 'StoppedByDeadline',
+  duration: 'DurationMs',
+  /** Time spent waiting for the instance's shared Coupa request budget (written by the budget, when present). */
+  budgetWait: 'BudgetWaitMs',
 } as const;
 
 /**

@@ -282,15 +282,21 @@ describe('poller handler (moto + simulator)', () => {
         function_request_id: 'req-1',
       }),
     );
+    // Powertools Metrics: one EMF line, exactly the dimensions the alarms and dashboard address.
     const emf = lines.filter((l) => l._aws);
     expect(emf).toHaveLength(1);
     expect(emf[0]).toMatchObject({
+      _aws: { CloudWatchMetrics: [{ Namespace: 'CoupaConnector', Dimensions: [['Instance', 'Object']] }] },
       Instance: 'acme',
       Object: 'invoices',
       Published: expected.length,
-      StoppedByDeadline: 0,
+      Requests: result.requests,
       WatermarkAgeSeconds: expect.any(Number),
+      DurationMs: expect.any(Number),
     });
+    // Counters that are zero are left out (each metric costs by the hour it is published).
+    expect(emf[0]).not.toHaveProperty('DeadLettered');
+    expect(emf[0]).not.toHaveProperty('Errors');
     expect(output).not.toContain(CLIENT_SECRET);
     const record = events[0]!.detail.data!;
     for (const text of [output, JSON.stringify(result)]) {
@@ -325,6 +331,39 @@ describe('poller handler (moto + simulator)', () => {
     // Nothing changed since: nothing is published again.
     settle();
     expect(await invoke(handler, context('req-3'))).toMatchObject({ published: 0, stoppedBy: 'caught-up' });
+    expect(await received()).toEqual([]);
+  });
+
+  test('a failed run reports Errors, 429s and retries in its metrics line, and rethrows', async () => {
+    // Coupa answers 429 (retried after Retry-After), then 403 (not retried): the run fails.
+    sim.control.injectFaults([
+      { kind: 'status', status: 429, retryAfterSeconds: 0 },
+      { kind: 'status', status: 403 },
+    ]);
+    settle();
+    let thrown: unknown;
+    const { output } = await captureOutput(() =>
+      handler({}, context('req-err')).catch((error: unknown) => {
+        thrown = error;
+      }),
+    );
+    expect((thrown as Error).name).toBe('Coupa.Forbidden');
+    const emf = output
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Record<string, unknown>)
+      .filter((l) => l._aws);
+    expect(emf).toHaveLength(1);
+    expect(emf[0]).toMatchObject({
+      Instance: 'acme',
+      Object: 'invoices',
+      Errors: 1,
+      RateLimited: 1,
+      Retries: 1,
+      DurationMs: expect.any(Number),
+    });
+    // A failed run has no watermark to report: the behind alarm reads the gap as breaching.
+    expect(emf[0]).not.toHaveProperty('WatermarkAgeSeconds');
     expect(await received()).toEqual([]);
   });
 

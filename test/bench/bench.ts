@@ -1,6 +1,8 @@
 // `npm run bench`: the poller against the Coupa simulator, and a naive baseline on the same data.
 // Prints figures, not pass/fail; the issue's targets are shown beside them.
 //   npm run bench -- [--scenarios 10000@100,100000@0] [--object invoices]
+//   npm run bench -- --cost [--latency-ms 150]   (cost.ts: idle and per-change cost from measured runs)
+//   npm run bench -- --cold-start                (cold-start.ts: bundle sizes and import times)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,8 @@ import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { coldStartBench } from './cold-start';
+import { costBench, DEFAULT_COST_OPTIONS } from './cost';
 
 const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
 
@@ -117,8 +121,19 @@ async function scenario(records: number, latencyMs: number, object: string) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { scenarios: { type: 'string', default: '10000@100,100000@0' }, object: { type: 'string', default: 'invoices' } },
+    options: {
+      scenarios: { type: 'string', default: '10000@100,100000@0' },
+      object: { type: 'string', default: 'invoices' },
+      cost: { type: 'boolean', default: false },
+      'cold-start': { type: 'boolean', default: false },
+      'latency-ms': { type: 'string' },
+    },
   });
+  if (values.cost) {
+    const latency = values['latency-ms'];
+    return costBench({ ...DEFAULT_COST_OPTIONS, ...(latency === undefined ? {} : { latencyMs: Number(latency) }) });
+  }
+  if (values['cold-start']) return coldStartBench();
   for (const spec of values.scenarios.split(',')) {
     const [records, latency] = spec.split('@').map(Number);
     await scenario(records!, latency ?? 0, values.object);

@@ -1,0 +1,1 @@
+export async function coldStartBench(): Promise<void> {}
