@@ -15,12 +15,12 @@ import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
-export interface Poller {
+export interface PollerWiring {
   readonly deps: PollDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerEnvironment, log: Logger): Poller {
+export function awsPoller(config: PollerEnvironment, log: Logger): PollerWiring {
   const client = lazyCoupaClient(config.tokens, log);
   const source = once(
     async () =>
