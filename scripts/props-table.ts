@@ -43,11 +43,21 @@ const firstSentence = (text: string): string => {
 };
 const cell = (text: string): string => text.replace(/\|/g, '\\|');
 
+/** A Markdown table with padded columns, as the formatter (Biome) writes it. */
+function alignedTable(header: readonly string[], rows: readonly (readonly string[])[]): string {
+  const widths = header.map((h, i) => Math.max(h.length, 3, ...rows.map((r) => r[i]!.length)));
+  const line = (cells: readonly string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)].join('\n');
+}
+
 export function propsTable(source: string, interfaceName: string): string {
-  const rows = propsOf(source, interfaceName).map(
-    (p) => `| \`${p.name}\` | \`${cell(p.type)}\` | ${cell(p.required ? 'required' : p.defaultValue)} | ${cell(p.description)} |`,
-  );
-  return ['| Prop | Type | Default | What it is |', '| --- | --- | --- | --- |', ...rows].join('\n');
+  const rows = propsOf(source, interfaceName).map((p) => [
+    `\`${p.name}\``,
+    `\`${cell(p.type)}\``,
+    cell(p.required ? 'required' : p.defaultValue),
+    cell(p.description),
+  ]);
+  return alignedTable(['Prop', 'Type', 'Default', 'What it is'], rows);
 }
 
 export const PROPS_FILE = path.join(__dirname, '../infra/CoupaConnectorProps.ts');
