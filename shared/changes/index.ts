@@ -6,3 +6,4 @@ export * from './event-entries';
 export { versionOf } from './versions';
 export { CoupaRecordSource, type RecordSourceOptions } from './CoupaRecordSource';
 export * from './dead-letter';
+export * from './created';
