@@ -309,7 +309,12 @@ describe('Created in the poller, model-based: every record created after the win
     const runs = [];
     for (;;) {
       requests = 0;
-      const limited = { fetchPage: (req: PageRequest) => (requests++, source.fetchPage(req)) };
+      const limited = {
+        fetchPage: (req: PageRequest) => {
+          requests++;
+          return source.fetchPage(req);
+        },
+      };
       const result = await runPoll(
         { ...deps, records: limited, now: () => (requests >= 4 ? coupa.nowMs + 1 : coupa.nowMs) },
         {
