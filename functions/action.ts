@@ -1,17 +1,17 @@
 // Step Functions task (or any direct invoke): one Coupa action. Event `{action, ...input}` or
-// `{action, input}` (functions/lib/action-event.ts); returns the action's result, or its summary and a
+// `{action, input}` (actionRequestOf, shared/actions/parse.ts); returns the action's result, or its summary and a
 // claim check when over RESULT_INLINE_LIMIT_BYTES. Failures are thrown with the names Step Functions
 // matches (`Coupa.Validation`, `Coupa.RateLimited`, `Coupa.Transient`, …); writes with an
-// idempotencyKey run once (functions/lib/action-runner.ts). Environment: functions/lib/action-config.ts.
+// idempotencyKey run once (shared/actions/runner.ts). Environment: functions/lib/env.ts.
 import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { actionConfigFromEnv } from './lib/action-config';
+import { actionEnvironment } from './lib/env';
 import { awsActionRunner } from './lib/action-deps';
-import { actionRequestOf } from './lib/action-event';
+import { actionRequestOf } from '../shared/actions/parse';
 
-const config = actionConfigFromEnv();
+const config = actionEnvironment();
 const logger = new Logger({ serviceName: 'coupa-action', persistentKeys: { instance: config.instance } });
 const runner = awsActionRunner(config, logger);
 

@@ -7,10 +7,11 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import { serveRefreshRequest } from '../shared/tokens/serve-refresh-request';
-import { awsRefreshDeps, refreshSettingsFromEnv } from './lib/tokens';
+import { refreshEnvironment } from './lib/env';
+import { awsRefreshDeps } from './lib/tokens';
 
 const logger = new Logger({ serviceName: 'coupa-token-refresh' });
-const { leaseTable, ...settings } = refreshSettingsFromEnv();
+const { leaseTable, ...settings } = refreshEnvironment();
 const deps = awsRefreshDeps(leaseTable, logger);
 
 export const handler = middy(async function tokenRefresh(event: unknown) {

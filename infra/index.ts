@@ -21,5 +21,5 @@ export {
   type CommandDetail,
   type CommandError,
   type CommandResultDetail,
-} from '../functions/lib/action-command';
+} from '../shared/actions/command';
 export type { ActionName, ActionResult, ActionReturnType } from '../shared/actions/types';

@@ -1,5 +1,5 @@
 // Synth-time checks of CoupaConnectorProps.pollers, with the rules the poller applies to its own
-// environment at cold start (functions/lib/poller-rules.ts): a bad poller fails `cdk synth`, not the
+// environment at cold start (shared/changes/poller-rules.ts): a bad poller fails `cdk synth`, not the
 // first scheduled run. Each error names the poller (by index and object) and what to do.
 import { Duration, Token } from 'aws-cdk-lib';
 import type { CatalogObject } from '../shared/catalog';
@@ -12,7 +12,7 @@ import {
   MIN_INLINE_LIMIT_BYTES,
   parseInstant,
   pollableObject,
-} from '../functions/lib/poller-rules';
+} from '../shared/changes/poller-rules';
 import { EVENT_RETURN_TYPES, type EventReturnType } from '../shared/events';
 import type { PollerConfig } from './CoupaConnector';
 import { DEFAULT_POLL_INTERVAL, scheduleProblem } from './poller-schedule';

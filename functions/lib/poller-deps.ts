@@ -10,26 +10,17 @@ import { DynamoCheckpointStore } from '../../shared/adapters/aws/DynamoCheckpoin
 import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePublisher';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
-import { CoupaRecordSource, type PollDeps, type PollInput, type PollLogger, type RecordSource } from '../../shared/changes';
-import type { PollerConfig } from './poller-config';
+import { CoupaRecordSource, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
+import type { Logger } from '../../shared/logger';
+import type { PollerEnvironment } from './env';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
-export interface Poller {
+export interface PollerWiring {
   readonly deps: PollDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-/** What the poller logs through; Powertools' Logger fits. */
-export interface PollerLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-}
-
-export function awsPoller(config: PollerConfig, logger: PollerLogger): Poller {
-  const log: PollLogger = {
-    info: (message, attributes) => logger.info(message, ...(attributes ? [attributes] : [])),
-    warn: (message, attributes) => logger.warn(message, ...(attributes ? [attributes] : [])),
-  };
+export function awsPoller(config: PollerEnvironment, log: Logger): PollerWiring {
   const client = lazyCoupaClient(config.tokens, log);
   const source = once(
     async () =>

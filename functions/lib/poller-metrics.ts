@@ -2,7 +2,7 @@
 // metrics go out as one CloudWatch embedded-metric-format (EMF) line on stdout, which Lambda's log
 // group turns into metrics (namespace CoupaConnector, dimensions Instance and Object).
 import type { PollResult } from '../../shared/changes';
-import { POLL_METRICS } from './poller-rules';
+import { POLL_METRICS } from '../../shared/changes/poller-rules';
 
 export interface PollSummary {
   readonly object: string;

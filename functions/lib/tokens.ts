@@ -1,5 +1,5 @@
 // Token wiring shared by handlers. Pollers and actions (consumers) only read the token secret and ask
-// the token-refresh function for a new token (CoupaConnector.tokenEnvironment: TOKEN_SECRET_ARN,
+// the token-refresh function for a new token (CoupaConnector.tokens.environment: TOKEN_SECRET_ARN,
 // TOKEN_REFRESH_FUNCTION, COUPA_HOST). The token-refresh function alone reads the credentials secret
 // and writes both secrets, under the lease in TOKEN_LEASE_TABLE.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,44 +10,13 @@ import { LambdaTokenRefresher } from '../../shared/adapters/aws/LambdaTokenRefre
 import { SecretsManagerSecretStore } from '../../shared/adapters/aws/SecretsManagerSecretStore';
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
 import { requestToken } from '../../shared/coupa/auth';
-import type { GrantType } from '../../shared/tokens/credentials';
-import type { RefreshDeps, TokenLogger } from '../../shared/tokens/refresh-stored-token';
+import type { Logger } from '../../shared/logger';
+import type { RefreshDeps } from '../../shared/tokens/refresh-stored-token';
 import { AWS_CALL_TIMEOUT_MS, TOKEN_REQUEST_TIMEOUT_MS } from '../../shared/tokens/refresh-timing';
 import type { SecretStore } from '../../shared/tokens/SecretStore';
-import type { RefreshSettings } from '../../shared/tokens/serve-refresh-request';
 import { StoredTokenProvider } from '../../shared/tokens/StoredTokenProvider';
 import type { TokenRefresher } from '../../shared/tokens/TokenRefresher';
-import { numberEnv, requiredEnv } from './env';
-
-/** What a poller or action needs to get tokens: read the token secret, ask the refresher. */
-export interface TokenConsumerConfig {
-  readonly tokenSecretId: string;
-  /** Name or ARN of the token-refresh function. */
-  readonly refreshFunction: string;
-  /** Host used when the stored token names none. */
-  readonly defaultHost?: string;
-}
-
-/**
- * The token-refresh function's settings: CREDENTIALS_SECRET_ARN, TOKEN_SECRET_ARN, TOKEN_LEASE_TABLE,
- * MIN_VALIDITY_SECONDS and the optional COUPA_HOST, COUPA_GRANT_TYPE, COUPA_SCOPES (space-separated).
- */
-export function refreshSettingsFromEnv(): RefreshSettings & { readonly leaseTable: string } {
-  const grant = process.env.COUPA_GRANT_TYPE;
-  if (grant && grant !== 'client_credentials' && grant !== 'authorization_code') {
-    throw new Error('environment variable COUPA_GRANT_TYPE must be client_credentials or authorization_code');
-  }
-  const scopes = process.env.COUPA_SCOPES?.split(/\s+/).filter(Boolean) ?? [];
-  return {
-    credentialsSecretId: requiredEnv('CREDENTIALS_SECRET_ARN'),
-    tokenSecretId: requiredEnv('TOKEN_SECRET_ARN'),
-    leaseTable: requiredEnv('TOKEN_LEASE_TABLE'),
-    minValidityMs: numberEnv('MIN_VALIDITY_SECONDS', 6 * 3600) * 1000,
-    ...(process.env.COUPA_HOST ? { defaultHost: process.env.COUPA_HOST } : {}),
-    ...(grant ? { expectedGrantType: grant as GrantType } : {}),
-    ...(scopes.length > 0 ? { defaultScopes: scopes } : {}),
-  };
-}
+import type { TokenConsumerConfig } from './env';
 
 /**
  * The refresher's adapters: Secrets Manager, the DynamoDB lease and Coupa's token endpoint, each call
@@ -55,7 +24,7 @@ export function refreshSettingsFromEnv(): RefreshSettings & { readonly leaseTabl
  * per call: the use case retries the writes that matter itself. Default SDK configuration otherwise
  * (region, credentials, AWS_ENDPOINT_URL_*).
  */
-export function awsRefreshDeps(leaseTable: string, logger?: TokenLogger): RefreshDeps {
+export function awsRefreshDeps(leaseTable: string, logger?: Logger): RefreshDeps {
   const bounded = { maxAttempts: 1, requestHandler: { requestTimeout: AWS_CALL_TIMEOUT_MS, connectionTimeout: AWS_CALL_TIMEOUT_MS } };
   return {
     secrets: new SecretsManagerSecretStore(new SecretsManagerClient(bounded)),
@@ -79,7 +48,7 @@ export function lambdaTokenRefresher(functionName: string, client = new LambdaCl
  */
 export function lazyCoupaClient(
   tokens: TokenConsumerConfig,
-  logger?: TokenLogger,
+  logger?: Logger,
   options: Pick<CoupaClientOptions, 'onRetry'> = {},
   secrets: SecretStore = new SecretsManagerSecretStore(new SecretsManagerClient({})),
   refresher: TokenRefresher = lambdaTokenRefresher(tokens.refreshFunction),

@@ -1,13 +1,13 @@
 // Public API of the action core: create, update, read, query or act on Coupa objects, driven by the
 // catalog. Free of AWS SDK imports: the action Lambdas, the command consumer, the CLI and the tests
 // share it. See README.md in this folder.
-export { runAction, executeAction } from './run-action';
-export { parseActionInput } from './parse-action-input';
-export { isWriteAction } from './is-write-action';
-export { BUILTIN_ACTIONS } from './action-names';
-export { ATTACHMENT_FIELDS } from './attach';
-export { contentTypeOf } from './content-types';
-export { describeLocation, type FileLocation, type FileSource, type SourceFile } from './file-source';
+export { runAction, executeAction } from './run';
+export { parseActionInput } from './parse';
+export { writesCoupa } from './parse';
+export { BUILTIN_ACTIONS } from './parse';
+export { ATTACHMENT_FIELDS } from './run';
+export { contentTypeOf } from './files';
+export { describeLocation, type FileLocation, type FileSource, type SourceFile } from './files';
 export {
   DEFAULT_QUERY_LIMIT,
   MAX_DEPTH,

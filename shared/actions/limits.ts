@@ -26,6 +26,25 @@ export const MAX_FILE_BYTES = 32 * 1024 * 1024;
 /** Longest `idempotencyKey`. */
 export const MAX_IDEMPOTENCY_KEY_CHARS = 255;
 
+/** Idempotency records live this long unless configured otherwise (24 h); bounds: a minute to 30 days. */
+export const DEFAULT_IDEMPOTENCY_EXPIRY_SECONDS = 86_400;
+export const MIN_IDEMPOTENCY_EXPIRY_SECONDS = 60;
+export const MAX_IDEMPOTENCY_EXPIRY_SECONDS = 30 * 86_400;
+/**
+ * Results larger than this (as JSON, UTF-8) are claim-checked to the payload bucket: Step Functions
+ * refuses state outputs over 256 KB, an EventBridge entry may not exceed 256 KB, and the stored
+ * idempotency record must stay under DynamoDB's 400 KB item limit.
+ */
+export const DEFAULT_RESULT_INLINE_LIMIT_BYTES = 200 * 1024;
+export const MIN_RESULT_INLINE_LIMIT_BYTES = 1024;
+export const MAX_RESULT_INLINE_LIMIT_BYTES = 240 * 1024;
+
+// Key layouts, shared by the runner (which writes them) and the construct (which grants on them).
+/** Key prefix (under the payload prefix) of every claim-checked action result of an instance. */
+export const actionResultKeyPrefix = (instance: string): string => `actions/${instance}/`;
+/** Key prefix of the idempotency records: shared by the action and command functions of an instance. */
+export const idempotencyKeyPrefix = (instance: string): string => `coupa-action:${instance}`;
+
 /**
  * Problems with the input's size and shape as JSON: not serialisable, over {@link MAX_INPUT_BYTES},
  * nested deeper than {@link MAX_DEPTH}, strings or keys over {@link MAX_STRING_CHARS}, `__proto__`

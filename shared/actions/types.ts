@@ -4,7 +4,13 @@ import type { HttpVerb } from '../catalog';
 import type { PayloadStore } from '../changes/ports';
 import type { CoupaClient, CoupaQuery, CoupaRecord, FieldSpec } from '../coupa';
 import type { DataRef } from '../events';
-import type { FileLocation, FileSource } from './file-source';
+import type { FileLocation, FileSource } from './files';
+
+/** What to run: an action name and its input (`{object, id?, data?, query?, …, idempotencyKey?}`). */
+export interface ActionRequest {
+  readonly action: string;
+  readonly input: Readonly<Record<string, unknown>>;
+}
 
 /**
  * The built-in actions, or the name of a special action of the object (`submit`, `approve`, …; see

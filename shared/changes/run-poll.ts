@@ -1,4 +1,5 @@
 import type { CatalogObject } from '../catalog';
+import type { Logger } from '../logger';
 import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
 import { CreatedRule, queriedAfterRun } from './created';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
@@ -15,11 +16,6 @@ const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
 /** Slack for our clock stepping back during a run, taken off the horizon the cursor records. */
 const CLOCK_STEP_MARGIN_MS = 1000;
 
-export interface PollLogger {
-  info(message: string, attributes?: Record<string, unknown>): void;
-  warn(message: string, attributes?: Record<string, unknown>): void;
-}
-
 export interface PollDeps {
   readonly records: RecordSource;
   readonly checkpoints: CheckpointStore;
@@ -27,7 +23,7 @@ export interface PollDeps {
   readonly payloads?: PayloadStore;
   /** Local clock, epoch ms. */
   readonly now: () => number;
-  readonly log?: PollLogger;
+  readonly log?: Logger;
   /** Called after every page, for progress output on long backfills. */
   readonly onPage?: (progress: PollProgress) => void;
 }

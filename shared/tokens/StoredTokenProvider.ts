@@ -4,7 +4,8 @@
 // and reads the secret again.
 import type { GetTokenOptions, TokenProvider } from '../coupa/auth';
 import { TokenError } from './errors';
-import { readStoredToken, type TokenLogger } from './refresh-stored-token';
+import type { Logger } from '../logger';
+import { readStoredToken } from './refresh-stored-token';
 import type { SecretStore } from './SecretStore';
 import { validFor, type StoredToken } from './stored-token';
 import { tokenFingerprint } from './token-fingerprint';
@@ -18,7 +19,7 @@ export interface StoredTokenProviderDeps {
   readonly now?: () => number;
   /** Waits between re-reads of the token secret after a refresh. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly logger?: TokenLogger;
+  readonly logger?: Logger;
 }
 
 export interface StoredTokenProviderOptions {
@@ -125,7 +126,7 @@ export class StoredTokenProvider implements TokenProvider {
       const fresh = await this.#read();
       if (usable(fresh, 0)) {
         if (failure)
-          this.deps.logger?.warn?.('the token refresh failed, but the token secret holds a usable token', {
+          this.deps.logger?.warn('the token refresh failed, but the token secret holds a usable token', {
             error: (failure as Error).name,
           });
         return this.#keep(fresh);

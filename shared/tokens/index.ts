@@ -23,7 +23,6 @@ export {
   type RefreshInput,
   type RefreshResult,
   type RequestToken,
-  type TokenLogger,
 } from './refresh-stored-token';
 export { serveRefreshRequest, parseRefreshRequest, type RefreshSettings } from './serve-refresh-request';
 export { storeWithRetry, type StoreRetryOptions } from './store-with-retry';

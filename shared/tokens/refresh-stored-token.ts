@@ -3,6 +3,7 @@
 // needed, one refresh at a time (a lease), with the rotated refresh token stored before anything else.
 import { randomUUID } from 'node:crypto';
 import type { AccessToken, OAuthSettings } from '../coupa/auth';
+import type { Logger } from '../logger';
 import { parseCredentials, type Credentials, type GrantType } from './credentials';
 import {
   InvalidCredentialsError,
@@ -21,13 +22,6 @@ import { tokenFingerprint } from './token-fingerprint';
 /** Mints a token at Coupa's token endpoint (the Coupa client's `requestToken`, with its timeouts). */
 export type RequestToken = (settings: OAuthSettings, options?: { readonly signal?: AbortSignal }) => Promise<AccessToken>;
 
-/** What the use case logs; Powertools' Logger fits. Never receives a secret value. */
-export interface TokenLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn?(message: string, ...extra: Record<string, unknown>[]): void;
-  error?(message: string, ...extra: Record<string, unknown>[]): void;
-}
-
 export interface RefreshDeps {
   readonly secrets: SecretStore;
   readonly requestToken: RequestToken;
@@ -38,7 +32,7 @@ export interface RefreshDeps {
   readonly now?: () => number;
   /** Waits between lease polls and store retries. @default setTimeout */
   readonly sleep?: (ms: number) => Promise<void>;
-  readonly logger?: TokenLogger;
+  readonly logger?: Logger;
 }
 
 export interface RefreshInput {
@@ -117,7 +111,7 @@ export async function refreshStoredToken(deps: RefreshDeps, input: RefreshInput)
   } finally {
     await deps.lease.release(owner).catch((error: unknown) => {
       // Harmless: the lease runs out by itself.
-      deps.logger?.warn?.('could not release the token refresh lease', { error: (error as Error).name });
+      deps.logger?.warn('could not release the token refresh lease', { error: (error as Error).name });
     });
   }
 }
@@ -201,7 +195,7 @@ async function mintAndStore(deps: RefreshDeps, input: RefreshInput): Promise<Sto
   await storeWithRetry(() => deps.secrets.putJson(input.tokenSecretId, token), retryClock(deps, input.tokenSecretId), input.storeRetry);
   deps.logger?.info('stored new access token', { expiresAt: new Date(token.expiresAt).toISOString(), scopes: token.scopes });
   if (notStored) {
-    deps.logger?.error?.(notStored.message, { error: notStored.name, kept: notStored.kept });
+    deps.logger?.error(notStored.message, { error: notStored.name, kept: notStored.kept });
     throw notStored;
   }
   return token;
@@ -215,7 +209,7 @@ async function liveRefreshToken(deps: RefreshDeps, credentials: Credentials): Pr
   const pending = await deps.lease.readPending();
   if (!pending) return credentials.refreshToken;
   if (credentials.refreshToken && pending.replacesSha256 === tokenFingerprint(credentials.refreshToken)) {
-    deps.logger?.warn?.('using the rotated refresh token kept in the token lease table by an earlier refresh');
+    deps.logger?.warn('using the rotated refresh token kept in the token lease table by an earlier refresh');
     return pending.refreshToken;
   }
   deps.logger?.info("the credentials secret changed since a refresh token was kept in the lease table; using the secret's");
@@ -239,7 +233,7 @@ async function storeRefreshToken(
   const id = input.credentialsSecretId;
   const latest = (await deps.secrets.getJson(id).catch(() => undefined)) as Record<string, unknown> | undefined;
   if (latest && latest.refreshToken !== credentials.refreshToken) {
-    deps.logger?.warn?.('the credentials secret was replaced during the refresh (auth login?); keeping its refresh token');
+    deps.logger?.warn('the credentials secret was replaced during the refresh (auth login?); keeping its refresh token');
     return undefined;
   }
   // Keep every other field the user stored; only the refresh token rotates.
@@ -258,7 +252,7 @@ async function storeRefreshToken(
   if (usedPending) {
     await deps.lease.clearPending().catch((error: unknown) => {
       // Harmless: the secret no longer holds the token it replaced, so it will not be used again.
-      deps.logger?.warn?.('could not clear the kept refresh token from the lease table', { error: (error as Error).name });
+      deps.logger?.warn('could not clear the kept refresh token from the lease table', { error: (error as Error).name });
     });
   }
   return undefined;
@@ -269,7 +263,7 @@ function retryClock(deps: RefreshDeps, secretId: string) {
     now: deps.now ?? Date.now,
     sleep: deps.sleep ?? defaultSleep,
     onRetry: (attempt: number, error: unknown) =>
-      deps.logger?.warn?.('writing a secret failed; retrying', { secretId, attempt, error: (error as Error | undefined)?.name }),
+      deps.logger?.warn('writing a secret failed; retrying', { secretId, attempt, error: (error as Error | undefined)?.name }),
   };
 }
 

@@ -13,7 +13,7 @@ import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import type { Context } from 'aws-lambda';
-import type { CommandEvent, CommandResultDetail } from '../../functions/lib/action-command';
+import type { CommandEvent, CommandResultDetail } from '../../shared/actions/command';
 import { CoupaConnector } from '../../infra/CoupaConnector';
 import { commandSchemas } from '../../shared/events';
 import Ajv from 'ajv';

@@ -15,7 +15,7 @@ import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import Ajv, { type ValidateFunction } from 'ajv';
 import type { Context } from 'aws-lambda';
 import type { PollSummary } from '../../functions/lib/poller-metrics';
-import { payloadKeyPrefixes } from '../../functions/lib/poller-rules';
+import { payloadKeyPrefixes } from '../../shared/changes/poller-rules';
 import { detailTypeSlug } from '../../shared/events';
 import {
   dynamoDbClient,

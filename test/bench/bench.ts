@@ -5,7 +5,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { buildSync } from 'esbuild';
-import { POLLER_V8_FLAGS } from '../../functions/lib/poller-rules';
+import { POLLER_V8_FLAGS } from '../../shared/changes/poller-rules';
 import { once } from 'node:events';
 import path from 'node:path';
 import readline from 'node:readline';

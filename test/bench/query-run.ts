@@ -5,11 +5,10 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { FilePayloadStore } from '../../shared/adapters/file';
 import { getObject } from '../../shared/catalog';
 import { CoupaClient } from '../../shared/coupa';
-import { ActionRunner } from '../../functions/lib/action-runner';
+import { ActionRunner } from '../../shared/actions/runner';
 
 async function main() {
   const { values } = parseArgs({ options: { url: { type: 'string' }, object: { type: 'string' }, limit: { type: 'string' } } });
@@ -26,7 +25,7 @@ async function main() {
     {
       client: async () => client,
       // Reads never touch the idempotency table.
-      persistenceStore: {} as BasePersistenceLayer,
+      idempotency: { once: () => Promise.reject(new Error('a read reached the idempotency store')) },
       payloads: new FilePayloadStore(mkdtempSync(path.join(tmpdir(), 'coupa-query-bench-'))),
     },
     { instance: 'bench', idempotencyExpirySeconds: 3600, resultInlineLimitBytes: 200 * 1024 },

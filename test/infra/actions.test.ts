@@ -9,8 +9,8 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { actionConfigFromEnv } from '../../functions/lib/action-config';
-import { IDEMPOTENCY_ATTRIBUTES } from '../../functions/lib/action-deps';
+import { actionEnvironment } from '../../functions/lib/env';
+import { IDEMPOTENCY_ATTRIBUTES } from '../../shared/adapters/aws/PowertoolsIdempotencyStore';
 import { ACTION_IAM } from '../../infra/Actions';
 import { config } from '../../infra/config';
 import { CoupaConnector, type CoupaConnectorProps } from '../../infra/CoupaConnector';
@@ -113,7 +113,7 @@ describe('actions of the example stack', () => {
     ] as const) {
       const vars = fn.Properties.Environment.Variables as Record<string, unknown>;
       const env = Object.fromEntries(Object.entries(vars).map(([k, v]) => [k, typeof v === 'string' ? v : `resolved-${k}`]));
-      const parsed = actionConfigFromEnv(env, { needsBus });
+      const parsed = actionEnvironment(env, { needsBus });
       expect({ instance: parsed.instance, expiry: parsed.idempotencyExpirySeconds, source: parsed.eventSource }).toEqual({
         instance: 'acme',
         expiry: 86_400,
@@ -177,10 +177,7 @@ describe('actions of the example stack', () => {
           'InvokeFunctionCommand',
         ),
       ],
-      [
-        'events',
-        readFileSync(path.join(__dirname, '../../functions/lib/action-deps.ts'), 'utf8').replace(/[\s\S]*eventBridgeResultPublisher/, ''),
-      ],
+      ['events', readFileSync(path.join(__dirname, '../../shared/adapters/aws/EventBridgeResultPublisher.ts'), 'utf8')],
     ];
     for (const [service, source] of sources) {
       const commands = [...new Set([...source.matchAll(/\b([A-Z]\w+)Command\b/g)].map((m) => m[1]!))];
@@ -307,13 +304,13 @@ describe('action options', () => {
   test('the functions are exposed; grantInvokeActions lets a role invoke the action function only', () => {
     const stack = new Stack(noBundling(), 'S');
     const connector = new CoupaConnector(stack, 'C', { instance: 'acme' });
-    expect(connector.actionFunction).toBeDefined();
-    expect(connector.commandFunction).toBeDefined();
-    expect(connector.idempotencyTable).toBeDefined();
-    expect(connector.exampleStateMachine).toBeUndefined();
+    expect(connector.actions?.actionFunction).toBeDefined();
+    expect(connector.actions?.commandFunction).toBeDefined();
+    expect(connector.actions?.idempotencyTable).toBeDefined();
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     connector.grantInvokeActions(role);
     const template = Template.fromStack(stack);
+    expect(template.findResources('AWS::StepFunctions::StateMachine')).toEqual({}); // the example is the example stack's
     const [fnId] = functionWith(template, 'ActionsActionFunction');
     expect(statementsOfRole(template, idWith(template, 'AWS::IAM::Role', 'Caller'))).toEqual([
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(fnId), { 'Fn::Join': ['', [getAtt(fnId), ':*']] }] },
@@ -419,9 +416,9 @@ describe('action options', () => {
 
   test('enableCommands: false keeps the action function, without rule, command function or queue', () => {
     const { connector, template } = build({ enableCommands: false });
-    expect(connector.actionFunction).toBeDefined();
-    expect(connector.commandFunction).toBeUndefined();
-    expect(connector.commandRule).toBeUndefined();
+    expect(connector.actions?.actionFunction).toBeDefined();
+    expect(connector.actions?.commandFunction).toBeUndefined();
+    expect(connector.actions?.commandRule).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Actions'))).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.includes('Command'))).toEqual([]);
     template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 0);
@@ -431,18 +428,23 @@ describe('action options', () => {
     const stack = new Stack(noBundling(), 'S');
     const connector = new CoupaConnector(stack, 'C', { instance: 'acme', enableActions: false });
     const template = Template.fromStack(stack);
-    expect(connector.actionFunction).toBeUndefined();
-    expect(connector.idempotencyTable).toBeUndefined();
+    expect(connector.actions).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Actions'))).toEqual([]);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     expect(() => connector.grantInvokeActions(role)).toThrow(/enableActions is false/);
   });
 
-  test('createExampleStateMachine adds the example, wired to the action function', () => {
-    const { connector, template } = build({ createExampleStateMachine: true });
-    expect(connector.exampleStateMachine).toBeDefined();
+  test('the example stack adds the example state machine, wired to the action function', () => {
+    const stack = new ExampleStack(noBundling(), 'Example', { connector: { ...config, exampleStateMachine: true } });
+    expect(stack.exampleStateMachine).toBeDefined();
+    const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const roles = template.findResources('AWS::IAM::Policy') as Record<string, Cfn>;
+    const invokes = Object.entries(roles).filter(
+      ([id, p]) => id.includes('ExampleUpdateSuppliers') && JSON.stringify(p).includes('lambda:InvokeFunction'),
+    );
+    expect(invokes.length).toBeGreaterThan(0);
   });
 
   test('the example construct works with any action function, e.g. one imported by ARN', () => {
@@ -471,11 +473,6 @@ describe('action options', () => {
 
   test.each<[string, Partial<CoupaConnectorProps>, RegExp]>([
     ['commands without actions', { enableActions: false, enableCommands: true }, /enableCommands needs enableActions/],
-    [
-      'the example without actions',
-      { enableActions: false, enableCommands: false, createExampleStateMachine: true },
-      /createExampleStateMachine needs enableActions/,
-    ],
     [
       'commandSources with commands off',
       { enableCommands: false, commandSources: ['com.acme.erp'] },
@@ -520,7 +517,6 @@ describe('cdk-nag AwsSolutions (actions)', () => {
       payloadPrefix: 'coupa/',
       commandSources: ['com.acme.erp'],
       idempotencyExpiry: Duration.hours(1),
-      createExampleStateMachine: true,
       grantType: 'authorization_code',
       attachmentSourceBuckets: [
         new s3.Bucket(stack, 'Scans', { enforceSSL: true, serverAccessLogsPrefix: 'logs/' }),

@@ -1,5 +1,5 @@
 import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
-import { describeLocation, type FileLocation, type FileSource, type SourceFile } from '../../actions/file-source';
+import { describeLocation, type FileLocation, type FileSource, type SourceFile } from '../../actions/files';
 import { CoupaTransientError, CoupaValidationError } from '../../coupa';
 
 export interface S3FileSourceOptions {

@@ -1,6 +1,6 @@
 import { open } from 'node:fs/promises';
 import path from 'node:path';
-import type { FileLocation, FileSource, SourceFile } from '../../actions/file-source';
+import type { FileLocation, FileSource, SourceFile } from '../../actions/files';
 import { CoupaValidationError } from '../../coupa';
 
 /**

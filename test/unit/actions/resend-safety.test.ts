@@ -1,4 +1,4 @@
-import { addsNestedRecords } from '../../../shared/actions/resend-safety';
+import { addsNestedRecords } from '../../../shared/actions/run';
 
 describe('addsNestedRecords: may a write be resent after an unknown outcome?', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { MIN_SAFETY_MARGIN_MS, pollBudget } from '../../../functions/lib/poller-budget';
+import { MIN_SAFETY_MARGIN_MS, pollBudget } from '../../../shared/changes/poll-budget';
 
 describe('pollBudget', () => {
   it('stops new requests a margin before the deadline and bounds requests in flight to half of it', () => {

@@ -1,30 +1,57 @@
 // One action, as the action and command functions run it: the input checked first (nothing is recorded
-// for invalid input), writes with an idempotencyKey made idempotent with Powertools (DynamoDB), large
-// results claim-checked to S3, and idempotency failures turned into errors named like the Coupa client's
-// (`Coupa.Validation`, `Coupa.Transient`) so that Step Functions Retry/Catch can match them.
+// for invalid input), writes with an idempotencyKey run once through an IdempotencyStore (Powertools on
+// DynamoDB in Lambda: shared/adapters/aws/PowertoolsIdempotencyStore.ts), large results claim-checked,
+// and idempotency failures turned into errors named like the Coupa client's (`Coupa.Validation`,
+// `Coupa.Transient`) so that Step Functions Retry/Catch can match them.
 import { randomUUID } from 'node:crypto';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import type { Context } from 'aws-lambda';
-import {
-  executeAction,
-  isWriteAction,
-  parseActionInput,
-  type ActionDeps,
-  type ActionResult,
-  type FileSource,
-  type ParsedAction,
-  type TruncatedBy,
-} from '../../shared/actions';
-import { actionResultKeyPrefix } from './action-config';
-import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../../shared/coupa';
-import type { PayloadStore } from '../../shared/changes/ports';
-import type { DataRef } from '../../shared/events';
+import type { PayloadStore } from '../changes/ports';
+import { CoupaTransientError, CoupaUnknownOutcomeError, CoupaValidationError, isCoupaUnknownOutcomeError } from '../coupa';
+import type { DataRef } from '../events';
+import type { Logger } from '../logger';
+import { actionResultKeyPrefix } from './limits';
+import { parseActionInput, writesCoupa } from './parse';
+import { executeAction } from './run';
+import type { FileSource } from './files';
+import type { ActionDeps, ActionRequest, ActionResult, ParsedAction, TruncatedBy } from './types';
 
-/** What to run: an action name and its input (`{object, id?, data?, query?, …, idempotencyKey?}`). */
-export interface ActionRequest {
-  readonly action: string;
-  readonly input: Readonly<Record<string, unknown>>;
+/** The part of a Lambda context the runner uses: how long the invocation has left. */
+export interface InvocationClock {
+  getRemainingTimeInMillis(): number;
+}
+
+/**
+ * Runs a write at most once per key within the expiry; the port of the runner's idempotency. A repeat
+ * gets the recorded value (`executed: false`) without running `write`. When `write` throws, nothing is
+ * kept and a repeat runs again. Failures of the store itself are {@link IdempotencyFailure}s.
+ */
+export interface IdempotencyStore {
+  once<T>(call: IdempotentCall<T>): Promise<{ readonly value: T; readonly executed: boolean }>;
+}
+
+export interface IdempotentCall<T> {
+  /** What identifies the write (hashed by the store). */
+  readonly key: string;
+  /** What a repeat must send again: a repeat with another input fails (`input-mismatch`). */
+  readonly input: unknown;
+  readonly write: () => Promise<T>;
+  /** The invocation's clock: a record in progress expires with it. */
+  readonly clock: InvocationClock;
+}
+
+/**
+ * Why the idempotency store could not answer: the same key with another input, the first call still in
+ * progress, or the store failing (`afterWrite`: the write ran but its result could not be recorded).
+ */
+export class IdempotencyFailure extends Error {
+  override readonly name = 'IdempotencyFailure';
+  constructor(
+    readonly reason: 'input-mismatch' | 'in-progress' | 'store-failed',
+    message: string,
+    readonly afterWrite = false,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
 }
 
 /**
@@ -57,17 +84,11 @@ interface RecordedUnknownOutcome {
 const isRecordedUnknownOutcome = (value: unknown): value is RecordedUnknownOutcome =>
   typeof value === 'object' && value !== null && 'unknownOutcome' in value;
 
-export interface RunnerLogger {
-  info(message: string, ...extra: Record<string, unknown>[]): void;
-  warn(message: string, ...extra: Record<string, unknown>[]): void;
-  error(message: string, ...extra: Record<string, unknown>[]): void;
-}
-
 export interface ActionRunnerDeps {
   /** The Coupa client, built on first use (its host comes from the credentials secret). */
   readonly client: () => Promise<ActionDeps['client']>;
-  /** Powertools persistence layer, e.g. DynamoDBPersistenceLayer on the idempotency table. */
-  readonly persistenceStore: BasePersistenceLayer;
+  /** Where writes with an idempotencyKey are recorded (PowertoolsIdempotencyStore in Lambda). */
+  readonly idempotency: IdempotencyStore;
   /**
    * Claim-check store for large results and for files `request` gets back (under the same
    * `actions/<instance>/` prefix); without it, results are returned whole and file answers fail.
@@ -75,7 +96,7 @@ export interface ActionRunnerDeps {
   readonly payloads?: PayloadStore;
   /** Where `attach` reads files (S3 in Lambda); without it, `attach` fails with `Coupa.Configuration`. */
   readonly files?: FileSource;
-  readonly logger?: RunnerLogger;
+  readonly logger?: Logger;
   /** @default real time */
   readonly sleep?: (ms: number) => Promise<void>;
 }
@@ -102,31 +123,15 @@ export interface ActionRunnerOptions {
 /** Default of {@link ActionRunnerOptions.deadlineReserveMs}. */
 export const ACTION_DEADLINE_RESERVE_MS = 5_000;
 
-/** Key prefix of the idempotency records: shared by the action and command functions of an instance. */
-export const idempotencyKeyPrefix = (instance: string): string => `coupa-action:${instance}`;
-
-interface IdempotentPayload {
-  /** `<action>:<object>:<idempotencyKey>`: what Powertools hashes into the record's key. */
-  readonly key: string;
-  /** The normalised input without its idempotencyKey: a repeat must send the same (payload validation). */
-  readonly input: unknown;
-  readonly request: ActionRequest;
-  readonly parsed: ParsedAction;
-  /** Not hashed: when the Coupa calls must have ended (epoch ms), if the invocation has a deadline. */
-  readonly deadlineMs: number | undefined;
-  /** Set by the wrapped function: false afterwards means the result came from the idempotency record. */
-  readonly state: { executed: boolean };
-}
-
 const DEFAULT_IN_PROGRESS_WAIT_MS = 10_000;
 /** Left for the rest of the invocation (publishing a result event, returning) after waiting. */
 const WAIT_RESERVE_MS = 3_000;
-const NO_CONTEXT = { getRemainingTimeInMillis: () => 60_000 } as unknown as Context;
+const NO_CLOCK: InvocationClock = { getRemainingTimeInMillis: () => 60_000 };
 
 /**
  * Runs actions for a Lambda handler. Decisions (README "Actions"):
  * - invalid input fails with `Coupa.Validation` before anything is recorded or sent;
- * - reads never touch the idempotency table; writes without an idempotencyKey run as they come;
+ * - reads never touch the idempotency store; writes without an idempotencyKey run as they come;
  * - a write with an idempotencyKey runs once per (action, object, key) within the expiry: a repeat gets
  *   the first result (even days later, within the expiry), a repeat with a different input fails with
  *   `Coupa.Validation`, a repeat while the first is still running waits for its result (up to
@@ -138,80 +143,63 @@ const NO_CONTEXT = { getRemainingTimeInMillis: () => 60_000 } as unknown as Cont
 export class ActionRunner {
   readonly #deps: ActionRunnerDeps;
   readonly #options: ActionRunnerOptions;
-  readonly #config: IdempotencyConfig;
-  readonly #idempotent: (payload: IdempotentPayload, context: Context) => Promise<ActionOutput | RecordedUnknownOutcome>;
   readonly #sleep: (ms: number) => Promise<void>;
 
   constructor(deps: ActionRunnerDeps, options: ActionRunnerOptions) {
     this.#deps = deps;
     this.#options = options;
     this.#sleep = deps.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
-    this.#config = new IdempotencyConfig({
-      eventKeyJmesPath: 'key',
-      payloadValidationJmesPath: 'input',
-      throwOnNoIdempotencyKey: true,
-      expiresAfterSeconds: options.idempotencyExpirySeconds,
-      hashFunction: 'sha256',
-    });
-    this.#idempotent = makeIdempotent(
-      async (payload: IdempotentPayload, _context: Context): Promise<ActionOutput | RecordedUnknownOutcome> => {
-        payload.state.executed = true;
+  }
+
+  /**
+   * Runs one action; throws errors named for Step Functions (`Coupa.*`). With the invocation's `clock`
+   * (the Lambda context), every Coupa call ends `deadlineReserveMs` before the invocation's deadline (or
+   * fails with a retryable error: `Coupa.Transient`, `Coupa.RateLimited`, or `Coupa.UnknownOutcome` for
+   * a write cut off after it was sent), so the function is never killed mid-action by Lambda's timeout.
+   */
+  async run(request: ActionRequest, clock?: InvocationClock): Promise<ActionOutput> {
+    const startedMs = Date.now();
+    const parsed = parseActionInput(request.action, request.input); // Coupa.Validation, nothing recorded
+    const deadlineMs = clock
+      ? startedMs + clock.getRemainingTimeInMillis() - (this.#options.deadlineReserveMs ?? ACTION_DEADLINE_RESERVE_MS)
+      : undefined;
+    const key = parsed.idempotencyKey;
+    const write = writesCoupa(parsed);
+    if (!key || !write) return this.#execute(request, parsed, write, deadlineMs);
+
+    clock ??= NO_CLOCK;
+    const { idempotencyKey: _omit, ...normalised } = parsed as typeof parsed & { idempotencyKey?: string };
+    const object = 'object' in parsed ? parsed.object : 'request';
+    const call: IdempotentCall<ActionOutput | RecordedUnknownOutcome> = {
+      key: `${request.action}:${object}:${key}`,
+      input: normalised,
+      clock,
+      write: async () => {
         try {
-          return await this.#execute(payload.request, payload.parsed, true, payload.deadlineMs);
+          return await this.#execute(request, parsed, true, deadlineMs);
         } catch (error) {
-          // Keep it: Powertools deletes the record of a failed call, and the retry would send the write again.
+          // Keep it: a failed write is not recorded, and its retry would send the write again.
           if (isCoupaUnknownOutcomeError(error)) return { unknownOutcome: { message: error.message, at: new Date().toISOString() } };
           throw error;
         }
       },
-      { persistenceStore: deps.persistenceStore, config: this.#config, keyPrefix: idempotencyKeyPrefix(options.instance) },
-    );
-  }
-
-  /**
-   * Runs one action; throws errors named for Step Functions (`Coupa.*`). With a Lambda `context`, every
-   * Coupa call ends `deadlineReserveMs` before the invocation's deadline (or fails with a retryable
-   * error: `Coupa.Transient`, `Coupa.RateLimited`, or `Coupa.UnknownOutcome` for a write cut off after
-   * it was sent), so the function is never killed mid-action by Lambda's timeout.
-   */
-  async run(request: ActionRequest, context?: Context): Promise<ActionOutput> {
-    const startedMs = Date.now();
-    const parsed = parseActionInput(request.action, request.input); // Coupa.Validation, nothing recorded
-    const deadlineMs = context
-      ? startedMs + context.getRemainingTimeInMillis() - (this.#options.deadlineReserveMs ?? ACTION_DEADLINE_RESERVE_MS)
-      : undefined;
-    const key = parsed.idempotencyKey;
-    const write = isWriteAction(request.action, request.input);
-    if (!key || !write) return this.#execute(request, parsed, write, deadlineMs);
-
-    context ??= NO_CONTEXT;
-    const { idempotencyKey: _omit, ...normalised } = parsed as typeof parsed & { idempotencyKey?: string };
-    const object = 'object' in parsed ? parsed.object : 'request';
-    const payload: IdempotentPayload = {
-      key: `${request.action}:${object}:${key}`,
-      input: normalised,
-      request,
-      parsed,
-      deadlineMs,
-      state: { executed: false },
     };
     const waitUntil =
       Date.now() +
-      Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, context.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
+      Math.min(this.#options.inProgressWaitMs ?? DEFAULT_IN_PROGRESS_WAIT_MS, clock.getRemainingTimeInMillis() - WAIT_RESERVE_MS);
     for (let delayMs = 100; ; delayMs = Math.min(delayMs * 2, 1_000)) {
       try {
-        const result = await this.#idempotent(payload, context);
-        if (!payload.state.executed)
+        const { value, executed } = await this.#deps.idempotency.once(call);
+        if (!executed)
           this.#deps.logger?.info('Repeated write answered from its idempotency record', {
             action: request.action,
             object,
             idempotencyKey: key,
           });
-        if (isRecordedUnknownOutcome(result))
-          throw unknownOutcomeFailure(result, payload.state.executed, `${request.action} of ${object}`, key);
-        return result;
+        if (isRecordedUnknownOutcome(value)) throw unknownOutcomeFailure(value, executed, `${request.action} of ${object}`, key);
+        return value;
       } catch (error) {
-        if (nameOf(error) === 'IdempotencyAlreadyInProgressError' && Date.now() + delayMs < waitUntil) {
+        if (error instanceof IdempotencyFailure && error.reason === 'in-progress' && Date.now() + delayMs < waitUntil) {
           await this.#sleep(delayMs);
           continue;
         }
@@ -257,29 +245,22 @@ export class ActionRunner {
   }
 
   #idempotencyFailure(error: unknown, action: string, object: string, key: string): unknown {
+    if (!(error instanceof IdempotencyFailure)) return error; // the action's own error (Coupa.*), unchanged
     const what = `${action} of ${object} with idempotencyKey "${key}"`;
-    switch (nameOf(error)) {
-      case 'IdempotencyValidationError':
+    switch (error.reason) {
+      case 'input-mismatch':
         return new CoupaValidationError(
           `idempotencyKey "${key}" was already used for a ${action} of ${object} with a different input within the last ` +
             `${this.#options.idempotencyExpirySeconds} s; send a new key for a new request (the first request's result is kept)`,
         );
-      case 'IdempotencyAlreadyInProgressError':
+      case 'in-progress':
         return new CoupaTransientError(`An identical ${what} is still in progress; retry to get its result`);
-      case 'IdempotencyPersistenceLayerError':
-      case 'IdempotencyInconsistentStateError':
-      case 'IdempotencyUnknownError':
-      case 'IdempotencyItemNotFoundError': {
-        const cause = (error as Error).cause;
-        const stage = /update success/i.test((error as Error).message)
+      case 'store-failed': {
+        const stage = error.afterWrite
           ? "the write reached Coupa but its result could not be recorded; a repeat is answered as in progress until this invocation's timeout passes"
           : 'nothing was recorded';
-        return new CoupaTransientError(
-          `The idempotency table failed during the ${what} (${(error as Error).message}${cause ? `: ${describe(cause)}` : ''}); ${stage}`,
-        );
+        return new CoupaTransientError(`The idempotency table failed during the ${what} (${error.message}); ${stage}`);
       }
-      default:
-        return error; // the action's own error (Coupa.*), unchanged
     }
   }
 }
@@ -304,7 +285,6 @@ function summarise(result: ActionResult): Omit<ClaimCheckedResult, 'payload'> {
   return { status: result.status };
 }
 
-const nameOf = (error: unknown): string | undefined => (error instanceof Error ? error.name : undefined);
 const describe = (error: unknown): string => (error instanceof Error ? `${error.name}: ${error.message}` : String(error));
 const capitalise = (s: string): string => s.charAt(0).toUpperCase() + s.slice(1);
 const safeSegment = (s: string): string => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 100) || '_';

@@ -3,9 +3,10 @@
 // `Coupa Command Succeeded` or `Coupa Command Failed`. Only retryable failures make the invocation fail
 // (Lambda's async retries, then the command dead-letter queue); every other failure, including a
 // malformed command, is answered with a Failed event and not retried.
-import type { Context } from 'aws-lambda';
-import type { ActionOutput, ActionRequest, ActionRunner, RunnerLogger } from './action-runner';
-import { EVENTBRIDGE_MAX_ENTRY_BYTES, putEventsEntryBytes } from '../../shared/events/entry-size';
+import { EVENTBRIDGE_MAX_ENTRY_BYTES, putEventsEntryBytes } from '../events/entry-size';
+import type { Logger } from '../logger';
+import type { ActionOutput, ActionRunner, InvocationClock } from './runner';
+import type { ActionRequest } from './types';
 
 export const COMMAND_DETAIL_TYPE = 'Coupa Command';
 export const COMMAND_SUCCEEDED = 'Coupa Command Succeeded';
@@ -79,7 +80,7 @@ export interface CommandDeps {
   readonly source: string;
   /** This connector's instance: commands naming another are refused (the rule already filters them). */
   readonly instance: string;
-  readonly logger?: RunnerLogger;
+  readonly logger?: Logger;
 }
 
 /** Failures worth another attempt of the same command: Coupa throttling and transient faults. */
@@ -113,7 +114,7 @@ export function isRetryable(error: unknown): boolean {
 const MAX_ERROR_MESSAGE_CHARS = 8 * 1024;
 
 /** Runs one command event and publishes its result event. Throws only for retryable failures. */
-export async function handleCommand(deps: CommandDeps, event: CommandEvent, context?: Context): Promise<CommandResultDetail> {
+export async function handleCommand(deps: CommandDeps, event: CommandEvent, clock?: InvocationClock): Promise<CommandResultDetail> {
   const detail = isObject(event.detail) ? (event.detail as Record<string, unknown>) : {};
   const correlationId = typeof detail.correlationId === 'string' && detail.correlationId !== '' ? detail.correlationId : event.id;
   const action = typeof detail.action === 'string' && detail.action !== '' ? detail.action : null;
@@ -152,7 +153,7 @@ export async function handleCommand(deps: CommandDeps, event: CommandEvent, cont
   } else {
     const request: ActionRequest = { action, input: { ...input, idempotencyKey } };
     try {
-      const result = await deps.runner.run(request, context);
+      const result = await deps.runner.run(request, clock);
       const id = 'id' in result && typeof result.id === 'number' ? result.id : base.id;
       resultDetail = { ...base, id, idempotencyKey, result };
     } catch (error) {

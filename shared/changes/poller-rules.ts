@@ -1,9 +1,9 @@
 // What a poller may be configured with, checked the same way at synth time (infra/validate-pollers.ts)
-// and at cold start (poller-config.ts). Pure: the catalog and plain values, no environment, no AWS.
-import { catalog, findObject, type CatalogObject } from '../../shared/catalog';
-import { ownedKeyOf, POLLER_OWNED_KEYS } from '../../shared/changes/CoupaRecordSource';
-import { normalizePayloadPrefix } from '../../shared/changes/ports';
-import type { EventReturnType } from '../../shared/events';
+// and at cold start (functions/lib/env.ts). Pure: the catalog and plain values, no environment, no AWS.
+import { catalog, findObject, type CatalogObject } from '../catalog';
+import { ownedKeyOf, POLLER_OWNED_KEYS } from './CoupaRecordSource';
+import { normalizePayloadPrefix } from './ports';
+import type { EventReturnType } from '../events';
 
 /** Default tolerated visibility lag (design.md hazard 3). */
 export const DEFAULT_LAG_SECONDS = 120;
