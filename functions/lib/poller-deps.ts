@@ -16,12 +16,16 @@ import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
-export interface Poller {
+export interface PollerWiring {
   readonly deps: PollDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerEnvironment, log: Logger, hooks: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> = {}): Poller {
+export function awsPoller(
+  config: PollerEnvironment,
+  log: Logger,
+  hooks: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> = {},
+): PollerWiring {
   const client = lazyCoupaClient(config.tokens, log, hooks);
   const source = once(
     async () =>

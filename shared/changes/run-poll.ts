@@ -1,6 +1,7 @@
 import type { CatalogObject } from '../catalog';
 import type { Logger } from '../logger';
 import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
+import { CreatedRule, queriedAfterRun } from './created';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { Lanes, type Lane } from './lanes';
@@ -12,6 +13,8 @@ import { versionOf } from './versions';
 const PUT_EVENTS_BATCH = 10;
 /** How far Coupa's clock may run ahead of ours before the first answer tells us. */
 const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+/** Slack for our clock stepping back during a run, taken off the horizon the cursor records. */
+const CLOCK_STEP_MARGIN_MS = 1000;
 /** How far a run that finds nothing lets the stored cursor trail before it writes it. */
 export const IDLE_SAVE_INTERVAL_MS = 10 * 60_000;
 
@@ -101,6 +104,9 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const ctx = { instance, source: input.source ?? defaultSource(instance), returnType: input.returnType, runId };
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
+  // Coupa's clock minus ours, at least (the Date header is stamped before the answer reaches us): every
+  // query of this run ran when Coupa's clock read at least startedMs plus this.
+  let serverOffsetLowMs: number | undefined;
   let checkpointWrites = 0;
   let published = 0,
     claimChecked = 0,
@@ -121,19 +127,24 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       (page): Landed => ({ lane, request, page }),
       (error: unknown): Landed => ({ lane, request, error }),
     );
-  const settledBeforeOf = (page: RecordPage) => {
-    if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
+  /** Learns Coupa's clock from a page; returns the instant before which every change is settled. */
+  const settledBeforeOf = (page: RecordPage): number => {
+    if (page.serverTimeMs !== undefined) {
+      serverOffsetMs = page.serverTimeMs - deps.now();
+      serverOffsetLowMs = Math.max(serverOffsetLowMs ?? serverOffsetMs, serverOffsetMs);
+    }
     return (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
   };
+  const horizonMs = () => (serverOffsetLowMs === undefined ? undefined : startedMs + serverOffsetLowMs - lagMs);
 
   // Look before taking the lease: most runs find nothing, and such a run ends with one Coupa request and
   // at most one write (an unleased, conditional advance). A run with something to publish takes the
   // lease and goes on from the page it already has.
   const peeked = await deps.checkpoints.peek(key);
-  const startCursor = peeked?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
+  const peekedCursor = peeked?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
   let probed: Landed | undefined;
-  if (Lanes.fromCursor(startCursor).list.length === 1 && !(input.stopAtMs !== undefined && deps.now() >= input.stopAtMs)) {
-    const probeLanes = Lanes.fromCursor(startCursor);
+  if (Lanes.fromCursor(peekedCursor).list.length === 1 && !(input.stopAtMs !== undefined && deps.now() >= input.stopAtMs)) {
+    const probeLanes = Lanes.fromCursor(peekedCursor);
     const [first] = probeLanes.startable(settledEstimate());
     if (first) {
       probed = await fetchLanded(first.lane, first.request);
@@ -143,7 +154,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       // A first run still records where it starts, so the next run begins there.
       if (!peeked) {
         await deps.checkpoints
-          .advance(key, startCursor, 0, deps.now())
+          .advance(key, peekedCursor, 0, deps.now())
           .catch((saveError: unknown) =>
             deps.log?.warn('Could not save the first cursor', { object: object.key, error: String(saveError) }),
           );
@@ -164,7 +175,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       }
     }
     if (quiet) {
-      const cursor = probeLanes.safeCursor();
+      const cursor = withQueried(peekedCursor, probeLanes.safeCursor(), horizonMs());
       // Nothing was published, so the stored cursor is as safe as the new one: it is moved on only now
       // and then (the next run asks a slightly wider, still empty range), and always on a first run.
       if (!peeked || cursor.watermarkMs - peeked.cursor.watermarkMs >= (input.idleSaveIntervalMs ?? IDLE_SAVE_INTERVAL_MS)) {
@@ -186,7 +197,9 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   }
 
   const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
-  const lanes = Lanes.fromCursor(stored?.cursor ?? startCursor);
+  const startCursor = stored?.cursor ?? peekedCursor;
+  const lanes = Lanes.fromCursor(startCursor);
+  const created = new CreatedRule(startCursor);
   let version = stored?.version ?? 0;
 
   // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's
@@ -214,7 +227,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     }
   };
   const save = async () => {
-    const cursor = lanes.safeCursor();
+    const cursor = withQueried(startCursor, lanes.safeCursor(), horizonMs());
     const json = JSON.stringify(cursor);
     if (json === savedJson) return;
     version = await deps.checkpoints.save(key, runId, cursor, version, leaseUntil());
@@ -268,7 +281,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       );
 
       for (const v of outcome.publish) {
-        const built = await eventEntryOf(object, v.record, ctx, {
+        const built = await eventEntryOf(object, v.record, created.changeOf(v), ctx, {
           inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES,
           payloads: deps.payloads,
         });
@@ -296,7 +309,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   } finally {
     await deps.checkpoints.release(key, runId).catch(() => undefined);
   }
-  const cursor = lanes.safeCursor();
+  const cursor = savedJson === undefined ? lanes.safeCursor() : (JSON.parse(savedJson) as Cursor);
   deps.log?.info('Poll run finished', {
     object: object.key,
     published,
@@ -307,3 +320,17 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   });
   return { published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, cursor, stoppedBy };
 }
+
+/**
+ * The cursor to save: the lanes' positions and, once Coupa's clock is known and the lanes moved, the
+ * `queried` spans with this run's horizon (`horizonMs`, a lower bound). A run that moved nothing
+ * saves the cursor it found, unchanged.
+ */
+function withQueried(start: Cursor, positions: Cursor, horizonMs: number | undefined): Cursor {
+  const moved = JSON.stringify(lanePositions(positions)) !== JSON.stringify(lanePositions(start));
+  const queried = horizonMs !== undefined && moved ? queriedAfterRun(start, horizonMs - CLOCK_STEP_MARGIN_MS) : start.queried;
+  return queried === undefined || queried.length === 0 ? positions : { ...positions, queried };
+}
+
+const lanePositions = (cursor: Cursor) =>
+  [cursor, ...(cursor.lanes ?? [])].map(({ watermarkMs, doneIds, afterId, endMs }) => [watermarkMs, doneIds, afterId, endMs]);
