@@ -95,9 +95,10 @@ const total = (items: Record<string, number>) => Object.values(items).reduce((a,
 
 export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Promise<void> {
   process.stderr.write('cost bench: starting moto, the simulator and the poller…\n');
-  const moto = await startMoto();
-  process.env.MOTO_ENDPOINT = moto.endpoint;
-  const proxy = await startCountingProxy(moto.endpoint);
+  // A moto already running (MOTO_ENDPOINT, as CI sets it) or our own.
+  const moto = process.env.MOTO_ENDPOINT ? undefined : await startMoto({ readyTimeoutMs: 60_000 });
+  if (moto) process.env.MOTO_ENDPOINT = moto.endpoint;
+  const proxy = await startCountingProxy(process.env.MOTO_ENDPOINT!);
   const sim = await startSimulator({ port: 0, seed: 42, records: { invoices: options.changes }, rateLimit: false });
   let child: ChildProcess | undefined;
   let closeFront: (() => Promise<void>) | undefined;
@@ -266,7 +267,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
     await closeFront?.();
     await sim.close();
     await proxy.close();
-    moto.child.kill();
+    moto?.child.kill();
   }
 }
 
