@@ -2,7 +2,8 @@
 // Coupa through the stored token (host from the credentials secret), Powertools idempotency records in
 // DynamoDB, S3 claim checks and attachment sources. SDK clients use the default configuration (region,
 // credentials, AWS_ENDPOINT_URL_*).
-import { S3Client } from '@aws-sdk/client-s3';
+import type { FileSource } from '../../shared/actions/files';
+import type { PayloadStore } from '../../shared/changes/ports';
 import { ActionRunner } from '../../shared/actions/runner';
 import { idempotencyKeyPrefix } from '../../shared/actions/limits';
 import { PowertoolsIdempotencyStore } from '../../shared/adapters/aws/PowertoolsIdempotencyStore';
@@ -10,6 +11,7 @@ import { S3FileSource } from '../../shared/adapters/aws/S3FileSource';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import type { Logger } from '../../shared/logger';
 import type { ActionEnvironment } from './env';
+import { lazyS3Client, onFirstCall } from './on-first-call';
 import { lazyCoupaClient } from './tokens';
 
 export function awsActionRunner(config: ActionEnvironment, logger: Logger): ActionRunner {
@@ -19,11 +21,19 @@ export function awsActionRunner(config: ActionEnvironment, logger: Logger): Acti
     expiresAfterSeconds: config.idempotencyExpirySeconds,
     keyPrefix: idempotencyKeyPrefix(config.instance),
   });
-  const s3 = new S3Client({});
-  const payloads = config.payloadBucket
-    ? new S3PayloadStore({ client: s3, bucket: config.payloadBucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) })
+  // Claim checks and attachment files are rare: the S3 client loads on first use (on-first-call.ts).
+  const bucket = config.payloadBucket;
+  const payloads = bucket
+    ? onFirstCall<PayloadStore>(
+        async () =>
+          new S3PayloadStore({ client: await lazyS3Client(), bucket, ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}) }),
+        ['put', 'putBytes'],
+      )
     : undefined;
-  const files = new S3FileSource({ client: s3, buckets: config.attachmentSourceBuckets });
+  const files = onFirstCall<FileSource>(
+    async () => new S3FileSource({ client: await lazyS3Client(), buckets: config.attachmentSourceBuckets }),
+    ['read'],
+  );
   return new ActionRunner(
     { client, idempotency, ...(payloads ? { payloads } : {}), files, logger },
     {

@@ -1,16 +1,16 @@
 // The poller's adapters, built once per container from its configuration: DynamoDB checkpoints,
 // EventBridge with an SQS dead-letter sink, S3 claim checks, and Coupa through the stored token.
 // SDK clients use the default configuration (region, credentials, AWS_ENDPOINT_URL_*).
+import { lazyS3Client, onFirstCall } from './on-first-call';
 import { lazyCoupaClient, once } from './tokens';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
-import { S3Client } from '@aws-sdk/client-s3';
-import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoCheckpointStore } from '../../shared/adapters/aws/DynamoCheckpointStore';
 import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePublisher';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
-import { CoupaRecordSource, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
+import { CoupaRecordSource, type PayloadStore, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
+import type { DeadLetterSink } from '../../shared/changes/dead-letter';
 import type { CoupaClientOptions } from '../../shared/coupa';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
@@ -37,12 +37,25 @@ export function awsPoller(
       }),
   );
   const records: RecordSource = { fetchPage: async (request, options) => (await source()).fetchPage(request, options) };
-  const payloads = new S3PayloadStore({
-    client: new S3Client({}),
-    bucket: config.payloadBucket,
-    ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}),
-  });
-  const deadLetter = new SqsDeadLetterSink({ client: new SQSClient({}), queueUrl: config.deadLetterQueueUrl, payloads });
+  // Claim checks and dead letters are rare: their clients load on first use (on-first-call.ts).
+  const payloads = onFirstCall<PayloadStore>(
+    async () =>
+      new S3PayloadStore({
+        client: await lazyS3Client(),
+        bucket: config.payloadBucket,
+        ...(config.payloadPrefix ? { prefix: config.payloadPrefix } : {}),
+      }),
+    ['put', 'putBytes'],
+  );
+  const deadLetter = onFirstCall<DeadLetterSink>(
+    async () =>
+      new SqsDeadLetterSink({
+        client: new (await import('@aws-sdk/client-sqs')).SQSClient({}),
+        queueUrl: config.deadLetterQueueUrl,
+        payloads,
+      }),
+    ['send'],
+  );
   return {
     deps: {
       records,

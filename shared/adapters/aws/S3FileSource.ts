@@ -1,4 +1,4 @@
-import { GetObjectCommand, type GetObjectCommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import type { GetObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { describeLocation, type FileLocation, type FileSource, type SourceFile } from '../../actions/files';
 import { CoupaTransientError, CoupaValidationError } from '../../coupa';
 
@@ -42,6 +42,8 @@ export class S3FileSource implements FileSource {
       );
     }
     const where = describeLocation(location);
+    // Loaded on first use: attachments are a rare path (see S3PayloadStore.putBytes).
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
     let out: GetObjectCommandOutput;
     try {
       out = await this.#client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
 import { normalizePayloadPrefix, type PayloadStore } from '../../changes/ports';
 import type { DataRef } from '../../events';
 
@@ -39,6 +39,9 @@ export class S3PayloadStore implements PayloadStore {
     const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
     const digest = createHash('sha256').update(bytes).digest();
     const fullKey = `${this.prefix}${key}`;
+    // Loaded on first use (a dynamic import): a static one would load the S3 module at every cold start,
+    // as esbuild hoists external imports to the top of an ESM bundle, and claim checks are a rare path.
+    const { PutObjectCommand } = await import('@aws-sdk/client-s3');
     await this.client.send(
       new PutObjectCommand({
         Bucket: this.bucket,

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import {
-  SendMessageBatchCommand,
-  type MessageAttributeValue,
-  type SendMessageBatchRequestEntry,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { MessageAttributeValue, SendMessageBatchRequestEntry, SQSClient } from '@aws-sdk/client-sqs';
 import type { DeadLetter, DeadLetterSink } from '../../changes/dead-letter';
 import type { PayloadStore } from '../../changes/ports';
 import type { DataRef } from '../../events';
@@ -117,6 +112,8 @@ export class SqsDeadLetterSink implements DeadLetterSink {
   private async sendBatch(batch: readonly Outgoing[]): Promise<void> {
     let pending = batch.map((o) => o.entry);
     for (let attempt = 1; ; attempt++) {
+      // Loaded on first use: dead letters are a rare path (see S3PayloadStore.putBytes).
+      const { SendMessageBatchCommand } = await import('@aws-sdk/client-sqs');
       const out = await this.client.send(new SendMessageBatchCommand({ QueueUrl: this.queueUrl, Entries: pending }));
       const failed = out.Failed ?? [];
       if (failed.length === 0) return;
