@@ -248,6 +248,33 @@ describe('action handler against moto and the simulator', () => {
     expect(sim.control.get('approvals', pending!.id as number)!.status).toBe('approved');
   });
 
+  test('metrics: each action counts with its duration by Instance and Action; a failure adds ActionErrors by its name', async () => {
+    const lines: string[] = [];
+    const spy = jest.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      lines.push(...String(chunk).split('\n').filter(Boolean));
+      return true;
+    });
+    try {
+      await handler({ action: 'get', object: 'suppliers', id: 3 }, context());
+      await lambdaError(handler({ action: 'create', object: 'suppliers', data: { 'display-name': 'no name' } }, context()));
+    } finally {
+      spy.mockRestore();
+    }
+    const emf = lines.map((l) => JSON.parse(l) as Record<string, any>).filter((l) => l._aws);
+    const dimensionsOf = (l: Record<string, any>) => l._aws.CloudWatchMetrics[0].Dimensions;
+    expect(emf).toContainEqual(
+      expect.objectContaining({ Instance: 'acme', Action: 'get', Actions: 1, ActionDurationMs: expect.any(Number) }),
+    );
+    expect(emf).toContainEqual(expect.objectContaining({ Instance: 'acme', Action: 'create', Actions: 1 }));
+    const errors = emf.filter((l) => l.ActionErrors !== undefined);
+    expect(errors).toEqual([expect.objectContaining({ Instance: 'acme', Action: 'create', Error: 'Coupa.Validation', ActionErrors: 1 })]);
+    expect(dimensionsOf(errors[0]!)).toEqual([['Instance', 'Action', 'Error']]);
+    for (const line of emf.filter((l) => l.Actions !== undefined)) {
+      expect(dimensionsOf(line)).toEqual([['Instance', 'Action']]);
+      expect(line._aws.CloudWatchMetrics[0].Namespace).toBe('CoupaConnector');
+    }
+  });
+
   test("Coupa's validation error surfaces as Coupa.Validation with Coupa's field message, nothing recorded", async () => {
     const key = uniqueName('invalid');
     const error = await lambdaError(
