@@ -30,6 +30,7 @@ import { assertKeyUsable, grantKeyVia, KEY_ACTIONS } from './encryption';
 import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 import { HandlerFunction } from './HandlerFunction';
 import { Poller } from './Poller';
+import { SchemaRegistry, type SchemaRegistryOptions } from './SchemaRegistry';
 import { createCheckpointTable, createDeadLetterQueue, createPayloadBucket } from './poller-storage';
 import { validateConnectorProps } from './validate-props';
 import { validatePollers } from './validate-pollers';
@@ -210,6 +211,12 @@ export interface CoupaConnectorProps {
    * @default - AWS-managed encryption (Secrets Manager, DynamoDB, SSE-S3, SSE-SQS; the new topic unencrypted)
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Register the event schemas of the pollers' objects (and the command schemas) in an EventBridge
+   * Schema Registry, created or brought in by name; `false` registers nothing.
+   * @default {} - a new registry
+   */
+  readonly schemaRegistry?: SchemaRegistryOptions | false;
 }
 
 export class CoupaConnector extends Construct {
@@ -285,6 +292,8 @@ export class CoupaConnector extends Construct {
   readonly idempotencyTable?: dynamodb.TableV2;
   /** The example state machine, when `createExampleStateMachine` is set. */
   readonly exampleStateMachine?: sfn.StateMachine;
+  /** The event schemas' registry, unless `schemaRegistry` is false. */
+  readonly schemaRegistry?: SchemaRegistry;
 
   constructor(scope: Construct, id: string, props: CoupaConnectorProps) {
     super(scope, id);
@@ -440,6 +449,14 @@ export class CoupaConnector extends Construct {
           ...(props.logRetention ? { logRetention: props.logRetention } : {}),
         }).stateMachine;
       }
+    }
+    if (props.schemaRegistry !== false) {
+      this.schemaRegistry = new SchemaRegistry(this, 'SchemaRegistry', {
+        ...props.schemaRegistry,
+        objects: [...new Map(pollerConfigs.map((p) => [p.object.key, p.object])).values()],
+        source: this.eventSource,
+        commandSources: this.commandSources,
+      });
     }
   }
 
