@@ -26,10 +26,8 @@ function modelOf() {
 
 const key = (name: string) => (/^[A-Za-z_$][A-Za-z0-9_$]*$/.test(name) ? name : JSON.stringify(name));
 
-/** Association shapes may be null themselves (an array of them may hold nulls, as the JSON Schema allows). */
-let nullableShapes: ReadonlySet<string> = new Set();
-
-function tsType(type: FieldType): string {
+/** `nullable`: the association shapes that may be null themselves (an array of them may hold nulls, as the JSON Schema allows). */
+function tsType(type: FieldType, nullable: ReadonlySet<string>): string {
   switch (type.t) {
     case 'integer':
     case 'number':
@@ -43,21 +41,21 @@ function tsType(type: FieldType): string {
     case 'unknown':
       return 'unknown';
     case 'ref':
-      return nullableShapes.has(type.name) ? `${type.name} | null` : type.name;
+      return nullable.has(type.name) ? `${type.name} | null` : type.name;
     case 'array':
-      return `readonly (${tsType(type.items)})[]`;
+      return `readonly (${tsType(type.items, nullable)})[]`;
   }
 }
 
 export function eventTypesSource(): string {
   const { objects, shapes } = modelOf();
-  nullableShapes = new Set(shapes.filter((s) => s.nullable).map((s) => s.name));
+  const nullable = new Set(shapes.filter((s) => s.nullable).map((s) => s.name));
   const lines = [HEADER, "import type { ChangeKind, DataRef, EventMetadata, EventReturnType } from '../types';", ''];
   for (const shape of shapes) {
     lines.push(`/** ${shape.description} */`, `export interface ${shape.name} {`);
     for (const f of shape.fields) {
       const optional = shape.required.includes(f.name) ? '' : '?';
-      const type = tsType(f.type);
+      const type = tsType(f.type, nullable);
       lines.push(`  readonly ${key(f.name)}${optional}: ${type}${f.nullable && !type.endsWith(' | null') ? ' | null' : ''};`);
     }
     if (shape.open) lines.push('  readonly [field: string]: unknown;');
