@@ -8,7 +8,7 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas/eventbr
 import { getObject } from '../../../shared/catalog';
 import { type CoupaEventEntry, EVENT_RETURN_TYPES } from '../../../shared/events';
 import { eventTypesSource, eventZodSource } from '../../../shared/events/codegen';
-import type { CoupaInvoiceUpdated } from '../../../shared/events/generated';
+import type { CoupaInvoiceCreated } from '../../../shared/events/generated';
 import { CoupaInvoiceCreatedSchema, CoupaInvoiceUpdatedSchema, CoupaSupplierUpdatedSchema } from '../../../shared/events/generated';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
 import { pollEntries } from '../../support/real-events';
@@ -53,20 +53,22 @@ describe('generated event types and zod schemas', () => {
   });
 
   it('extend EventBridgeSchema, and reject a wrongly typed field or the wrong object', () => {
-    const entry = entries.find((e) => e.DetailType === 'Coupa Invoice Updated' && JSON.parse(e.Detail).metadata.returnType === 'default')!;
+    // Every record of this fresh simulator is new to the poller: its first events are Created.
+    const entry = entries.find((e) => e.DetailType === 'Coupa Invoice Created' && JSON.parse(e.Detail).metadata.returnType === 'default')!;
     const event = eventOf(entry);
-    const InvoiceEvent = EventBridgeSchema.extend({ detail: CoupaInvoiceUpdatedSchema });
+    const InvoiceEvent = EventBridgeSchema.extend({ detail: CoupaInvoiceCreatedSchema });
     const parsed = InvoiceEvent.parse(event);
-    const typed: CoupaInvoiceUpdated = parse(event, EventBridgeEnvelope, CoupaInvoiceUpdatedSchema); // zod's output is the generated type
+    const typed: CoupaInvoiceCreated = parse(event, EventBridgeEnvelope, CoupaInvoiceCreatedSchema); // zod's output is the generated type
     expect(typed).toEqual(parsed.detail);
     expect(typeof (parsed.detail as { data: Record<string, unknown> }).data['invoice-number']).toBe('string');
 
     const wrong = { ...event, detail: { ...event.detail, data: { ...event.detail.data, 'invoice-number': 12345 } } };
     expect(InvoiceEvent.safeParse(wrong).success).toBe(false);
-    expect(() => parse(wrong, EventBridgeEnvelope, CoupaInvoiceUpdatedSchema)).toThrow();
+    expect(() => parse(wrong, EventBridgeEnvelope, CoupaInvoiceCreatedSchema)).toThrow();
+    expect(CoupaInvoiceUpdatedSchema.safeParse(event.detail).success).toBe(false); // metadata.change is "created"
     expect(CoupaSupplierUpdatedSchema.safeParse(event.detail).success).toBe(false);
     // Fields Coupa adds later and nulls pass.
     const loose = { ...event.detail, data: { ...event.detail.data, 'a-field-from-r40': 1, supplier: null } };
-    expect(CoupaInvoiceUpdatedSchema.safeParse(loose).success).toBe(true);
+    expect(CoupaInvoiceCreatedSchema.safeParse(loose).success).toBe(true);
   });
 });
