@@ -73,7 +73,7 @@ export class RateLimiter {
   }
 
   private keyOf(caller: Caller): string {
-    const scope = (this.limit && this.limit.scope) || 'client';
+    const scope = (this.limit ? this.limit.scope : undefined) ?? 'client';
     if (scope === 'instance') return 'instance';
     const own = scope === 'token' ? caller.token : caller.clientId;
     return own === undefined ? `anonymous:${caller.address}` : `${scope}:${own}`;
