@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { EventReturnType } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
+import type { SchemaRegistryOptions } from './SchemaRegistry';
 
 /** One Coupa object to turn into events (see shared/catalog for the keys; `objects` in the CLI). */
 export interface PollerConfig {
@@ -181,4 +182,10 @@ export interface CoupaConnectorProps {
    * @default - AWS-managed encryption (Secrets Manager, DynamoDB, SSE-S3, SSE-SQS; the new topic unencrypted)
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Register the event schemas of the pollers' objects (and the command schemas) in an EventBridge
+   * Schema Registry, created or brought in by name; `false` registers nothing.
+   * @default {} - a new registry
+   */
+  readonly schemaRegistry?: SchemaRegistryOptions | false;
 }
