@@ -20,6 +20,7 @@ import type { GrantType } from '../shared/tokens/credentials';
 import { Actions } from './Actions';
 import { AlarmNotifications, createAlarmTopic } from './alarm-notifications';
 import type { CoupaConnectorProps } from './CoupaConnectorProps';
+import { Dashboard } from './Dashboard';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { assertKeyUsable, grantKeyVia } from './encryption';
 import { Poller } from './Poller';
@@ -68,6 +69,8 @@ export class CoupaConnector extends Construct {
   readonly commandSources: readonly string[];
   /** The event schemas' registry, unless `schemaRegistry` is false. */
   readonly schemaRegistry?: SchemaRegistry;
+  /** The connector's CloudWatch dashboard (`coupa-connector-<instance>`): per object and for the actions (README, "Operating"). */
+  readonly dashboard: cloudwatch.Dashboard;
   readonly #payloadPrefix: string;
 
   constructor(scope: Construct, id: string, props: CoupaConnectorProps) {
@@ -181,6 +184,18 @@ export class CoupaConnector extends Construct {
         commandSources: this.commandSources,
       });
     }
+    this.dashboard = new Dashboard(this, 'Dashboard', {
+      instance: props.instance,
+      objects: pollerKeys,
+      deadLetterQueue: this.deadLetterQueue,
+      actions: this.actions !== undefined,
+      alarms: [
+        this.tokens.refreshAlarm,
+        ...Object.values(this.pollers).map((p) => p.behindAlarm),
+        this.deadLetterAlarm,
+        ...(this.actions?.commandDeadLetterAlarm ? [this.actions.commandDeadLetterAlarm] : []),
+      ],
+    }).dashboard;
   }
 
   /**
