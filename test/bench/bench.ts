@@ -2,7 +2,7 @@
 // Prints figures, not pass/fail; the targets are shown beside them.
 //   npm run bench -- [--scenarios 10000@100,100000@0] [--object invoices]
 //   npm run bench -- --cost [--latency-ms 150]   (cost.ts: idle and per-change cost from measured runs)
-//   npm run bench -- --cold-start                (cold-start.ts: bundle sizes and import times)
+//   npm run bench -- --cold-start [--synth-dir cdk.out]   (cold-start.ts: bundle sizes and import times)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -127,13 +127,14 @@ async function main() {
       cost: { type: 'boolean', default: false },
       'cold-start': { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
+      'synth-dir': { type: 'string' },
     },
   });
   if (values.cost) {
     const latency = values['latency-ms'];
     return costBench({ ...DEFAULT_COST_OPTIONS, ...(latency === undefined ? {} : { latencyMs: Number(latency) }) });
   }
-  if (values['cold-start']) return coldStartBench();
+  if (values['cold-start']) return coldStartBench(values['synth-dir'] ? { synthDir: values['synth-dir'] } : {});
   for (const spec of values.scenarios.split(',')) {
     const [records, latency] = spec.split('@').map(Number);
     await scenario(records!, latency ?? 0, values.object);

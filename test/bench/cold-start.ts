@@ -5,7 +5,7 @@
 // touches all alike; the figure is the median. `--synth-dir cdk.out` also times the bundles a
 // `cdk synth` produced (every asset.*/index.mjs). Prints figures, not pass/fail.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSync } from 'esbuild';
 import { HANDLER_BUNDLING } from '../../infra/HandlerFunction';
@@ -96,12 +96,23 @@ function measure(bundles: { name: string; file: string; env: Record<string, stri
   console.log(`(median of ${runs} fresh node processes each, interleaved)`);
 }
 
-/** The handler asset a synthesized bundle came from, by the handler it exports and what it reads. */
+/** Which handler a synthesized bundle is, by the logger service name it sets. */
+function handlerOf(code: string): string {
+  return ['coupa-token-refresh', 'coupa-poller', 'coupa-command', 'coupa-action'].find((name) => code.includes(`"${name}"`)) ?? 'unknown';
+}
+
+/** The synthesized handler bundles (index.mjs of each asset), each with an environment every handler accepts. */
 function synthesizedBundles(dir: string): { name: string; file: string; env: Record<string, string> }[] {
   const all = { ...Object.values(HANDLERS).reduce((a, b) => ({ ...a, ...b }), {}), EVENT_BUS_NAME: 'coupa' };
   return readdirSync(dir)
     .filter((d) => d.startsWith('asset.') && existsSync(path.join(dir, d, 'index.mjs')))
-    .map((d) => ({ name: `synth ${d.slice(6, 18)}`, file: path.join(dir, d, 'index.mjs'), env: all }));
+    .map((d) => {
+      // Copied beside the other bundles, so `@aws-sdk/*` resolves as it does on Lambda.
+      const file = path.join(OUT_DIR, d, 'index.mjs');
+      mkdirSync(path.dirname(file), { recursive: true });
+      copyFileSync(path.join(dir, d, 'index.mjs'), file);
+      return { name: `synth ${handlerOf(readFileSync(file, 'utf8'))} ${d.slice(6, 14)}`, file, env: all };
+    });
 }
 
 export async function coldStartBench(options: { runs?: number; synthDir?: string } = {}): Promise<void> {
