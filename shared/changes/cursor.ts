@@ -28,6 +28,19 @@ export interface LaneCursor {
 export interface Cursor extends LaneCursor {
   readonly version: 1;
   readonly lanes?: readonly LaneCursor[];
+  /** A fan-out over parents in progress (objects served only under a parent; fan-out-poll.ts). */
+  readonly sweep?: Sweep;
+}
+
+/**
+ * One pass over every parent (e.g. supplier) for the children changed in `[watermarkMs, toMs)`. Parents
+ * are taken in id order; every child of the parents with ids ≤ `afterParentId` is published. When the
+ * pass ends, the watermark moves to `toMs`. `toMs` is fixed when the pass starts (Coupa's clock minus
+ * the lag), so a run cut off mid-pass resumes the same pass.
+ */
+export interface Sweep {
+  readonly toMs: number;
+  readonly afterParentId: number;
 }
 
 const laneSchema = z
@@ -40,7 +53,14 @@ const laneSchema = z
   .strict();
 
 export const cursorSchema = laneSchema
-  .extend({ version: z.literal(1), lanes: z.array(laneSchema).max(8).optional() })
+  .extend({
+    version: z.literal(1),
+    lanes: z.array(laneSchema).max(8).optional(),
+    sweep: z
+      .object({ toMs: z.number().int().nonnegative().multipleOf(1000), afterParentId: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
+  })
   .strict()
   .refine((c) => {
     const all = [c, ...(c.lanes ?? [])];

@@ -2,6 +2,7 @@ import type { CatalogObject } from '../catalog';
 import { claimCheckDetail, entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
 import { putEventsEntryBytes } from '../events/entry-size';
 import type { PayloadStore } from './ports';
+import { claimCheckPrefixOf } from './triggers';
 
 /**
  * EventBridge refuses entries over 256 KB (Time + Source + DetailType + Detail + Resources). Records whose entry
@@ -25,7 +26,7 @@ export async function eventEntryOf(
       `${object.title} ${record.id} is ${bytes} bytes as an event, over the inline limit, and no payload store is configured for claim checks`,
     );
   }
-  const key = `${ctx.instance}/${object.key}/${record.id}/${detail.metadata.updatedAt.replace(/:/g, '')}.json`;
+  const key = `${claimCheckPrefixOf(ctx.instance, object.key, ctx.trigger)}${record.id}/${detail.metadata.updatedAt.replace(/:/g, '')}.json`;
   const dataRef = await options.payloads.put(key, JSON.stringify(record));
   return { entry: entryOf(object, claimCheckDetail(detail, dataRef), ctx.source), claimChecked: true };
 }

@@ -8,3 +8,8 @@ export { CoupaRecordSource, type RecordSourceOptions } from './CoupaRecordSource
 export * from './dead-letter';
 export * from './poller-rules';
 export * from './poll-budget';
+export * from './triggers';
+export * from './fan-out-poll';
+export * from './run-trigger';
+export { CoupaFanOutSource } from './CoupaFanOutSource';
+export * from './poll-invocation';
