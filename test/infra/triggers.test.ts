@@ -4,7 +4,9 @@ import { App, Duration, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import { pollerEnvironment } from '../../functions/lib/env';
+import { config } from '../../infra/config';
 import { CoupaConnector, type CoupaConnectorProps } from '../../infra/CoupaConnector';
+import { ExampleStack } from '../../infra/ExampleStack';
 
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 const synth = (props: Partial<CoupaConnectorProps>) => {
@@ -36,6 +38,23 @@ describe('remit-to addresses from config', () => {
     expect(connector.requiredScopes).toContain('core.supplier.read');
     template.hasResourceProperties('AWS::Events::Rule', { ScheduleExpression: 'cron(0/15 * * * ? *)' });
   });
+});
+
+test('the example stack deploys remit-to addresses and a second invoices trigger from config.ts', () => {
+  const objects = [
+    ...config.objects,
+    { object: 'remit_to_addresses', scheduleMinutes: 60 },
+    { object: 'invoices', name: 'approved', returnType: 'shallow' as const, filters: { status: 'approved' } },
+  ];
+  const template = Template.fromStack(new ExampleStack(noBundling(), 'Example', { connector: { ...config, objects } }));
+  const vars = pollerFunctions(template).map((f) => f.Properties.Environment.Variables);
+  expect(vars.map((v) => `${String(v.OBJECT)}${v.TRIGGER ? `:${String(v.TRIGGER)}` : ''}`).sort()).toEqual([
+    'invoices',
+    'invoices:approved',
+    'purchase_orders',
+    'remit_to_addresses',
+    'suppliers',
+  ]);
 });
 
 describe('several triggers per object', () => {
