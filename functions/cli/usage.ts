@@ -14,9 +14,12 @@ Commands:
   poll --object KEY --host URL --state-dir DIR --out FILE|- [--since ISO] [--lag-seconds N]
        [--return-type default|shallow|limited] [--instance NAME] [--source S] [--fields JSON]
        [--filter JSON] [--max-seconds N] [--concurrency N] [--parent NAME=ID] [--quiet]
-       [--credentials FILE]
+       [--credentials FILE] [--trigger NAME] [--reset-since ISO]
                                    one poll run, exactly what one scheduled invocation does; appends
-                                   each PutEvents entry as one JSON line; cursor state kept in DIR
+                                   each PutEvents entry as one JSON line; cursor state kept in DIR.
+                                   remit_to_addresses without --parent fans out over every supplier;
+                                   --trigger names one of several triggers of an object (own cursor);
+                                   --reset-since restarts the cursor there first (re-emits history)
   start [--host URL] [--objects a,b,c] [--interval-seconds N] [--lag-seconds N] [--out FILE]
         [--state-dir DIR] [--duration-seconds N] [--records N] [--credentials FILE]
                                    the local main job (npm start): pollers on a short interval, one line

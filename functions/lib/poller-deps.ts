@@ -10,27 +10,41 @@ import { DynamoCheckpointStore } from '../../shared/adapters/aws/DynamoCheckpoin
 import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePublisher';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
-import { CoupaRecordSource, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
+import {
+  CoupaFanOutSource,
+  CoupaRecordSource,
+  type FanOutSource,
+  type PollInput,
+  type RecordSource,
+  type TriggerDeps,
+} from '../../shared/changes';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface PollerWiring {
-  readonly deps: PollDeps;
+  readonly deps: TriggerDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
 export function awsPoller(config: PollerEnvironment, log: Logger): PollerWiring {
   const client = lazyCoupaClient(config.tokens, log);
-  const source = once(
-    async () =>
-      new CoupaRecordSource(await client(), {
-        object: config.object,
-        returnType: config.returnType,
-        ...(config.fields ? { fields: config.fields } : {}),
-        ...(config.filters ? { filters: config.filters } : {}),
-      }),
-  );
+  const shape = {
+    object: config.object,
+    returnType: config.returnType,
+    ...(config.fields ? { fields: config.fields } : {}),
+    ...(config.filters ? { filters: config.filters } : {}),
+  };
+  // Objects Coupa serves only under a parent (remit-to addresses) are swept parent by parent.
+  const fanOutSource = once(async () => new CoupaFanOutSource(await client(), shape));
+  const fanOut: FanOutSource | undefined = config.object.parentParam
+    ? {
+        parent: config.object.parentParam.parent,
+        listParents: async (afterId, options) => (await fanOutSource()).listParents(afterId, options),
+        fetchChildren: async (parentId, window, options) => (await fanOutSource()).fetchChildren(parentId, window, options),
+      }
+    : undefined;
+  const source = once(async () => new CoupaRecordSource(await client(), shape));
   const records: RecordSource = { fetchPage: async (request, options) => (await source()).fetchPage(request, options) };
   const payloads = new S3PayloadStore({
     client: new S3Client({}),
@@ -40,7 +54,7 @@ export function awsPoller(config: PollerEnvironment, log: Logger): PollerWiring 
   const deadLetter = new SqsDeadLetterSink({ client: new SQSClient({}), queueUrl: config.deadLetterQueueUrl, payloads });
   return {
     deps: {
-      records,
+      ...(fanOut ? { fanOut } : { records }),
       checkpoints: new DynamoCheckpointStore({ client: new DynamoDBClient({}), tableName: config.checkpointTable }),
       publisher: new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: config.eventBusName, deadLetter }),
       payloads,
@@ -50,6 +64,7 @@ export function awsPoller(config: PollerEnvironment, log: Logger): PollerWiring 
     input: {
       object: config.object,
       instance: config.instance,
+      ...(config.trigger ? { trigger: config.trigger } : {}),
       source: config.source,
       lagSeconds: config.lagSeconds,
       returnType: config.returnType,

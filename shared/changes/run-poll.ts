@@ -2,9 +2,11 @@ import type { CatalogObject } from '../catalog';
 import type { Logger } from '../logger';
 import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
 import { CreatedRule, queriedAfterRun } from './created';
-import { initialCursor, type Cursor, type LaneCursor } from './cursor';
+import type { Cursor, LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { Lanes, type Lane } from './lanes';
+import { startingCursor } from './starting-cursor';
+import { checkpointKeyOf } from './triggers';
 import type { PageRequest } from './plan';
 import type { CheckpointStore, EventPublisher, PayloadStore, RecordPage, RecordSource } from './ports';
 import { versionOf } from './versions';
@@ -38,12 +40,19 @@ export interface PollProgress {
 export interface PollInput {
   readonly object: CatalogObject;
   readonly instance: string;
+  /** The trigger's name when the object has several (shared/changes/triggers.ts): its own cursor, ids and claim-check prefix. */
+  readonly trigger?: string;
   /** Event source. @default `coupa.<instance>` */
   readonly source?: string;
   /** How late a saved record may become visible to queries (commit lag, clock skew). */
   readonly lagSeconds: number;
   /** Where a poller without a cursor starts (epoch ms). @default now */
   readonly sinceMs?: number;
+  /**
+   * Restart the cursor here (epoch ms), under the lease, before polling: re-emits every change since
+   * then (a resync). The stored cursor is replaced; events keep their ids, so consumers can dedupe.
+   */
+  readonly resetSinceMs?: number;
   readonly returnType: EventReturnType;
   /** Unique per run: the lease owner and every event's `runId`. */
   readonly runId: string;
@@ -90,21 +99,28 @@ export interface PollResult {
  */
 export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollResult> {
   const { object, instance, runId } = input;
-  const key = `${instance}:${object.key}`;
+  const key = checkpointKeyOf(instance, object.key, input.trigger);
   const lagMs = input.lagSeconds * 1000;
   const startedMs = deps.now();
   const leaseUntil = () => (input.stopAtMs ?? deps.now() + 15 * 60_000) + (input.leaseMarginMs ?? 60_000);
-  const ctx = { instance, source: input.source ?? defaultSource(instance), returnType: input.returnType, runId };
+  const ctx = {
+    instance,
+    source: input.source ?? defaultSource(instance),
+    returnType: input.returnType,
+    runId,
+    ...(input.trigger ? { trigger: input.trigger } : {}),
+  };
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
-  const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
-  const startCursor = stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
+  const acquired = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
+  const start = startingCursor(acquired, key, input, startedMs, deps.log);
+  const startCursor = start.cursor;
   const lanes = Lanes.fromCursor(startCursor);
   const created = new CreatedRule(startCursor);
   // Coupa's clock minus ours, at least (the Date header is stamped before the answer reaches us): every
   // query of this run ran when Coupa's clock read at least startedMs plus this.
   let serverOffsetLowMs: number | undefined;
-  let version = stored?.version ?? 0;
+  let version = acquired?.version ?? 0;
   let checkpointWrites = 0;
   let published = 0,
     claimChecked = 0,
@@ -120,7 +136,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const pageMarks: { readonly end: number; readonly lane: Lane; readonly position: LaneCursor }[] = [];
   let enqueued = 0;
   let handedOver = 0;
-  let savedJson = stored ? JSON.stringify(stored.cursor) : undefined;
+  let savedJson = start.fresh ? undefined : JSON.stringify(start.cursor);
   const flush = async (all: boolean) => {
     const count = all ? pending.length : pending.length - (pending.length % PUT_EVENTS_BATCH);
     if (count > 0) {
@@ -163,7 +179,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   let failure: { error: unknown } | undefined;
   try {
     // A first run records where it starts, so the next run begins there even if this one finds nothing.
-    if (!stored) await save();
+    if (start.fresh) await save();
     for (;;) {
       if (!failure && stoppedBy !== 'deadline' && input.stopAtMs !== undefined && deps.now() >= input.stopAtMs) stoppedBy = 'deadline';
       if (!failure && stoppedBy !== 'deadline') {

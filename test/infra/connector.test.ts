@@ -717,11 +717,6 @@ describe('poller options', () => {
       /pollers\[0\] \(expense_lines\): Coupa offers no change trigger for expense_lines\. Pollable objects: /,
     ],
     [
-      'an object served only under a parent',
-      { pollers: [{ object: 'remit_to_addresses' }] },
-      /only under a parent .*poll suppliers instead/,
-    ],
-    [
       'a duplicate object',
       { pollers: [{ object: 'purchase_orders' }, { object: 'purchase-orders' }] },
       /pollers\[1\] \(purchase-orders\): duplicate poller for purchase_orders \(also pollers\[0\]\)/,
