@@ -13,6 +13,7 @@ import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
 import { CoupaRecordSource, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
+import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface Poller {
@@ -20,8 +21,8 @@ export interface Poller {
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerEnvironment, log: Logger): Poller {
-  const client = lazyCoupaClient(config.tokens, log);
+export function awsPoller(config: PollerEnvironment, log: Logger, budget = rateBudgetEnvironment()): Poller {
+  const client = lazyCoupaClient(config.tokens, log, budget ? { rateBudget: awsRateBudget(budget, config.instance, log) } : {});
   const source = once(
     async () =>
       new CoupaRecordSource(await client(), {

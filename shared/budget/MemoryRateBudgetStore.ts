@@ -1,4 +1,5 @@
 import { budgetSettings, penalised, RESTED, reserve, type BucketState, type BudgetSettings, type Reservation } from './bucket';
+import { LeasedRateBudget } from './LeasedRateBudget';
 import type { RateBudgetStore } from './ports';
 
 /**
@@ -36,4 +37,9 @@ export class MemoryRateBudgetStore implements RateBudgetStore {
   async peek(): Promise<BucketState> {
     return this.#state;
   }
+}
+
+/** A budget for one process that talks to Coupa alone (the CLI's `poll` and `start`). */
+export function localRateBudget(settings: Partial<BudgetSettings> = {}): LeasedRateBudget {
+  return new LeasedRateBudget({ store: new MemoryRateBudgetStore(settings) });
 }

@@ -18,5 +18,5 @@ export {
   type Turns,
 } from './bucket';
 export { LeasedRateBudget, type BudgetStats, type LeasedRateBudgetOptions } from './LeasedRateBudget';
-export { MemoryRateBudgetStore } from './MemoryRateBudgetStore';
+export { localRateBudget, MemoryRateBudgetStore } from './MemoryRateBudgetStore';
 export type { RateBudgetStore } from './ports';
