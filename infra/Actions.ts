@@ -3,24 +3,26 @@
 // command dead-letter queue. Least privilege: each role gets exactly the calls its adapters make
 // (ACTION_IAM), on exact ARNs; the only wildcard is the results' own key prefix in the payload bucket.
 import { Duration, Fn, type RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { actionResultKeyPrefix } from '../shared/actions/limits';
 import { normalizePayloadPrefix } from '../shared/changes/ports';
 import { COMMAND_DETAIL_TYPE, COMMAND_FAILED, COMMAND_SUCCEEDED } from '../shared/actions/command';
 import { allowEventBridgeDeliveries, grantKeyVia, KEY_ACTIONS, queueEncryption } from './encryption';
+import { createDeadLetterQueue } from './dead-letter-queue';
 import { sqsFailureDestination } from './failure-destination';
 import { putEventsStatement } from './put-events';
-import type { CoupaConnector } from './CoupaConnector';
 import { HandlerFunction } from './HandlerFunction';
+import type { TokenAccess } from './Tokens';
 
 /** The AWS calls the action adapters make; the infra test checks the roles against them. */
 export const ACTION_IAM = {
@@ -35,7 +37,16 @@ export const ACTION_IAM = {
 } as const;
 
 export interface ActionsProps {
-  readonly connector: CoupaConnector;
+  /** The Coupa instance name. */
+  readonly instance: string;
+  /** Where command results go, and their `Source` (`coupa.<instance>`). */
+  readonly eventBus: events.IEventBus;
+  readonly eventSource: string;
+  /** The token environment and grant (CoupaTokens). */
+  readonly tokens: TokenAccess;
+  readonly encryptionKey?: kms.IKey;
+  /** How long the command dead-letter queue keeps messages. */
+  readonly deadLetterRetention: Duration;
   readonly payloadBucket: s3.IBucket;
   readonly payloadPrefix: string;
   readonly idempotencyExpiry: Duration;
@@ -63,7 +74,6 @@ export class Actions extends Construct {
 
   constructor(scope: Construct, id: string, props: ActionsProps) {
     super(scope, id);
-    const { connector } = props;
 
     this.idempotencyTable = new dynamodb.TableV2(this, 'IdempotencyTable', {
       partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
@@ -71,12 +81,12 @@ export class Actions extends Construct {
       billing: dynamodb.Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       removalPolicy: props.idempotencyTableRemovalPolicy,
-      ...(connector.encryptionKey ? { encryption: dynamodb.TableEncryptionV2.customerManagedKey(connector.encryptionKey) } : {}),
+      ...(props.encryptionKey ? { encryption: dynamodb.TableEncryptionV2.customerManagedKey(props.encryptionKey) } : {}),
     });
 
     const environment = {
-      ...connector.tokenEnvironment,
-      INSTANCE: connector.instance,
+      ...props.tokens.environment,
+      INSTANCE: props.instance,
       IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
       IDEMPOTENCY_EXPIRY_SECONDS: String(props.idempotencyExpiry.toSeconds()),
       PAYLOAD_BUCKET: props.payloadBucket.bucketName,
@@ -93,7 +103,7 @@ export class Actions extends Construct {
 
     const action = new HandlerFunction(this, 'Action', {
       handlerFile: 'action.ts',
-      description: `Runs Coupa actions on ${connector.instance} (create, update, get, query, request, special actions) for Step Functions`,
+      description: `Runs Coupa actions on ${props.instance} (create, update, get, query, request, special actions) for Step Functions`,
       timeout: props.timeout,
       memorySize: props.memorySize,
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'coupa-action' },
@@ -105,38 +115,32 @@ export class Actions extends Construct {
 
     if (!props.commands) return;
 
-    const dlq = new sqs.Queue(this, 'CommandDeadLetterQueue', {
-      ...queueEncryption(connector.encryptionKey),
-      enforceSSL: true,
-      retentionPeriod: connector.deadLetterRetention,
-    });
-    allowEventBridgeDeliveries(connector.encryptionKey); // the command rule's target dead-letter queue
-    Validations.of(dlq).acknowledge({
-      id: 'AwsSolutions-SQS3',
-      reason:
-        "This queue is itself the dead-letter destination of the command rule and of the command function's async invocations; " +
-        'a person inspects (and redrives) failed commands after the alarm; there is no further queue to send them to.',
-    });
+    const { queue: dlq, alarm } = createDeadLetterQueue(
+      this,
+      { queue: 'CommandDeadLetterQueue', alarm: 'CommandDeadLetterAlarm' },
+      {
+        retention: props.deadLetterRetention,
+        ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+        alarmDescription: `Coupa commands for ${props.instance} failed after their retries and wait in the command dead-letter queue; fix the cause, then redrive them (README, Operating)`,
+        whyNoFurtherQueue:
+          "This queue is itself the dead-letter destination of the command rule and of the command function's async invocations; " +
+          'a person inspects (and redrives) failed commands after the alarm; there is no further queue to send them to.',
+      },
+    );
+    allowEventBridgeDeliveries(props.encryptionKey); // the command rule's target dead-letter queue
     this.commandDeadLetterQueue = dlq;
-    this.commandDeadLetterAlarm = new cloudwatch.Alarm(this, 'CommandDeadLetterAlarm', {
-      alarmDescription: `Coupa commands for ${connector.instance} failed after their retries and wait in the command dead-letter queue; fix the cause, then redrive them (README, Operating)`,
-      metric: dlq.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-      threshold: 1,
-      evaluationPeriods: 1,
-      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-    });
+    this.commandDeadLetterAlarm = alarm;
 
     const command = new HandlerFunction(this, 'Command', {
       handlerFile: 'command.ts',
-      description: `Runs Coupa Command events from the bus on ${connector.instance} and answers with Coupa Command Succeeded/Failed`,
+      description: `Runs Coupa Command events from the bus on ${props.instance} and answers with Coupa Command Succeeded/Failed`,
       timeout: props.timeout,
       memorySize: props.memorySize,
       environment: {
         ...environment,
         POWERTOOLS_SERVICE_NAME: 'coupa-command',
-        EVENT_BUS_NAME: connector.eventBus.eventBusName,
-        EVENT_SOURCE: connector.eventSource,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
+        EVENT_SOURCE: props.eventSource,
       },
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
     });
@@ -144,7 +148,7 @@ export class Actions extends Construct {
     this.commandRole = command.role;
     this.grantCommon(props, command.role);
     // Only its own result events: the connector's source and the two result detail types.
-    command.role.addToPrincipalPolicy(putEventsStatement(connector.eventBus, connector.eventSource, [COMMAND_SUCCEEDED, COMMAND_FAILED]));
+    command.role.addToPrincipalPolicy(putEventsStatement(props.eventBus, props.eventSource, [COMMAND_SUCCEEDED, COMMAND_FAILED]));
 
     // Retryable failures (throttling, Coupa 5xx): Lambda's async retries over up to an hour, then the
     // dead-letter queue (the destination grants sqs:SendMessage on this queue only, and the key through SQS).
@@ -154,23 +158,22 @@ export class Actions extends Construct {
       onFailure: sqsFailureDestination(dlq),
     });
     this.commandRule = new events.Rule(this, 'CommandRule', {
-      eventBus: connector.eventBus,
-      description: `Coupa Command events for ${connector.instance}, run by the command function`,
+      eventBus: props.eventBus,
+      description: `Coupa Command events for ${props.instance}, run by the command function`,
       eventPattern: {
         detailType: [COMMAND_DETAIL_TYPE],
         // Only the listed senders, and only commands for this instance (two connectors may share a bus).
         source: [...props.commandSources],
-        detail: { instance: [connector.instance] },
+        detail: { instance: [props.instance] },
       },
       targets: [new targets.LambdaFunction(command.function, { deadLetterQueue: dlq, retryAttempts: 4, maxEventAge: Duration.hours(1) })],
     });
   }
 
   private grantCommon(props: ActionsProps, role: iam.IRole): void {
-    const { connector } = props;
-    connector.grantTokenAccess(role);
+    props.tokens.grantTokenAccess(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.idempotency], resourceArns: [this.idempotencyTable.tableArn] });
-    const prefix = `${normalizePayloadPrefix(props.payloadPrefix)}${actionResultKeyPrefix(connector.instance)}`;
+    const prefix = `${normalizePayloadPrefix(props.payloadPrefix)}${actionResultKeyPrefix(props.instance)}`;
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: [...ACTION_IAM.results],

@@ -3,6 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { ConnectorConfig, PollObjectConfig } from './config';
 import { CoupaConnector, type PollerConfig } from './CoupaConnector';
+import { UpdateSuppliersStateMachine } from './examples/UpdateSuppliersStateMachine';
 
 export interface ExampleStackProps extends StackProps {
   readonly connector: ConnectorConfig;
@@ -10,6 +11,8 @@ export interface ExampleStackProps extends StackProps {
 
 export class ExampleStack extends Stack {
   readonly connector: CoupaConnector;
+  /** The example state machine (config.ts `exampleStateMachine`): query suppliers, set custom fields on each. */
+  readonly exampleStateMachine?: UpdateSuppliersStateMachine;
 
   constructor(scope: Construct, id: string, props: ExampleStackProps) {
     super(scope, id, props);
@@ -23,10 +26,9 @@ export class ExampleStack extends Stack {
       pollers: c.objects.map(pollerConfigOf),
       payloadRetention: Duration.days(c.payloadRetentionDays),
       reservePollerConcurrency: c.reservePollerConcurrency,
-      createExampleStateMachine: c.exampleStateMachine,
     });
     new CfnOutput(this, 'CredentialsSecretArn', {
-      value: this.connector.credentialsSecret.secretArn,
+      value: this.connector.tokens.credentialsSecret.secretArn,
       description: 'Store {"clientId","clientSecret"} of your Coupa OAuth client here (scopes: RequiredScopes unless you list them)',
     });
     new CfnOutput(this, 'RequiredScopes', {
@@ -36,29 +38,34 @@ export class ExampleStack extends Stack {
     });
     new CfnOutput(this, 'EventBusName', { value: this.connector.eventBus.eventBusName });
     new CfnOutput(this, 'TokenRefreshFunctionName', {
-      value: this.connector.tokenRefreshFunction.functionName,
+      value: this.connector.tokens.refreshFunction.functionName,
       description: 'The only writer of the token secrets; invoke with {"force":true} to mint a token now (doctor --refresh-function)',
     });
     new CfnOutput(this, 'TokenSecretArn', {
-      value: this.connector.tokenSecret.secretArn,
+      value: this.connector.tokens.tokenSecret.secretArn,
       description: 'The cached access token (doctor --token-secret-id)',
     });
     new CfnOutput(this, 'CheckpointTableName', { value: this.connector.checkpointTable.tableName });
     new CfnOutput(this, 'PayloadBucketName', { value: this.connector.payloadBucket.bucketName });
-    if (this.connector.actionFunction) {
+    const actions = this.connector.actions;
+    if (actions) {
       new CfnOutput(this, 'ActionFunctionName', {
-        value: this.connector.actionFunction.functionName,
+        value: actions.actionFunction.functionName,
         description: 'Invoke with {"action":"get","object":"suppliers","id":1}, or call it from your state machines',
       });
     }
-    if (this.connector.commandDeadLetterQueue) {
+    if (actions?.commandDeadLetterQueue) {
       new CfnOutput(this, 'CommandDeadLetterQueueUrl', {
-        value: this.connector.commandDeadLetterQueue.queueUrl,
+        value: actions.commandDeadLetterQueue.queueUrl,
         description: 'Coupa Command events that failed after their retries',
       });
     }
-    if (this.connector.exampleStateMachine) {
-      new CfnOutput(this, 'ExampleStateMachineArn', { value: this.connector.exampleStateMachine.stateMachineArn });
+    if (c.exampleStateMachine) {
+      if (!actions) throw new Error('config.ts: exampleStateMachine needs the actions (its tasks call the action function)');
+      this.exampleStateMachine = new UpdateSuppliersStateMachine(this, 'ExampleUpdateSuppliers', {
+        actionFunction: actions.actionFunction,
+      });
+      new CfnOutput(this, 'ExampleStateMachineArn', { value: this.exampleStateMachine.stateMachine.stateMachineArn });
     }
     new CfnOutput(this, 'AlarmTopicArn', {
       value: this.connector.alarmTopic.topicArn,

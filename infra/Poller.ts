@@ -14,7 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../shared/changes/poller-rules';
 import { detailTypeOf } from '../shared/events';
-import type { CoupaConnector } from './CoupaConnector';
+import type { TokenAccess } from './Tokens';
 import { grantKeyVia, KEY_ACTIONS } from './encryption';
 import { HandlerFunction } from './HandlerFunction';
 import { putEventsStatement } from './put-events';
@@ -22,7 +22,13 @@ import { staggeredSchedule, staggerMinute } from './poller-schedule';
 import type { ResolvedPoller } from './validate-pollers';
 
 export interface PollerProps {
-  readonly connector: CoupaConnector;
+  /** The Coupa instance name. */
+  readonly instance: string;
+  /** Where the change events go, and their `Source` (`coupa.<instance>`). */
+  readonly eventBus: events.IEventBus;
+  readonly eventSource: string;
+  /** The token environment and grant (CoupaTokens). */
+  readonly tokens: TokenAccess;
   readonly poller: ResolvedPoller;
   /** Position in CoupaConnectorProps.pollers: picks the schedule's minute offset. */
   readonly index: number;
@@ -51,24 +57,24 @@ export class Poller extends Construct {
 
   constructor(scope: Construct, id: string, props: PollerProps) {
     super(scope, id);
-    const { connector, poller, index } = props;
+    const { poller, index } = props;
     const objectKey = poller.object.key;
 
     const fn = new HandlerFunction(this, 'Handler', {
       handlerFile: 'poller.ts',
-      description: `Publishes changed Coupa ${poller.object.title} records of ${connector.instance} as events`,
+      description: `Publishes changed Coupa ${poller.object.title} records of ${props.instance} as events`,
       timeout: poller.timeout,
       memorySize: poller.memorySize,
       ...(props.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       environment: {
-        ...connector.tokenEnvironment,
+        ...props.tokens.environment,
         NODE_OPTIONS: ['--enable-source-maps', ...POLLER_V8_FLAGS].join(' '),
         POWERTOOLS_SERVICE_NAME: 'coupa-poller',
         OBJECT: objectKey,
-        INSTANCE: connector.instance,
-        EVENT_SOURCE: connector.eventSource,
-        EVENT_BUS_NAME: connector.eventBus.eventBusName,
+        INSTANCE: props.instance,
+        EVENT_SOURCE: props.eventSource,
+        EVENT_BUS_NAME: props.eventBus.eventBusName,
         CHECKPOINT_TABLE: props.checkpointTable.tableName,
         PAYLOAD_BUCKET: props.payloadBucket.bucketName,
         ...(props.payloadPrefix ? { PAYLOAD_PREFIX: props.payloadPrefix } : {}),
@@ -89,23 +95,23 @@ export class Poller extends Construct {
     // scheduled run holds the lease, and the next run continues from the cursor anyway.
     fn.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.schedule = new events.Rule(this, 'Schedule', {
-      description: `Polls Coupa ${objectKey} of ${connector.instance} every ${poller.schedule.toHumanString()} at minute offset ${staggerMinute(poller.schedule, index)}`,
+      description: `Polls Coupa ${objectKey} of ${props.instance} every ${poller.schedule.toHumanString()} at minute offset ${staggerMinute(poller.schedule, index)}`,
       schedule: staggeredSchedule(poller.schedule, index),
       targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
 
-    this.behindAlarm = this.createBehindAlarm(connector, poller);
+    this.behindAlarm = this.createBehindAlarm(props.instance, poller);
   }
 
   private grant(props: PollerProps, role: iam.IRole): void {
-    const { connector, poller } = props;
-    connector.grantTokenAccess(role);
+    const { poller } = props;
+    props.tokens.grantTokenAccess(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.checkpoints], resourceArns: [props.checkpointTable.tableArn] });
     // Only this object's change events, under the connector's source: a poller cannot send commands.
     const detailTypes = (['created', 'updated'] as const).map((change) => detailTypeOf(poller.object, change));
-    role.addToPrincipalPolicy(putEventsStatement(connector.eventBus, connector.eventSource, detailTypes));
+    role.addToPrincipalPolicy(putEventsStatement(props.eventBus, props.eventSource, detailTypes));
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.deadLetters], resourceArns: [props.deadLetterQueue.queueArn] });
-    const prefixes = payloadKeyPrefixes(props.payloadPrefix, connector.instance, poller.object.key);
+    const prefixes = payloadKeyPrefixes(props.payloadPrefix, props.instance, poller.object.key);
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: [...POLLER_ACTIONS.payloads],
@@ -130,7 +136,7 @@ export class Poller extends Construct {
     }
   }
 
-  private createBehindAlarm(connector: CoupaConnector, poller: ResolvedPoller): cloudwatch.Alarm {
+  private createBehindAlarm(instance: string, poller: ResolvedPoller): cloudwatch.Alarm {
     // One datapoint per run (the run's end). Missing data (runs failing before they report, or not
     // running at all) counts as breaching. Evaluation spans at most a day, as CloudWatch requires.
     const intervalSeconds = poller.schedule.toSeconds();
@@ -138,13 +144,13 @@ export class Poller extends Construct {
     const thresholdSeconds = poller.lagSeconds + intervalSeconds + poller.timeout.toSeconds();
     return new cloudwatch.Alarm(this, 'BehindAlarm', {
       alarmDescription:
-        `Coupa ${poller.object.key} events of ${connector.instance} trail Coupa by more than ${thresholdSeconds} s ` +
+        `Coupa ${poller.object.key} events of ${instance} trail Coupa by more than ${thresholdSeconds} s ` +
         `(or the poller reported nothing) for ${evaluationPeriods} run(s): check the poller's logs and errors. ` +
         'Expected during a long backfill from an old `since`.',
       metric: new cloudwatch.Metric({
         namespace: POLL_METRICS.namespace,
         metricName: POLL_METRICS.watermarkAge,
-        dimensionsMap: { Instance: connector.instance, Object: poller.object.key },
+        dimensionsMap: { Instance: instance, Object: poller.object.key },
         statistic: cloudwatch.Stats.MINIMUM,
         period: poller.schedule,
       }),

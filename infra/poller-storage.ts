@@ -1,5 +1,5 @@
 // The resources every poller of a connector shares: the checkpoint table, the claim-check bucket and
-// the dead-letter queue with its alarm. Secure defaults; every cdk-nag acknowledgement says why.
+// the dead-letter queue with its alarm (infra/dead-letter-queue.ts). Secure defaults; every cdk-nag acknowledgement says why.
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -52,39 +52,4 @@ export function createPayloadBucket(scope: Construct, options: PayloadBucketOpti
     });
   }
   return bucket;
-}
-
-export interface DeadLetterQueueOptions {
-  /** At most 14 days (SQS); the payload bucket keeps claim checks longer (validate-props.ts). */
-  readonly retention: Duration;
-  /** @default - SQS-managed keys (SSE-SQS) */
-  readonly encryptionKey?: kms.IKey;
-}
-
-/** Entries the bus refused for good (SqsDeadLetterSink), with an alarm while any is waiting. */
-export function createDeadLetterQueue(
-  scope: Construct,
-  instance: string,
-  options: DeadLetterQueueOptions,
-): { queue: sqs.Queue; alarm: cloudwatch.Alarm } {
-  const queue = new sqs.Queue(scope, 'DeadLetterQueue', {
-    ...queueEncryption(options.encryptionKey),
-    enforceSSL: true,
-    retentionPeriod: options.retention,
-  });
-  Validations.of(queue).acknowledge({
-    id: 'AwsSolutions-SQS3',
-    reason:
-      'This queue is itself the dead-letter destination: the pollers send the events EventBridge refused to it directly ' +
-      '(SqsDeadLetterSink), and a person inspects them after the alarm; there is no further queue to redrive to.',
-  });
-  const alarm = new cloudwatch.Alarm(scope, 'DeadLetterAlarm', {
-    alarmDescription: `Coupa events of ${instance} that EventBridge refused are waiting in the dead-letter queue; fix the cause, then redrive them (README, Operating)`,
-    metric: queue.metricApproximateNumberOfMessagesVisible({ period: Duration.minutes(5), statistic: cloudwatch.Stats.MAXIMUM }),
-    threshold: 1,
-    evaluationPeriods: 1,
-    comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
-    treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
-  });
-  return { queue, alarm };
 }

@@ -112,9 +112,6 @@ function validateActionProps(props: CoupaConnectorProps) {
   if (enableCommands && !enableActions) {
     throw new Error('CoupaConnector: enableCommands needs enableActions (commands run through the action path)');
   }
-  if (props.createExampleStateMachine && !enableActions) {
-    throw new Error('CoupaConnector: createExampleStateMachine needs enableActions (its tasks call the action function)');
-  }
   if (props.attachmentSourceBuckets?.length && !enableActions) {
     throw new Error('CoupaConnector: attachmentSourceBuckets is set but enableActions is false (only the attach action reads them)');
   }

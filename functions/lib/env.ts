@@ -85,11 +85,11 @@ export interface TokenConsumerConfig {
   readonly defaultHost?: string;
 }
 
-/** The token environment of every token consumer (CoupaConnector.tokenEnvironment), parsed in one place. */
+/** The token environment of every token consumer (CoupaConnector.tokens.environment), parsed in one place. */
 const tokenConsumerSchema = z
   .object({
-    TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokenEnvironment)'),
-    TOKEN_REFRESH_FUNCTION: required('the token-refresh function name (CoupaConnector.tokenEnvironment)'),
+    TOKEN_SECRET_ARN: required('the token secret ARN (CoupaConnector.tokens.environment)'),
+    TOKEN_REFRESH_FUNCTION: required('the token-refresh function name (CoupaConnector.tokens.environment)'),
     COUPA_HOST: optional(z.string().trim()),
   })
   .transform(

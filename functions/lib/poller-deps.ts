@@ -16,12 +16,12 @@ import type { PollerEnvironment } from './env';
 import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
-export interface Poller {
+export interface PollerWiring {
   readonly deps: PollDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerEnvironment, log: Logger, budget = rateBudgetEnvironment()): Poller {
+export function awsPoller(config: PollerEnvironment, log: Logger, budget = rateBudgetEnvironment()): PollerWiring {
   const client = lazyCoupaClient(config.tokens, log, budget ? { rateBudget: awsRateBudget(budget, config.instance, log) } : {});
   const source = once(
     async () =>

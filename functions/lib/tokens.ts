@@ -1,5 +1,5 @@
 // Token wiring shared by handlers. Pollers and actions (consumers) only read the token secret and ask
-// the token-refresh function for a new token (CoupaConnector.tokenEnvironment: TOKEN_SECRET_ARN,
+// the token-refresh function for a new token (CoupaConnector.tokens.environment: TOKEN_SECRET_ARN,
 // TOKEN_REFRESH_FUNCTION, COUPA_HOST). The token-refresh function alone reads the credentials secret
 // and writes both secrets, under the lease in TOKEN_LEASE_TABLE.
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';

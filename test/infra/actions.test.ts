@@ -177,10 +177,7 @@ describe('actions of the example stack', () => {
           'InvokeFunctionCommand',
         ),
       ],
-      [
-        'events',
-        readFileSync(path.join(__dirname, '../../shared/adapters/aws/EventBridgeResultPublisher.ts'), 'utf8'),
-      ],
+      ['events', readFileSync(path.join(__dirname, '../../shared/adapters/aws/EventBridgeResultPublisher.ts'), 'utf8')],
     ];
     for (const [service, source] of sources) {
       const commands = [...new Set([...source.matchAll(/\b([A-Z]\w+)Command\b/g)].map((m) => m[1]!))];
@@ -307,13 +304,13 @@ describe('action options', () => {
   test('the functions are exposed; grantInvokeActions lets a role invoke the action function only', () => {
     const stack = new Stack(noBundling(), 'S');
     const connector = new CoupaConnector(stack, 'C', { instance: 'acme' });
-    expect(connector.actionFunction).toBeDefined();
-    expect(connector.commandFunction).toBeDefined();
-    expect(connector.idempotencyTable).toBeDefined();
-    expect(connector.exampleStateMachine).toBeUndefined();
+    expect(connector.actions?.actionFunction).toBeDefined();
+    expect(connector.actions?.commandFunction).toBeDefined();
+    expect(connector.actions?.idempotencyTable).toBeDefined();
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     connector.grantInvokeActions(role);
     const template = Template.fromStack(stack);
+    expect(template.findResources('AWS::StepFunctions::StateMachine')).toEqual({}); // the example is the example stack's
     const [fnId] = functionWith(template, 'ActionsActionFunction');
     expect(statementsOfRole(template, idWith(template, 'AWS::IAM::Role', 'Caller'))).toEqual([
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: [getAtt(fnId), { 'Fn::Join': ['', [getAtt(fnId), ':*']] }] },
@@ -419,9 +416,9 @@ describe('action options', () => {
 
   test('enableCommands: false keeps the action function, without rule, command function or queue', () => {
     const { connector, template } = build({ enableCommands: false });
-    expect(connector.actionFunction).toBeDefined();
-    expect(connector.commandFunction).toBeUndefined();
-    expect(connector.commandRule).toBeUndefined();
+    expect(connector.actions?.actionFunction).toBeDefined();
+    expect(connector.actions?.commandFunction).toBeUndefined();
+    expect(connector.actions?.commandRule).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Actions'))).toHaveLength(1);
     expect(Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) => id.includes('Command'))).toEqual([]);
     template.resourcePropertiesCountIs('AWS::Events::Rule', { EventPattern: Match.anyValue() }, 0);
@@ -431,18 +428,23 @@ describe('action options', () => {
     const stack = new Stack(noBundling(), 'S');
     const connector = new CoupaConnector(stack, 'C', { instance: 'acme', enableActions: false });
     const template = Template.fromStack(stack);
-    expect(connector.actionFunction).toBeUndefined();
-    expect(connector.idempotencyTable).toBeUndefined();
+    expect(connector.actions).toBeUndefined();
     expect(Object.keys(template.findResources('AWS::Lambda::Function')).filter((id) => id.includes('Actions'))).toEqual([]);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 0);
     const role = new iam.Role(stack, 'Caller', { assumedBy: new iam.ServicePrincipal('states.amazonaws.com') });
     expect(() => connector.grantInvokeActions(role)).toThrow(/enableActions is false/);
   });
 
-  test('createExampleStateMachine adds the example, wired to the action function', () => {
-    const { connector, template } = build({ createExampleStateMachine: true });
-    expect(connector.exampleStateMachine).toBeDefined();
+  test('the example stack adds the example state machine, wired to the action function', () => {
+    const stack = new ExampleStack(noBundling(), 'Example', { connector: { ...config, exampleStateMachine: true } });
+    expect(stack.exampleStateMachine).toBeDefined();
+    const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::StepFunctions::StateMachine', 1);
+    const roles = template.findResources('AWS::IAM::Policy') as Record<string, Cfn>;
+    const invokes = Object.entries(roles).filter(
+      ([id, p]) => id.includes('ExampleUpdateSuppliers') && JSON.stringify(p).includes('lambda:InvokeFunction'),
+    );
+    expect(invokes.length).toBeGreaterThan(0);
   });
 
   test('the example construct works with any action function, e.g. one imported by ARN', () => {
@@ -471,11 +473,6 @@ describe('action options', () => {
 
   test.each<[string, Partial<CoupaConnectorProps>, RegExp]>([
     ['commands without actions', { enableActions: false, enableCommands: true }, /enableCommands needs enableActions/],
-    [
-      'the example without actions',
-      { enableActions: false, enableCommands: false, createExampleStateMachine: true },
-      /createExampleStateMachine needs enableActions/,
-    ],
     [
       'commandSources with commands off',
       { enableCommands: false, commandSources: ['com.acme.erp'] },
@@ -520,7 +517,6 @@ describe('cdk-nag AwsSolutions (actions)', () => {
       payloadPrefix: 'coupa/',
       commandSources: ['com.acme.erp'],
       idempotencyExpiry: Duration.hours(1),
-      createExampleStateMachine: true,
       grantType: 'authorization_code',
       attachmentSourceBuckets: [
         new s3.Bucket(stack, 'Scans', { enforceSSL: true, serverAccessLogsPrefix: 'logs/' }),

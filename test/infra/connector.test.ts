@@ -6,6 +6,7 @@ import path from 'node:path';
 import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -633,8 +634,11 @@ describe('poller options', () => {
 
   test('pollers are exposed by catalog key (dashed keys normalized)', () => {
     expect(Object.keys(connector.pollers)).toEqual(['invoices', 'purchase_orders', 'users']);
-    expect(Object.keys(connector.pollerSchedules)).toEqual(['invoices', 'purchase_orders', 'users']);
-    expect(Object.keys(connector.pollerAlarms)).toEqual(['invoices', 'purchase_orders', 'users']);
+    for (const poller of Object.values(connector.pollers)) {
+      expect(poller.function).toBeDefined();
+      expect(poller.schedule).toBeDefined();
+      expect(poller.behindAlarm).toBeDefined();
+    }
   });
 
   test('per-poller settings reach the function and its environment', () => {
@@ -814,5 +818,60 @@ describe('cdk-nag AwsSolutions', () => {
     new secretsmanager.Secret(new Stack(app, 'Bad'), 'Plain');
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
     expect(() => app.synth()).toThrow(/AwsSolutions-SMG4/);
+  });
+});
+
+describe('grants for your own functions', () => {
+  const build = () => {
+    const stack = new Stack(noBundling(), 'Grants');
+    const connector = new CoupaConnector(stack, 'C', {
+      instance: 'acme',
+      payloadPrefix: 'coupa',
+      pollers: [{ object: 'invoices' }, { object: 'suppliers' }],
+    });
+    const role = new iam.Role(stack, 'Consumer', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    return { stack, connector, role };
+  };
+  const roleStatements = (template: Template) =>
+    Object.entries(template.findResources('AWS::IAM::Policy') as Record<string, Cfn>)
+      .filter(([id]) => id.startsWith('Consumer'))
+      .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+
+  test('grantReadPayloads: GetObject on the claim checks of the given objects and on action results, nothing else', () => {
+    const { stack, connector, role } = build();
+    const grant = connector.grantReadPayloads(role, ['invoices']);
+    expect(grant.success).toBe(true);
+    const template = Template.fromStack(stack);
+    const bucketId = onlyId(template, 'AWS::S3::Bucket');
+    expect(roleStatements(template)).toEqual([
+      {
+        Effect: 'Allow',
+        Action: 's3:GetObject',
+        Resource: [objectArn(bucketId, '/coupa/acme/invoices/*'), objectArn(bucketId, '/coupa/actions/acme/*')],
+      },
+    ]);
+  });
+
+  test('grantReadPayloads defaults to every poller object', () => {
+    const { stack, connector, role } = build();
+    connector.grantReadPayloads(role);
+    const bucketId = onlyId(Template.fromStack(stack), 'AWS::S3::Bucket');
+    expect(roleStatements(Template.fromStack(stack))[0]!.Resource).toEqual([
+      objectArn(bucketId, '/coupa/acme/invoices/*'),
+      objectArn(bucketId, '/coupa/acme/suppliers/*'),
+      objectArn(bucketId, '/coupa/actions/acme/*'),
+    ]);
+  });
+
+  test('grantTokenAccess returns a Grant: read the token secret, invoke the refresher; never the credentials', () => {
+    const { stack, connector, role } = build();
+    const grant = connector.grantTokenAccess(role);
+    expect(grant.success).toBe(true);
+    const text = JSON.stringify(roleStatements(Template.fromStack(stack)));
+    expect(text).toContain('secretsmanager:GetSecretValue');
+    expect(text).toContain('lambda:InvokeFunction');
+    expect(text).not.toContain('CredentialsSecret');
+    expect(text).not.toContain('PutSecretValue');
+    expect(Object.keys(connector.tokens.environment).sort()).toEqual(['TOKEN_REFRESH_FUNCTION', 'TOKEN_SECRET_ARN']);
   });
 });

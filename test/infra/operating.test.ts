@@ -9,6 +9,7 @@ import { AwsSolutionsChecks } from 'cdk-nag';
 import { config } from '../../infra/config';
 import { CoupaConnector, type CoupaConnectorProps } from '../../infra/CoupaConnector';
 import { ExampleStack } from '../../infra/ExampleStack';
+import { UpdateSuppliersStateMachine } from '../../infra/examples/UpdateSuppliersStateMachine';
 
 const noBundling = () => new App({ context: { 'aws:cdk:bundling-stacks': [] } });
 const ENV = { account: '123456789012', region: 'eu-west-1' };
@@ -247,13 +248,13 @@ describe('cdk-nag AwsSolutions (operating options)', () => {
     const app = noBundling();
     const stack = new Stack(app, 'Keyed', { env: ENV });
     const key = new kms.Key(stack, 'Key', { enableKeyRotation: true });
-    new CoupaConnector(stack, 'C', {
+    const connector = new CoupaConnector(stack, 'C', {
       instance: 'acme',
       encryptionKey: key,
       alarmEmail: 'ops@example.com',
       pollers: [{ object: 'invoices' }],
-      createExampleStateMachine: true,
     });
+    new UpdateSuppliersStateMachine(stack, 'Example', { actionFunction: connector.actions!.actionFunction });
     Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
     expect(() => app.synth()).not.toThrow();
   });
