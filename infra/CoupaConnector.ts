@@ -24,6 +24,7 @@ import { createDeadLetterQueue } from './dead-letter-queue';
 import { assertKeyUsable, grantKeyVia } from './encryption';
 import { Poller } from './Poller';
 import { createCheckpointTable, createPayloadBucket } from './poller-storage';
+import { CoupaRateBudget } from './rate-budget';
 import { CoupaTokens } from './Tokens';
 import { validateConnectorProps } from './validate-props';
 import { validatePollers } from './validate-pollers';
@@ -51,6 +52,8 @@ export class CoupaConnector extends Construct {
    * scopes (`"scopes": []`, its initial value).
    */
   readonly requiredScopes: readonly string[];
+  /** The instance's Coupa rate budget (its table, `requestsPerSecond`), drawn on by every poller and action. */
+  readonly rateBudget: CoupaRateBudget;
   /** Pollers' cursors and leases: partition key `pk` (string), on demand, point-in-time recovery. */
   readonly checkpointTable: dynamodb.TableV2;
   /** Claim checks: records too large to travel inline, oversized dead letters, large action results. */
@@ -136,7 +139,17 @@ export class CoupaConnector extends Construct {
     this.deadLetterAlarm = dlq.alarm;
 
     this.#payloadPrefix = props.payloadPrefix ?? '';
-    const wiring = { instance: props.instance, eventBus: this.eventBus, eventSource: this.eventSource, tokens: this.tokens };
+    this.rateBudget = new CoupaRateBudget(this, 'RateBudget', {
+      ...props.rateBudget,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+    });
+    const wiring = {
+      instance: props.instance,
+      eventBus: this.eventBus,
+      eventSource: this.eventSource,
+      tokens: this.tokens,
+      rateBudget: this.rateBudget,
+    };
     const pollers: Record<string, Poller> = {};
     pollerConfigs.forEach((poller, index) => {
       pollers[poller.object.key] = new Poller(this, `Poller-${poller.object.key}`, {

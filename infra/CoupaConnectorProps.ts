@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { EventReturnType } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
+import type { RateBudgetProps } from './rate-budget';
 
 /** One Coupa object to turn into events (see shared/catalog for the keys; `objects` in the CLI). */
 export interface PollerConfig {
@@ -181,4 +182,9 @@ export interface CoupaConnectorProps {
    * @default - AWS-managed encryption (Secrets Manager, DynamoDB, SSE-S3, SSE-SQS; the new topic unencrypted)
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * The instance's Coupa rate budget, shared by every poller and action (README "Rate budget").
+   * @default - { requestsPerSecond: 20 }
+   */
+  readonly rateBudget?: RateBudgetProps;
 }
