@@ -7,6 +7,8 @@ import type { ObjectModel } from './model';
 import type { ActionContext } from './overrides';
 import { outputOptions, parseListQuery } from './query';
 import type { RecordService } from './record-service';
+import { JsonBytes } from './http-io';
+import { RenderCache } from './render-cache';
 import type { MultipartForm } from './multipart';
 import type { Renderer, RenderOptions } from './render';
 import type { RouteMatch, RouteScope, Router } from './routes';
@@ -34,7 +36,7 @@ export interface ApiRequest {
 
 export interface ApiResult {
   readonly status: number;
-  /** JSON body; undefined sends an empty body (`return_object=none`). */
+  /** JSON body (a value, or `JsonBytes` already serialized); undefined sends an empty body (`return_object=none`). */
   readonly body?: unknown;
   readonly headers?: Readonly<Record<string, string>>;
   readonly objectKey?: string;
@@ -54,6 +56,21 @@ export interface ApiSettings {
 export class ApiHandler {
   private readonly runner: ListRunner;
   private readonly attachments = new AttachmentStore();
+  private readonly renderCache: RenderCache;
+  private readonly renderedTimes = new Map<string, string>();
+  /**
+   * One function for the life of the handler (the render cache is valid for one `time`), remembering
+   * recent answers: a record repeats its own timestamps in every line.
+   */
+  private readonly time = (iso: string): string => {
+    let rendered = this.renderedTimes.get(iso);
+    if (rendered === undefined) {
+      if (this.renderedTimes.size >= 100_000) this.renderedTimes.clear();
+      rendered = this.timeZone.render(Date.parse(iso));
+      this.renderedTimes.set(iso, rendered);
+    }
+    return rendered;
+  };
 
   constructor(
     private readonly db: Database,
@@ -66,6 +83,7 @@ export class ApiHandler {
     private readonly hooks: ApiHooks,
   ) {
     this.runner = new ListRunner(db);
+    this.renderCache = new RenderCache(db);
   }
 
   /** The catalog key a path addresses, if any (for the request log). */
@@ -183,7 +201,7 @@ export class ApiHandler {
     const query = parseListQuery(params, model.catalog.model);
     const rows = this.runner.run(model.key, query, scope);
     const options = this.renderOptions(query.mode, query.fields);
-    return { status: 200, body: rows.map((s) => this.renderer.record(model.key, s, options)) };
+    return { status: 200, body: JsonBytes.array(rows.map((s) => this.renderer.recordJson(model.key, s, options))) };
   }
 
   private memberAction(model: ObjectModel, visible: RecordState, action: string, req: ApiRequest): ApiResult {
@@ -229,11 +247,11 @@ export class ApiHandler {
   private respond(model: ObjectModel, state: RecordState, params: URLSearchParams, status: number): ApiResult {
     const output = outputOptions(params, model.catalog.model);
     if (output.none) return { status };
-    return { status, body: this.renderer.record(model.key, state, this.renderOptions(output.mode, output.fields)) };
+    return { status, body: new JsonBytes([this.renderer.recordJson(model.key, state, this.renderOptions(output.mode, output.fields))]) };
   }
 
   private renderOptions(mode: RenderOptions['mode'], fields: RenderOptions['fields']): RenderOptions {
-    return { mode, ...(fields ? { fields } : {}), time: (iso) => this.timeZone.render(Date.parse(iso)) };
+    return { mode, ...(fields ? { fields } : {}), time: this.time, cache: this.renderCache };
   }
 
   private visibleOr404(model: ObjectModel, id: number, scope?: RouteScope): RecordState {

@@ -119,10 +119,11 @@ export class OAuthServer {
     return token;
   }
 
-  /** The client an access token was issued to, without validating it (rate limiting is per client). */
-  clientOf(header: string | undefined): string | undefined {
+  /** A known access token and the client it was issued to, without validating expiry (for rate-limit buckets). */
+  bearerOf(header: string | undefined): { clientId: string; token: string } | undefined {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header ?? '');
-    return match ? this.tokens.get(match[1]!)?.clientId : undefined;
+    const known = match ? this.tokens.get(match[1]!) : undefined;
+    return known ? { clientId: known.clientId, token: match![1]! } : undefined;
   }
 
   /** Every access and refresh token issued so far stops working. */

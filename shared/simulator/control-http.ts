@@ -1,6 +1,7 @@
 import type { SimulatorControl } from './control';
 import type { Fault } from './faults';
 import type { Data } from './generator';
+import type { RateLimitScope } from './rate-limiter';
 
 /**
  * The control interface over HTTP, for a simulator started in another process (the CLI). JSON in,
@@ -95,7 +96,16 @@ async function dispatch(control: SimulatorControl, route: string, parts: readonl
       control.setLatencyMs(Number(b.ms ?? 0));
       return { ok: true };
     case 'POST rate-limit':
-      control.setRateLimit(b.enabled === false ? false : { perSecond: Number(b.perSecond ?? 25), burst: Number(b.burst ?? 20) });
+      control.setRateLimit(
+        b.enabled === false
+          ? false
+          : {
+              perSecond: Number(b.perSecond ?? 25),
+              burst: Number(b.burst ?? 20),
+              ...(b.scope === undefined ? {} : { scope: b.scope as RateLimitScope }),
+              ...(b.retryAfter === undefined ? {} : { retryAfter: b.retryAfter === true }),
+            },
+      );
       return { ok: true };
     case 'POST enforce-scopes':
       control.setEnforceScopes(b.enabled !== false);

@@ -79,6 +79,7 @@ export interface SimulatorControl {
   /** Commit lag for every later write: a version saved at T is visible to queries from T + ms. */
   setVisibilityLagMs(ms: number): void;
   setLatencyMs(ms: number): void;
+  /** Replaces the rate limit, buckets full: per client (default), per token or one for the instance (`scope`); false turns it off. */
   setRateLimit(limit: RateLimit | false): void;
   setEnforceScopes(enabled: boolean): void;
 }

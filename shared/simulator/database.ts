@@ -85,6 +85,13 @@ export class Database implements GeneratorWorld {
     return this.clock.now();
   }
 
+  /** Changes whenever what the API shows may change: a version made visible anywhere, or a pool entity added. */
+  get revision(): number {
+    let revision = this.pools.added;
+    for (const store of this.stores.values()) revision += store.revision;
+    return revision;
+  }
+
   /** Makes due versions visible in every store. */
   commitDue(): void {
     const now = this.clock.now();
@@ -105,14 +112,18 @@ export class Database implements GeneratorWorld {
     return entity ? { kind: 'pool', definition, entity } : undefined;
   }
 
-  /** The record's stored-form data (meta excluded); generated ones are cached, never stored. */
-  dataOf(key: string, state: RecordState): Data {
+  /**
+   * The record's stored-form data (meta excluded). Generated data is never stored; it is cached when
+   * `remember` (associations: few records, read often), not when a record is read for its own answer
+   * (a backfill reads each record once, and caching thousands would only feed the garbage collector).
+   */
+  dataOf(key: string, state: RecordState, remember = true): Data {
     if (state.data) return state.data;
     const cacheKey = `${key}:${state.id}`;
     let data = this.generated.get(cacheKey);
     if (!data) {
       data = this.generator.record(this.seedOf(key, state));
-      this.generated.set(cacheKey, data);
+      if (remember) this.generated.set(cacheKey, data);
     }
     return data;
   }

@@ -1,7 +1,7 @@
-import type { ModelRegistry, ObjectModel } from './model';
+import type { ModelRegistry, ObjectModel, ParentRelation } from './model';
 import { loadOpenApi } from '../openapi';
 import type { ReferencePools } from './pools';
-import { hashString, mix, Rng } from './random';
+import { hashString, mix4, Rng } from './random';
 import { definitionSchema, isMetaProperty, type DefinitionSchema, type PropertySpec, type ScalarProperty } from './schema';
 import { isoUtc } from './time-zone';
 import * as words from './word-lists';
@@ -55,9 +55,29 @@ const COMMON_POOLS = new Set([
   'ShippingTerm',
 ]);
 
+/** What `property` needs to know about an object, worked out once per model instead of per value. */
+interface ModelPlan {
+  /** Stored properties in schema order: meta and owned arrays excluded. */
+  readonly stored: readonly PropertySpec[];
+  /** The parent relation a property carries (its id field or its association), the first one listed. */
+  readonly relations: ReadonlyMap<string, ParentRelation>;
+  /** Scalars that are always filled: the create's, the definition's and the overrides' required fields. */
+  readonly requiredScalars: ReadonlySet<string>;
+  /** Associations that are always filled: the create's required fields and the overrides' `filled`. */
+  readonly requiredRefs: ReadonlySet<string>;
+}
+
+const CF_INTEGRATION_STATUSES = ['pending', 'synced', 'synced', 'error', null];
+const CF_COST_CENTERS = ['CC-100', 'CC-200', 'CC-300'];
+
 export class RecordGenerator {
   private readonly keyHashes = new Map<string, number>();
   private readonly propHashes = new Map<string, number>();
+  private readonly plans = new Map<string, ModelPlan>();
+  private readonly lineSchemas = new Map<string, DefinitionSchema | undefined>();
+  /** Generating goes key by key: the last key's hash saves a lookup per value. */
+  private lastKey = '';
+  private lastKeyHash = 0;
 
   constructor(
     private readonly world: GeneratorWorld,
@@ -66,20 +86,17 @@ export class RecordGenerator {
 
   /** Every stored property of a generated record (meta and owned arrays excluded). */
   record(rec: RecordSeed): Data {
-    const model = this.model(rec.key);
     const data: Data = {};
-    for (const prop of model.schema.properties.values()) {
-      if (isMetaProperty(prop.name) || model.ownedArrays.has(prop.name)) continue;
-      data[prop.name] = this.property(rec, prop);
-    }
+    for (const prop of this.plan(rec.key).stored) data[prop.name] = this.property(rec, prop);
     return data;
   }
 
   /** One property of a generated record. */
   property(rec: RecordSeed, prop: PropertySpec): unknown {
     const model = this.model(rec.key);
+    const plan = this.plan(rec.key);
     const rng = this.rng(rec.key, rec.id, prop.name);
-    const relation = model.parents.find((r) => r.parentField === prop.name || r.refProperty === prop.name);
+    const relation = plan.relations.get(prop.name);
     if (relation) {
       const parentId = rec.links[relation.parentKey];
       if (parentId === undefined) return null;
@@ -89,45 +106,42 @@ export class RecordGenerator {
       case 'custom-fields':
         return this.customFields(rng, rec);
       case 'ref':
-        return this.reference(
-          rng,
-          prop.name,
-          prop.definition,
-          model.required.includes(prop.name) || !!model.overrides.filled?.includes(prop.name),
-        );
+        return this.reference(rng, prop.name, prop.definition, plan.requiredRefs.has(prop.name));
       case 'array':
         return this.array(rng, rec, prop.name, prop.definition);
       case 'scalar':
-        return this.scalar(rng, rec, model, prop);
+        return this.scalar(rng, rec, model, prop, plan.requiredScalars.has(prop.name));
     }
   }
 
-  private scalar(rng: Rng, rec: RecordSeed, model: ObjectModel, prop: ScalarProperty): unknown {
+  private scalar(rng: Rng, rec: RecordSeed, model: ObjectModel, prop: ScalarProperty, required: boolean): unknown {
     const name = prop.name;
-    const required = model.required.includes(name) || model.schema.required.includes(name) || !!model.overrides.filled?.includes(name);
     const derived = this.derived(rec, model, name);
     if (derived !== undefined) return derived;
     if (name === 'status' && model.overrides.statuses) return rng.pick(model.overrides.statuses);
     const values = model.overrides.values?.[name];
     if (values) return rng.pick(values);
     if (name === 'line-num' && rec.ordinal !== undefined) return prop.kind === 'integer' ? rec.ordinal : String(rec.ordinal);
-    return scalarValue(rng, rec, model, prop, required, () => this.person(rec));
+    return scalarValue(rng, rec, model, prop, required, this);
   }
 
   /** Values that follow from others, so the record stays consistent. */
   private derived(rec: RecordSeed, model: ObjectModel, name: string): unknown {
-    const person = () => this.person(rec);
+    // No closures here: this runs for every generated scalar.
     switch (name) {
       case 'firstname':
-        return model.key === 'users' ? person().first : undefined;
+        return model.key === 'users' ? this.person(rec).first : undefined;
       case 'lastname':
-        return model.key === 'users' ? person().last : undefined;
-      case 'fullname':
-        return model.key === 'users' ? `${person().first} ${person().last}` : undefined;
+        return model.key === 'users' ? this.person(rec).last : undefined;
+      case 'fullname': {
+        if (model.key !== 'users') return undefined;
+        const person = this.person(rec);
+        return `${person.first} ${person.last}`;
+      }
       case 'login':
-        return model.key === 'users' ? person().login : undefined;
+        return model.key === 'users' ? this.person(rec).login : undefined;
       case 'email':
-        return model.key === 'users' ? `${person().login}@example.com` : undefined;
+        return model.key === 'users' ? `${this.person(rec).login}@example.com` : undefined;
       case 'last-exported-at': {
         const exported = model.schema.properties.get('exported');
         if (!exported) return undefined;
@@ -175,7 +189,11 @@ export class RecordGenerator {
   }
 
   private array(rng: Rng, rec: RecordSeed, name: string, definition: string): unknown[] {
-    const itemSchema = lineSchema(definition, this.world.models);
+    let itemSchema = this.lineSchemas.get(definition);
+    if (!this.lineSchemas.has(definition)) {
+      itemSchema = lineSchema(definition, this.world.models);
+      this.lineSchemas.set(definition, itemSchema);
+    }
     if (!itemSchema) return [];
     const count = rng.int(1, 3);
     const lines: Data[] = [];
@@ -194,7 +212,7 @@ export class RecordGenerator {
       if (prop.name === 'line-num') line[prop.name] = prop.type === 'scalar' && prop.kind === 'integer' ? index : String(index);
       else if (prop.type === 'ref') line[prop.name] = this.reference(rng, prop.name, prop.definition, schema.required.includes(prop.name));
       else if (prop.type === 'array') line[prop.name] = [];
-      else if (prop.type === 'scalar') line[prop.name] = scalarValue(rng, lineRec, undefined, prop, false, () => this.person(lineRec));
+      else if (prop.type === 'scalar') line[prop.name] = scalarValue(rng, lineRec, undefined, prop, false, this);
     }
     return line;
   }
@@ -202,8 +220,8 @@ export class RecordGenerator {
   private customFields(rng: Rng, rec: RecordSeed): Data {
     return {
       'cf-erp-number': rng.chance(0.6) ? `ERP-${100000 + rec.id}` : null,
-      'cf-integration-status': rng.pick(['pending', 'synced', 'synced', 'error', null]),
-      'cf-cost-center': rng.pick(['CC-100', 'CC-200', 'CC-300']),
+      'cf-integration-status': rng.pick(CF_INTEGRATION_STATUSES),
+      'cf-cost-center': rng.pick(CF_COST_CENTERS),
     };
   }
 
@@ -215,7 +233,31 @@ export class RecordGenerator {
 
   /** The random stream of one property of one record. */
   rng(key: string, id: number, prop: string): Rng {
-    return new Rng(mix(this.seed, this.hash(this.keyHashes, key), id, this.hash(this.propHashes, prop)));
+    if (key !== this.lastKey) {
+      this.lastKey = key;
+      this.lastKeyHash = this.hash(this.keyHashes, key);
+    }
+    return new Rng(mix4(this.seed, this.lastKeyHash, id, this.hash(this.propHashes, prop)));
+  }
+
+  private plan(key: string): ModelPlan {
+    let plan = this.plans.get(key);
+    if (!plan) {
+      const model = this.model(key);
+      const relations = new Map<string, ParentRelation>();
+      for (const r of model.parents) {
+        for (const name of [r.parentField, r.refProperty]) if (name !== undefined && !relations.has(name)) relations.set(name, r);
+      }
+      const filled = model.overrides.filled ?? [];
+      plan = {
+        stored: [...model.schema.properties.values()].filter((p) => !isMetaProperty(p.name) && !model.ownedArrays.has(p.name)),
+        relations,
+        requiredScalars: new Set([...model.required, ...model.schema.required, ...filled]),
+        requiredRefs: new Set([...model.required, ...filled]),
+      };
+      this.plans.set(key, plan);
+    }
+    return plan;
   }
 
   private hash(cache: Map<string, number>, text: string): number {
@@ -241,7 +283,7 @@ function scalarValue(
   model: ObjectModel | undefined,
   prop: ScalarProperty,
   required: boolean,
-  person: () => Person,
+  people: RecordGenerator,
 ): unknown {
   const { name } = prop;
   if (prop.enum?.length) return rng.pick(prop.enum);
@@ -269,14 +311,29 @@ function scalarValue(
     case 'text':
       return rng.chance(0.7) || required ? rng.pick(words.SENTENCES) : null;
     case 'string':
-      return clip(stringValue(rng, rec, model, name, required, person), prop.maxLength);
+      return clip(stringValue(rng, rec, model, name, required, people), prop.maxLength);
   }
 }
 
+type DecimalKind = 'rate' | 'quantity' | 'percent' | 'amount';
+const decimalKinds = new Map<string, DecimalKind>();
+
 function decimalValue(rng: Rng, name: string): string {
-  if (/rate$/.test(name) && !/tax/.test(name)) return (0.5 + rng.next()).toFixed(6);
-  if (/quantity|qty/.test(name)) return rng.int(1, 100).toFixed(2);
-  if (/percent/.test(name)) return (rng.next() * 20).toFixed(2);
+  let kind = decimalKinds.get(name);
+  if (kind === undefined) {
+    kind =
+      /rate$/.test(name) && !/tax/.test(name)
+        ? 'rate'
+        : /quantity|qty/.test(name)
+          ? 'quantity'
+          : /percent/.test(name)
+            ? 'percent'
+            : 'amount';
+    decimalKinds.set(name, kind);
+  }
+  if (kind === 'rate') return (0.5 + rng.next()).toFixed(6);
+  if (kind === 'quantity') return rng.int(1, 100).toFixed(2);
+  if (kind === 'percent') return (rng.next() * 20).toFixed(2);
   return (rng.int(100, 1_000_000) / 100).toFixed(2);
 }
 
@@ -286,17 +343,21 @@ function stringValue(
   model: ObjectModel | undefined,
   name: string,
   required: boolean,
-  person: () => Person,
+  people: RecordGenerator,
 ): string | null {
-  const prefix = model?.overrides.numberPrefix ?? initials(rec.key);
-  const padded = String(rec.id).padStart(6, '0');
+  const label = plainLabel(name);
+  if (label !== undefined) {
+    if (!required && rng.chance(0.5)) return null;
+    return `${label} ${rec.id}`;
+  }
   const place = words.CITIES[rec.id % words.CITIES.length]!;
-  if (name === 'name' || name === 'display-name') return nameFor(rng, rec, model, person);
+  if (name === 'name' || name === 'display-name') return nameFor(rng, rec, model, people);
   if (name === 'title') return `${rng.pick(words.EXPENSE_TITLES)} ${rec.id}`;
   if (name === 'email' || name.endsWith('-email')) return `${name.replace(/-?email$/, '') || 'ap'}-${rec.id}@example.com`;
-  if (name === 'firstname') return person().first;
-  if (name === 'lastname') return person().last;
-  if (name === 'number' || name.endsWith('-number')) return `${prefix}-${padded}`;
+  if (name === 'firstname') return people.person(rec).first;
+  if (name === 'lastname') return people.person(rec).last;
+  if (name === 'number' || name.endsWith('-number'))
+    return `${model?.overrides.numberPrefix ?? initials(rec.key)}-${String(rec.id).padStart(6, '0')}`;
   if (name === 'code' || name.endsWith('-code') || name.endsWith('-num') || name === 'external-src-ref' || name === 'external-ref-num')
     return `${initials(name)}-${rec.id}`;
   if (name === 'street1') return `${rng.int(1, 999)} ${rng.pick(words.STREETS)}`;
@@ -315,7 +376,38 @@ function stringValue(
   return `${name.replace(/-/g, ' ')} ${rec.id}`;
 }
 
-function nameFor(rng: Rng, rec: RecordSeed, model: ObjectModel | undefined, person: () => Person): string {
+/** Names `stringValue` has no special rule for; most string attributes are these. */
+const plainLabels = new Map<string, string | null>();
+
+/** `cash-register-operator` → `cash register operator`; undefined for names with a rule of their own. */
+function plainLabel(name: string): string | undefined {
+  let label = plainLabels.get(name);
+  if (label === undefined) {
+    const special =
+      [
+        'name',
+        'display-name',
+        'title',
+        'email',
+        'firstname',
+        'lastname',
+        'number',
+        'code',
+        'external-src-ref',
+        'external-ref-num',
+      ].includes(name) ||
+      ['street1', 'city', 'state', 'postal-code', 'description', 'type', 'contact-alert-type', 'business-object', 'end-system'].includes(
+        name,
+      ) ||
+      ['-email', '-number', '-code', '-num', 'url'].some((end) => name.endsWith(end)) ||
+      name.includes('phone');
+    label = special ? null : name.replace(/-/g, ' ');
+    plainLabels.set(name, label);
+  }
+  return label ?? undefined;
+}
+
+function nameFor(rng: Rng, rec: RecordSeed, model: ObjectModel | undefined, people: RecordGenerator): string {
   switch (model?.overrides.nameStyle) {
     case 'company':
       return `${rng.pick(words.COMPANY_WORDS)} ${rng.pick(words.COMPANY_SUFFIXES)} ${rec.id}`;
@@ -334,15 +426,23 @@ function nameFor(rng: Rng, rec: RecordSeed, model: ObjectModel | undefined, pers
     case 'place':
       return `${rng.pick(['HQ', 'Warehouse', 'Branch', 'Plant'])} ${rec.id}`;
     default:
-      return model ? `${model.catalog.title} ${rec.id}` : `${person().first} ${person().last}`;
+      if (model) return `${model.catalog.title} ${rec.id}`;
+      return `${people.person(rec).first} ${people.person(rec).last}`;
   }
 }
 
-const initials = (text: string): string =>
-  text
-    .split(/[-_.]/)
-    .map((w) => w.charAt(0))
-    .join('')
-    .toUpperCase();
+const initialsOf = new Map<string, string>();
+const initials = (text: string): string => {
+  let out = initialsOf.get(text);
+  if (out === undefined) {
+    out = text
+      .split(/[-_.]/)
+      .map((w) => w.charAt(0))
+      .join('')
+      .toUpperCase();
+    initialsOf.set(text, out);
+  }
+  return out;
+};
 
 const clip = (value: string | null, max?: number): string | null => (value !== null && max !== undefined ? value.slice(0, max) : value);

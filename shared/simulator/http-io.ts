@@ -21,15 +21,45 @@ export function sendBytes(
   res.end(bytes);
 }
 
+/** A body already serialized (the API's rendered records, UTF-8): sent as it is, in parts. */
+export class JsonBytes {
+  readonly length: number;
+
+  constructor(readonly parts: readonly Buffer[]) {
+    let length = 0;
+    for (const part of parts) length += part.length;
+    this.length = length;
+  }
+
+  /** A JSON array of serialized values, without copying them into one buffer. */
+  static array(items: readonly Buffer[]): JsonBytes {
+    const parts: Buffer[] = [OPEN_BRACKET];
+    for (let i = 0; i < items.length; i++) {
+      if (i > 0) parts.push(COMMA);
+      parts.push(items[i]!);
+    }
+    parts.push(CLOSE_BRACKET);
+    return new JsonBytes(parts);
+  }
+}
+const OPEN_BRACKET = Buffer.from('[');
+const COMMA = Buffer.from(',');
+const CLOSE_BRACKET = Buffer.from(']');
+
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>> = {}): void {
   if (res.destroyed) return;
-  const text = body === undefined ? '' : JSON.stringify(body);
+  const json = body === undefined ? undefined : body instanceof JsonBytes ? body : new JsonBytes([Buffer.from(JSON.stringify(body))]);
   res.writeHead(status, {
-    ...(body === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
-    'Content-Length': Buffer.byteLength(text),
+    ...(json === undefined ? {} : { 'Content-Type': 'application/json; charset=utf-8' }),
+    'Content-Length': json?.length ?? 0,
     ...headers,
   });
-  res.end(text);
+  if (!json) return void res.end();
+  // Corked, the parts leave in one writev.
+  res.cork();
+  for (const part of json.parts) res.write(part);
+  res.end();
+  res.uncork();
 }
 
 /** A non-JSON body, e.g. the HTML page a gateway answers a 502 with. */

@@ -9,4 +9,4 @@ export type { Fault } from './faults';
 export type { RequestLogEntry } from './request-log';
 export type { RecordVersion } from './store';
 export type { SimClock } from './clock';
-export type { RateLimit } from './rate-limiter';
+export type { RateLimit, RateLimitScope } from './rate-limiter';

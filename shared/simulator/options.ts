@@ -16,9 +16,12 @@ export interface SimulatorOptions {
   latencyMs?: number;
   /** IANA zone timestamps are rendered in. @default 'America/Los_Angeles' */
   timeZone?: string;
-  /** Token bucket per client; false disables it. @default {perSecond: 25, burst: 20} */
+  /**
+   * Token bucket per client, or per token or for the whole instance (`scope`); false disables it.
+   * @default {perSecond: 25, burst: 20, scope: 'client'}
+   */
   rateLimit?: RateLimit | false;
-  /** Send `Retry-After` on rate-limit 429s (Coupa documents none). @default false */
+  /** Send `Retry-After` on rate-limit 429s (Coupa documents none) unless `rateLimit.retryAfter` says otherwise. @default false */
   rateLimitRetryAfter?: boolean;
   /** @default 86399 */
   tokenTtlSeconds?: number;

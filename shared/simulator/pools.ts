@@ -11,6 +11,8 @@ export type PoolEntity = Readonly<Record<string, unknown>> & { readonly id: numb
 const CLOSED_POOLS = new Set(['Currency', 'Country']);
 
 export class ReferencePools {
+  /** Entities added by writes so far (generated pointers draw from the pools' sizes). */
+  added = 0;
   private readonly pools = new Map<string, PoolEntity[]>();
 
   list(definition: string): readonly PoolEntity[] {
@@ -39,6 +41,7 @@ export class ReferencePools {
     if (found || CLOSED_POOLS.has(definition)) return found;
     const created: PoolEntity = { id: pool.length + 1, ...Object.fromEntries(keys) };
     pool.push(created);
+    this.added += 1;
     return created;
   }
 }

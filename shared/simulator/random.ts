@@ -16,16 +16,24 @@ export function hashString(text: string): number {
 /** Mixes integers into one well-spread 32-bit value (murmur3 finaliser per step). */
 export function mix(...values: readonly number[]): number {
   let h = 0x9e3779b9;
-  for (const v of values) {
-    h ^= Math.imul(v | 0, 0xcc9e2d51);
-    h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
-    h ^= h >>> 16;
-    h = Math.imul(h, 0x85ebca6b);
-    h ^= h >>> 13;
-    h = Math.imul(h, 0xc2b2ae35);
-    h ^= h >>> 16;
-  }
+  for (const v of values) h = mixStep(h, v);
   return h >>> 0;
+}
+
+/** `mix(a, b, c, d)` without the rest array: the generator derives one per generated value. */
+export function mix4(a: number, b: number, c: number, d: number): number {
+  return mixStep(mixStep(mixStep(mixStep(0x9e3779b9, a), b), c), d) >>> 0;
+}
+
+function mixStep(hash: number, v: number): number {
+  let h = hash ^ Math.imul(v | 0, 0xcc9e2d51);
+  h = Math.imul((h << 13) | (h >>> 19), 5) + 0xe6546b64;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h;
 }
 
 /** A small deterministic generator (mulberry32) with the helpers the generator needs. */

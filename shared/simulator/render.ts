@@ -2,6 +2,7 @@ import { loadOpenApi } from '../openapi';
 import type { Database, ResolvedRef } from './database';
 import type { FieldSelection } from './fields';
 import type { Data } from './generator';
+import type { RenderCache } from './render-cache';
 import { definitionSchema, isMetaProperty, type DefinitionSchema, type PropertySpec } from './schema';
 import type { RecordState } from './store';
 import { isoUtc } from './time-zone';
@@ -20,6 +21,11 @@ export interface RenderOptions {
   readonly fields?: FieldSelection;
   /** Output form of a stored UTC datetime: the instance zone for the API, unchanged for control. */
   readonly time: (isoUtc: string) => string;
+  /**
+   * Shares rendered associations and records between answers rendered with the same `time`. Only for
+   * output that is serialized at once (the API): the objects returned may then be shared.
+   */
+  readonly cache?: RenderCache;
 }
 
 /** Attributes that name a record in an association, besides its natural keys. */
@@ -53,11 +59,22 @@ export class Renderer {
 
   constructor(private readonly db: Database) {}
 
+  /** `record(…)` as UTF-8 JSON, from the cache when this version was rendered before in the same return type. */
+  recordJson(key: string, state: RecordState, options: RenderOptions): Buffer {
+    const { cache } = options;
+    if (!cache || options.fields || options.mode === 'limited') return Buffer.from(JSON.stringify(this.record(key, state, options)));
+    const cached = cache.json(options.mode, state);
+    if (cached !== undefined) return cached;
+    const json = Buffer.from(JSON.stringify(this.record(key, state, options)));
+    cache.setJson(options.mode, state, json);
+    return json;
+  }
+
   record(key: string, state: RecordState, options: RenderOptions, depth = 0): Data {
     if (options.fields) return this.omitNulls(key, this.select(key, state, options.fields, options, depth));
     if (options.mode === 'limited') return { id: state.id };
     const model = this.db.model(key);
-    const data = this.db.dataOf(key, state);
+    const data = this.db.dataOf(key, state, false);
     const out: Data = this.meta(state, options);
     for (const prop of model.schema.properties.values()) {
       if (isMetaProperty(prop.name)) continue;
@@ -86,9 +103,15 @@ export class Renderer {
       if (!child) continue;
       if (selection) out.push(this.select(childKey, child, selection, options, depth + 1));
       else if (options.mode === 'shallow' || depth >= MAX_DEPTH) out.push(this.identity({ kind: 'record', key: childKey, state: child }));
-      else out.push(this.record(childKey, child, { mode: 'default', time: options.time }, depth + 1));
+      else out.push(this.record(childKey, child, this.wholeChildOptions(options), depth + 1));
     }
     return out;
+  }
+
+  /** Owned children shown whole: the default return type, no field selection. */
+  private wholeChildOptions(options: RenderOptions): RenderOptions {
+    if (options.mode === 'default' && !options.fields) return options;
+    return { mode: 'default', time: options.time, ...(options.cache ? { cache: options.cache } : {}) };
   }
 
   /** One stored value in output form. */
@@ -133,10 +156,11 @@ export class Renderer {
 
   /** An association as Coupa nests it: small definitions whole, big ones by id, natural keys and labels. */
   private summary(definition: string, resolved: ResolvedRef, options: RenderOptions): Data {
-    if (resolved.kind === 'pool') return { ...resolved.entity };
+    if (resolved.kind === 'pool') return options.cache ? resolved.entity : { ...resolved.entity };
     const { key, state } = resolved;
+    const cached = options.cache?.summary(definition, state);
+    if (cached) return cached;
     const targetSchema = this.db.model(key).schema;
-    const data = this.db.dataOf(key, state); // whole and cached: associations point at few records
     const out: Data = {};
     for (const field of this.summaryFields(definition, key)) {
       if (isMetaProperty(field)) {
@@ -144,12 +168,13 @@ export class Renderer {
         continue;
       }
       const prop = targetSchema.properties.get(field);
-      const value = data[field];
+      const value = this.storedValue(key, state, field);
       if (prop?.type === 'ref') {
         const inner = this.db.resolvePointer(prop.definition, value);
         out[field] = inner ? this.identity(inner) : null;
       } else out[field] = prop ? this.value(prop, value, options) : null;
     }
+    options.cache?.setSummary(definition, state, out);
     return out;
   }
 
@@ -160,17 +185,25 @@ export class Renderer {
       return { id, ...(code !== undefined ? { code } : {}), ...(name !== undefined ? { name } : {}) };
     }
     const { key, state } = resolved;
-    const data = this.db.dataOf(key, state);
     const out: Data = { id: state.id };
     for (const field of naturalKeyFields(this.db, key)) {
       const prop = this.db.model(key).schema.properties.get(field);
-      const value = field === 'id' ? state.id : data[field];
+      const value = field === 'id' ? state.id : this.storedValue(key, state, field);
       if (prop?.type === 'ref') {
         const inner = this.db.resolvePointer(prop.definition, value);
         out[field] = inner ? this.identity(inner) : null;
       } else out[field] = value ?? null;
     }
     return out;
+  }
+
+  /**
+   * One attribute of an associated record as stored (owned arrays are not stored). Generated one at a
+   * time: an association shows a few attributes of a record that is seldom read whole.
+   */
+  private storedValue(key: string, state: RecordState, name: string): unknown {
+    if (state.data) return state.data[name];
+    return this.db.model(key).ownedArrays.has(name) ? undefined : this.db.attribute(key, state, name);
   }
 
   private summaryFields(definition: string, targetKey: string): readonly string[] {
@@ -237,8 +270,10 @@ export function naturalKeyFields(db: Database, key: string): string[] {
   );
 }
 
+const schemas = new Map<string, DefinitionSchema | undefined>();
 function schemaOrUndefined(definition: string): DefinitionSchema | undefined {
-  return loadOpenApi().definitions[definition] ? definitionSchema(definition) : undefined;
+  if (!schemas.has(definition)) schemas.set(definition, loadOpenApi().definitions[definition] ? definitionSchema(definition) : undefined);
+  return schemas.get(definition);
 }
 
 const unique = <T>(items: readonly T[]): T[] => [...new Set(items)];

@@ -13,7 +13,7 @@ import { readBody, sendBytes, sendJson, sendText, sleep } from './http-io';
 import { isMultipart, parseMultipart, summariseForm, type MultipartForm } from './multipart';
 import { ModelRegistry } from './model';
 import { resolveOptions, type SimulatorOptions } from './options';
-import { RateLimiter } from './rate-limiter';
+import { type Caller, RateLimiter } from './rate-limiter';
 import { RecordService } from './record-service';
 import { Renderer } from './render';
 import { queryRecord, redactBody, redactHeaders, RequestLog, type RequestLogEntry } from './request-log';
@@ -23,7 +23,7 @@ import { WriteApplier } from './writes';
 
 /**
  * The HTTP front: `/oauth2/*` (tokens), `/api/*` (the Core API, behind faults, latency, the rate limit
- * and bearer auth, in that order) and `/__sim/*` (control). Everything else is 404.
+ * (per client, per token or per instance) and bearer auth, in that order) and `/__sim/*` (control). Everything else is 404.
  */
 
 export interface Simulator {
@@ -41,7 +41,7 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
   const writer = new WriteApplier(db);
   const records = new RecordService(db, writer);
   const oauth = new OAuthServer(options, clock);
-  const rateLimiter = new RateLimiter(options.rateLimit, clock);
+  const rateLimiter = new RateLimiter(options.rateLimit, clock, options.rateLimitRetryAfter);
   const faults = new FaultQueue();
   const log = new RequestLog();
   const settings = { latencyMs: options.latencyMs, enforceScopes: options.enforceScopes };
@@ -122,11 +122,10 @@ export async function startSimulator(input: SimulatorOptions = {}): Promise<Simu
     const apiPath = path.slice('/api'.length) || '/';
     const objectKey = api.objectKeyOf(apiPath);
     if (objectKey) entry.objectKey = objectKey;
-    const client = oauth.clientOf(req.headers.authorization) ?? `anonymous:${req.socket.remoteAddress ?? ''}`;
-    if (!rateLimiter.tryTake(client)) {
-      const headers: Record<string, string> = options.rateLimitRetryAfter
-        ? { 'Retry-After': String(rateLimiter.secondsUntilToken(client)) }
-        : {};
+    const caller: Caller = { ...oauth.bearerOf(req.headers.authorization), address: req.socket.remoteAddress ?? '' };
+    if (!rateLimiter.tryTake(caller)) {
+      const retryAfter = rateLimiter.retryAfterSeconds(caller);
+      const headers: Record<string, string> = retryAfter === undefined ? {} : { 'Retry-After': String(retryAfter) };
       return respond(429, { errors: { base: ['Rate limit exceeded: too many requests, slow down'] } }, headers);
     }
     try {

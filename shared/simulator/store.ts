@@ -49,6 +49,8 @@ interface StoredVersion {
 export const compareStates = (a: RecordState, b: RecordState): number => a.updatedAtMs - b.updatedAtMs || a.tie - b.tie || a.id - b.id;
 
 export class ObjectStore {
+  /** Counts changes to what queries see (a version made visible): render caches are valid for one revision. */
+  revision = 0;
   private readonly visible = new Map<number, RecordState>();
   /** Latest written versions not visible yet (deleted ones included); other heads are the visible versions. */
   private readonly unseenHeads = new Map<number, RecordState>();
@@ -176,6 +178,7 @@ export class ObjectStore {
   }
 
   private makeVisible(state: RecordState): void {
+    this.revision += 1;
     const old = this.visible.get(state.id);
     // A later version may already be visible (shorter lag): never go back.
     if (old && old.version > state.version) return;

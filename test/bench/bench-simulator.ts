@@ -1,6 +1,10 @@
 // A Coupa simulator for the benchmark, in its own process so the poller's memory is measured alone.
 // `N` records of one object get distinct updated-at seconds (no mass updates) unless --ties is given;
-// prints the base URL and the `since` instant, then serves until killed.
+// prints the base URL and the `since` instant, then serves until killed. With --probe, each `probe` line
+// on stdin is answered with one JSON line: the main thread's event-loop utilisation and the process's
+// CPU time since the previous probe (simulator-throughput.ts).
+import { performance } from 'node:perf_hooks';
+import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startSimulator } from '../../shared/simulator';
 
@@ -11,6 +15,7 @@ async function main() {
       records: { type: 'string' },
       'latency-ms': { type: 'string' },
       ties: { type: 'boolean', default: false },
+      probe: { type: 'boolean', default: false },
     },
   });
   const object = values.object ?? 'invoices';
@@ -24,6 +29,20 @@ async function main() {
   }
   sim.control.setLatencyMs(Number(values['latency-ms'] ?? 0));
   process.stdout.write(`${JSON.stringify({ baseUrl: sim.baseUrl, sinceMs: values.ties ? 0 : since })}\n`);
+  if (values.probe) answerProbes();
+}
+
+function answerProbes(): void {
+  let elu = performance.eventLoopUtilization();
+  let cpu = process.cpuUsage();
+  readline.createInterface({ input: process.stdin }).on('line', (line) => {
+    if (line.trim() !== 'probe') return;
+    const eluSince = performance.eventLoopUtilization(elu);
+    const cpuSince = process.cpuUsage(cpu);
+    elu = performance.eventLoopUtilization();
+    cpu = process.cpuUsage();
+    process.stdout.write(`${JSON.stringify({ elu: eluSince.utilization, cpuMs: (cpuSince.user + cpuSince.system) / 1000 })}\n`);
+  });
 }
 
 void main();
