@@ -11,10 +11,10 @@ import {
   type FieldSpec,
   isCoupaResponseTooLargeError,
   MAX_PAGE_SIZE,
-  MIN_ATTEMPT_MS,
   type ReturnObject,
   withDeadline,
 } from '../coupa';
+import { MIN_ATTEMPT_MS } from '../coupa/retry';
 import { contentTypeOf, describeLocation, extensionOf, OCTET_STREAM } from './files';
 import { MAX_FILE_BYTES, MAX_QUERY_RESULT_BYTES } from './limits';
 import { parseActionInput } from './parse';

@@ -28,7 +28,26 @@ export interface LaneCursor {
 export interface Cursor extends LaneCursor {
   readonly version: 1;
   readonly lanes?: readonly LaneCursor[];
+  /**
+   * When the poller first queried each stretch of time it vouches for, in `fromMs` order (see
+   * created.ts): what tells a new record's first version from a later one. Absent in cursors saved
+   * before it existed, and before a first answer.
+   */
+  readonly queried?: readonly QueriedSpan[];
 }
+
+/**
+ * From `fromMs` up to the next span's `fromMs` (or on without end), every query that covered those
+ * seconds was made when Coupa's clock minus the lag was at least `horizonMs`: versions saved before
+ * `horizonMs` were visible to it. 0 means unknown. Time before the first span is unknown too.
+ */
+export interface QueriedSpan {
+  readonly fromMs: number;
+  readonly horizonMs: number;
+}
+
+/** Runs' spans kept in a cursor; older ones merge (keeping the lower horizon) beyond this. */
+export const MAX_QUERIED_SPANS = 32;
 
 const laneSchema = z
   .object({
@@ -39,9 +58,18 @@ const laneSchema = z
   })
   .strict();
 
+const queriedSpanSchema = z
+  .object({ fromMs: z.number().int().nonnegative().multipleOf(1000), horizonMs: z.number().int().nonnegative() })
+  .strict();
+
 export const cursorSchema = laneSchema
-  .extend({ version: z.literal(1), lanes: z.array(laneSchema).max(8).optional() })
+  .extend({
+    version: z.literal(1),
+    lanes: z.array(laneSchema).max(8).optional(),
+    queried: z.array(queriedSpanSchema).max(MAX_QUERIED_SPANS).optional(),
+  })
   .strict()
+  .refine((c) => (c.queried ?? []).every((s, i, all) => i === 0 || s.fromMs > all[i - 1]!.fromMs), 'queried spans must be in time order')
   .refine((c) => {
     const all = [c, ...(c.lanes ?? [])];
     // Every lane but the last ends, after its watermark, and before the next lane's watermark.

@@ -1,5 +1,13 @@
 import type { CatalogObject } from '../catalog';
-import { claimCheckDetail, entryOf, inlineDetail, type CoupaEventEntry, type CoupaRecord, type EnvelopeContext } from '../events';
+import {
+  type ChangeKind,
+  claimCheckDetail,
+  entryOf,
+  inlineDetail,
+  type CoupaEventEntry,
+  type CoupaRecord,
+  type EnvelopeContext,
+} from '../events';
 import { putEventsEntryBytes } from '../events/entry-size';
 import type { PayloadStore } from './ports';
 
@@ -13,10 +21,11 @@ export const DEFAULT_INLINE_LIMIT_BYTES = 200 * 1024;
 export async function eventEntryOf(
   object: CatalogObject,
   record: CoupaRecord,
+  change: ChangeKind,
   ctx: EnvelopeContext,
   options: { inlineLimitBytes: number; payloads?: PayloadStore },
 ): Promise<{ entry: CoupaEventEntry; claimChecked: boolean }> {
-  const detail = inlineDetail(object, record, ctx);
+  const detail = inlineDetail(object, record, change, ctx);
   const inline = entryOf(object, detail, ctx.source);
   const bytes = putEventsEntryBytes(inline);
   if (bytes <= options.inlineLimitBytes) return { entry: inline, claimChecked: false };

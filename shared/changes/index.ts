@@ -6,5 +6,6 @@ export * from './event-entries';
 export { versionOf } from './versions';
 export { CoupaRecordSource, type RecordSourceOptions } from './CoupaRecordSource';
 export * from './dead-letter';
+export * from './created';
 export * from './poller-rules';
 export * from './poll-budget';

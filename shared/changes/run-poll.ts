@@ -1,6 +1,7 @@
 import type { CatalogObject } from '../catalog';
 import type { Logger } from '../logger';
 import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
+import { CreatedRule, queriedAfterRun } from './created';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { Lanes, type Lane } from './lanes';
@@ -12,6 +13,8 @@ import { versionOf } from './versions';
 const PUT_EVENTS_BATCH = 10;
 /** How far Coupa's clock may run ahead of ours before the first answer tells us. */
 const CLOCK_SKEW_ALLOWANCE_MS = 5 * 60_000;
+/** Slack for our clock stepping back during a run, taken off the horizon the cursor records. */
+const CLOCK_STEP_MARGIN_MS = 1000;
 
 export interface PollDeps {
   readonly records: RecordSource;
@@ -96,7 +99,12 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
   const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
-  const lanes = Lanes.fromCursor(stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs));
+  const startCursor = stored?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
+  const lanes = Lanes.fromCursor(startCursor);
+  const created = new CreatedRule(startCursor);
+  // Coupa's clock minus ours, at least (the Date header is stamped before the answer reaches us): every
+  // query of this run ran when Coupa's clock read at least startedMs plus this.
+  let serverOffsetLowMs: number | undefined;
   let version = stored?.version ?? 0;
   let checkpointWrites = 0;
   let published = 0,
@@ -131,7 +139,11 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     }
   };
   const save = async () => {
-    const cursor = lanes.safeCursor();
+    const cursor = withQueried(
+      startCursor,
+      lanes.safeCursor(),
+      serverOffsetLowMs === undefined ? undefined : startedMs + serverOffsetLowMs - lagMs,
+    );
     const json = JSON.stringify(cursor);
     if (json === savedJson) return;
     version = await deps.checkpoints.save(key, runId, cursor, version, leaseUntil());
@@ -183,7 +195,10 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       }
       requests++;
       const page = landed.page;
-      if (page.serverTimeMs !== undefined) serverOffsetMs = page.serverTimeMs - deps.now();
+      if (page.serverTimeMs !== undefined) {
+        serverOffsetMs = page.serverTimeMs - deps.now();
+        serverOffsetLowMs = Math.max(serverOffsetLowMs ?? serverOffsetMs, serverOffsetMs);
+      }
       const settledBefore = (page.serverTimeMs ?? deps.now() + (serverOffsetMs ?? 0)) - lagMs;
       const outcome = lanes.apply(
         landed.lane,
@@ -193,7 +208,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       );
 
       for (const v of outcome.publish) {
-        const built = await eventEntryOf(object, v.record, ctx, {
+        const built = await eventEntryOf(object, v.record, created.changeOf(v), ctx, {
           inlineLimitBytes: input.inlineLimitBytes ?? DEFAULT_INLINE_LIMIT_BYTES,
           payloads: deps.payloads,
         });
@@ -221,7 +236,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   } finally {
     await deps.checkpoints.release(key, runId).catch(() => undefined);
   }
-  const cursor = lanes.safeCursor();
+  const cursor = savedJson === undefined ? lanes.safeCursor() : (JSON.parse(savedJson) as Cursor);
   deps.log?.info('Poll run finished', {
     object: object.key,
     published,
@@ -232,3 +247,17 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   });
   return { published, claimChecked, deadLettered, requests, publishCalls, checkpointWrites, cursor, stoppedBy };
 }
+
+/**
+ * The cursor to save: the lanes' positions and, once Coupa's clock is known and the lanes moved, the
+ * `queried` spans with this run's horizon (`horizonMs`, a lower bound). A run that moved nothing
+ * saves the cursor it found, unchanged.
+ */
+function withQueried(start: Cursor, positions: Cursor, horizonMs: number | undefined): Cursor {
+  const moved = JSON.stringify(lanePositions(positions)) !== JSON.stringify(lanePositions(start));
+  const queried = horizonMs !== undefined && moved ? queriedAfterRun(start, horizonMs - CLOCK_STEP_MARGIN_MS) : start.queried;
+  return queried === undefined || queried.length === 0 ? positions : { ...positions, queried };
+}
+
+const lanePositions = (cursor: Cursor) =>
+  [cursor, ...(cursor.lanes ?? [])].map(({ watermarkMs, doneIds, afterId, endMs }) => [watermarkMs, doneIds, afterId, endMs]);

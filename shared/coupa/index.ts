@@ -1,4 +1,6 @@
-// Public API of the Coupa client. Free of AWS SDK imports: Lambdas, the CLI and tests share it.
+// Public API of the Coupa client: the client, its options, errors and types, query building, paging and
+// record helpers, auth. Internals (the retry policy, error mapping, option normalising) are imported by
+// path where needed. Free of AWS SDK imports: Lambdas, the CLI and tests share it.
 export {
   CoupaClient,
   createCoupaClient,
@@ -36,23 +38,14 @@ export {
   type CoupaErrorDetails,
   type CoupaErrorName,
 } from './errors';
-export { parseErrorBody, type ParsedErrorBody } from './error-body';
-export { toCoupaError, readHttpFailure, type ErrorContext, type HttpFailure } from './to-coupa-error';
 export { resolveHost, isLoopback, type CoupaHost } from './host';
 export {
   DEFAULT_TIMEOUT_MS,
-  defaultRetryOptions,
-  normalizeHttpOptions,
-  normalizeRetryOptions,
   type CoupaClientOptions,
   type CoupaCredentials,
   type CoupaHttpOptions,
   type CoupaRetryOptions,
-  type NormalizedHttpOptions,
-  type NormalizedRetryOptions,
 } from './options';
-export { classifyFailure, decideRetry, isIdempotent, MIN_ATTEMPT_MS, type Failure, type RetryDecision, type RetryPolicy } from './retry';
-export { readRetryAfter, type RetryAfter } from './retry-timing';
 export {
   buildQuery,
   OPERATORS,

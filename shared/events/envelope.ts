@@ -17,20 +17,22 @@ export function toUtcSecond(value: unknown): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
-/** `created` when this is the record's first version (created-at equals updated-at, as instants). */
-export function changeKindOf(record: CoupaRecord): ChangeKind {
-  const created = record['created-at'];
-  return created !== undefined && toUtcSecond(created) === toUtcSecond(record['updated-at']) ? 'created' : 'updated';
-}
-
 /** A UUID-shaped id derived from the idempotency key: the same version always gets the same id. */
 function eventIdOf(idempotencyKey: string): string {
   const h = createHash('sha256').update(idempotencyKey).digest('hex');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-5${h.slice(13, 16)}-${((parseInt(h[16]!, 16) & 0x3) | 0x8).toString(16)}${h.slice(17, 20)}-${h.slice(20, 32)}`;
 }
 
-/** The metadata of the event for one record version. */
-export function metadataOf(object: CatalogObject, record: CoupaRecord, ctx: EnvelopeContext): Omit<EventMetadata, 'payload'> {
+/**
+ * The metadata of the event for one record version. `change` is the poller's call (is this the first
+ * version it publishes of a new record?): the record alone cannot tell.
+ */
+export function metadataOf(
+  object: CatalogObject,
+  record: CoupaRecord,
+  change: ChangeKind,
+  ctx: EnvelopeContext,
+): Omit<EventMetadata, 'payload'> {
   const updatedAt = toUtcSecond(record['updated-at']);
   const idempotencyKey = `${ctx.instance}:${object.key}:${record.id}:${updatedAt}`;
   return {
@@ -40,7 +42,7 @@ export function metadataOf(object: CatalogObject, record: CoupaRecord, ctx: Enve
     object: object.key,
     recordId: record.id,
     updatedAt,
-    change: changeKindOf(record),
+    change,
     returnType: ctx.returnType,
     idempotencyKey,
     runId: ctx.runId,
@@ -48,8 +50,8 @@ export function metadataOf(object: CatalogObject, record: CoupaRecord, ctx: Enve
 }
 
 /** The event detail carrying the record inline. */
-export function inlineDetail(object: CatalogObject, record: CoupaRecord, ctx: EnvelopeContext): CoupaEventDetail {
-  return { metadata: { ...metadataOf(object, record, ctx), payload: 'inline' }, data: record };
+export function inlineDetail(object: CatalogObject, record: CoupaRecord, change: ChangeKind, ctx: EnvelopeContext): CoupaEventDetail {
+  return { metadata: { ...metadataOf(object, record, change, ctx), payload: 'inline' }, data: record };
 }
 
 /** The claim-check form of an inline detail: the same metadata, `dataRef` where the record was stored. */

@@ -84,7 +84,7 @@ async function main() {
         limit: 50,
         offset,
       });
-      for (const record of page) await publisher.publish([entryOf(object, inlineDetail(object, record, ctx), ctx.source)]);
+      for (const record of page) await publisher.publish([entryOf(object, inlineDetail(object, record, 'updated', ctx), ctx.source)]);
       records += page.length;
       if (page.length > 0) {
         const cursor: Cursor = {

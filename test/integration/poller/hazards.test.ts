@@ -46,7 +46,7 @@ describe('poller against the Coupa simulator', () => {
       expect(entry.DetailType).toBe(`Coupa Invoice ${detail.metadata.change === 'created' ? 'Created' : 'Updated'}`);
       expect(validators[detail.metadata.change as 'created' | 'updated'](detail)).toBe(true);
     }
-  });
+  }, 90_000); // 1,000 records through the real poller: ~10 s alone, far more on a loaded 2-core machine
 
   it('pages through a mass update of 130 records stamped with one second, ties in no particular order', async () => {
     await frozenSimulator({ suppliers: 300 });

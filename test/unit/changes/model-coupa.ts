@@ -36,11 +36,11 @@ export class ModelCoupa {
     this.nowMs = startMs;
   }
 
-  /** Saves a new version of `id` (or a new record) at the current clock. */
-  save(id?: number, at = this.nowMs): number {
+  /** Saves a new version of `id` (or a new record) at the current clock, visible within the lag (or at `visibleAt`). */
+  save(id?: number, at = this.nowMs, visibleAt = at + this.random.int(this.lagMs + 1)): number {
     const key = id ?? this.nextId++;
     const versions = this.records.get(key) ?? [];
-    versions.push({ ts: Math.floor(at / 1000) * 1000, visibleAt: at + this.random.int(this.lagMs + 1) });
+    versions.push({ ts: Math.floor(at / 1000) * 1000, visibleAt });
     this.records.set(key, versions);
     return key;
   }
@@ -55,6 +55,11 @@ export class ModelCoupa {
       .get(id)!
       .filter((v) => v.visibleAt <= this.nowMs)
       .at(-1);
+  }
+
+  /** When the record was created: its first version's second. */
+  createdAt(id: number): number {
+    return this.records.get(id)![0]!.ts;
   }
 
   /** The latest version, visible or not. */

@@ -8,10 +8,9 @@ import {
   isCoupaRateLimitedError,
   isCoupaUnknownOutcomeError,
   isCoupaValidationError,
-  parseErrorBody,
-  toCoupaError,
-  type ErrorContext,
 } from '../../../shared/coupa';
+import { parseErrorBody } from '../../../shared/coupa/error-body';
+import { type ErrorContext, toCoupaError } from '../../../shared/coupa/to-coupa-error';
 
 const put: ErrorContext = { method: 'PUT', path: '/api/suppliers/12' };
 

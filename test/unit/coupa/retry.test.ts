@@ -1,14 +1,8 @@
 import { HTTPError, TimeoutError } from 'ky';
-import {
-  classifyFailure,
-  CoupaConfigurationError,
-  decideRetry,
-  isIdempotent,
-  normalizeHttpOptions,
-  normalizeRetryOptions,
-  readRetryAfter,
-  type Failure,
-} from '../../../shared/coupa';
+import { CoupaConfigurationError } from '../../../shared/coupa';
+import { normalizeHttpOptions, normalizeRetryOptions } from '../../../shared/coupa/options';
+import { classifyFailure, decideRetry, type Failure, isIdempotent } from '../../../shared/coupa/retry';
+import { readRetryAfter } from '../../../shared/coupa/retry-timing';
 
 const status = (code: number, headers: Record<string, string> = {}): Failure =>
   classifyFailure(new HTTPError(new Response('', { status: code, headers }), new Request('https://a.coupahost.com/api/x'), {} as never));

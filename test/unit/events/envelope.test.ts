@@ -2,15 +2,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import Ajv from 'ajv';
 import { catalog, getObject } from '../../../shared/catalog';
-import {
-  allDetailSchemas,
-  changeKindOf,
-  claimCheckDetail,
-  detailSchemaOf,
-  entryOf,
-  inlineDetail,
-  toUtcSecond,
-} from '../../../shared/events';
+import { allDetailSchemas, claimCheckDetail, detailSchemaOf, entryOf, inlineDetail, toUtcSecond } from '../../../shared/events';
 
 const ctx = { instance: 'acme', source: 'coupa.acme', returnType: 'default' as const, runId: 'run-1' };
 const invoices = getObject('invoices');
@@ -25,7 +17,7 @@ describe('event envelope', () => {
       'updated-at': '2026-11-27T00:00:00-08:00',
       'custom-fields': { 'cf-x': 1 },
     };
-    const entry = entryOf(invoices, inlineDetail(invoices, record, ctx), ctx.source);
+    const entry = entryOf(invoices, inlineDetail(invoices, record, 'updated', ctx), ctx.source);
     expect(entry).toMatchObject({ Source: 'coupa.acme', DetailType: 'Coupa Invoice Updated', Time: '2026-11-27T08:00:00Z' });
     const detail = JSON.parse(entry.Detail);
     expect(detail).toEqual({
@@ -47,25 +39,27 @@ describe('event envelope', () => {
     expect(validate(detailSchemaOf(invoices, 'updated'), detail)).toBe(true);
   });
 
-  it('calls a version "created" when created-at and updated-at are the same instant, whatever their offsets', () => {
-    // 01:59:59 PST on the morning clocks spring forward is 09:59:59Z.
-    expect(changeKindOf({ id: 1, 'created-at': '2026-03-08T01:59:59-08:00', 'updated-at': '2026-03-08T09:59:59Z' })).toBe('created');
-    expect(changeKindOf({ id: 1, 'created-at': '2026-03-08T01:59:59-08:00', 'updated-at': '2026-03-08T03:00:00-07:00' })).toBe('updated');
+  it('takes the change kind from the poller: metadata.change and the detail type agree', () => {
+    // An edited record (created-at before updated-at) the poller publishes for the first time is Created.
+    const record = { id: 7, 'created-at': '2026-03-08T01:59:59-08:00', 'updated-at': '2026-03-08T03:00:00-07:00' };
+    const entry = entryOf(invoices, inlineDetail(invoices, record, 'created', ctx), ctx.source);
+    expect(entry.DetailType).toBe('Coupa Invoice Created');
+    expect(JSON.parse(entry.Detail).metadata).toMatchObject({ change: 'created', updatedAt: '2026-03-08T10:00:00Z' });
     expect(toUtcSecond('2026-11-01T01:30:00-07:00')).toBe('2026-11-01T08:30:00Z');
     expect(() => toUtcSecond('yesterday')).toThrow(/Not an ISO-8601 instant/);
   });
 
-  it('gives the same version the same event id and different versions different ids', () => {
-    const a = inlineDetail(invoices, { id: 5, 'updated-at': '2026-11-27T08:00:00Z' }, ctx);
-    const b = inlineDetail(invoices, { id: 5, 'updated-at': '2026-11-27T08:00:00Z' }, { ...ctx, runId: 'run-2' });
-    const c = inlineDetail(invoices, { id: 5, 'updated-at': '2026-11-27T08:00:01Z' }, ctx);
+  it('gives the same version the same event id (whatever its change kind or run) and different versions different ids', () => {
+    const a = inlineDetail(invoices, { id: 5, 'updated-at': '2026-11-27T08:00:00Z' }, 'updated', ctx);
+    const b = inlineDetail(invoices, { id: 5, 'updated-at': '2026-11-27T08:00:00Z' }, 'created', { ...ctx, runId: 'run-2' });
+    const c = inlineDetail(invoices, { id: 5, 'updated-at': '2026-11-27T08:00:01Z' }, 'updated', ctx);
     expect(a.metadata.eventId).toBe(b.metadata.eventId);
     expect(a.metadata.eventId).not.toBe(c.metadata.eventId);
   });
 
   it('validates claim-check events and rejects an event with both data and dataRef', () => {
     const ref = { bucket: 'b', key: 'k', bytes: 300000, sha256: 'a'.repeat(64) };
-    const detail = claimCheckDetail(inlineDetail(invoices, { id: 9, 'updated-at': '2026-11-27T08:00:00Z' }, ctx), ref);
+    const detail = claimCheckDetail(inlineDetail(invoices, { id: 9, 'updated-at': '2026-11-27T08:00:00Z' }, 'updated', ctx), ref);
     const schema = detailSchemaOf(invoices, 'updated');
     expect(validate(schema, detail)).toBe(true);
     expect(validate(schema, { ...detail, data: { id: 9, 'updated-at': 'x' } })).toBe(false);
