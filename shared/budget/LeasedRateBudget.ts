@@ -83,6 +83,8 @@ export class LeasedRateBudget implements RateBudget {
     this.#noteDemand(now);
     const idle = this.#idleAfterMs > 0 && now - this.#lastAcquireMs >= this.#idleAfterMs;
     this.#lastAcquireMs = now;
+    // Turns left over from a busy spell are no longer counted in the bucket's window: give them up.
+    if (this.#turns.length > 0 && this.#turns[0]! < now - 1000) this.#turns = this.#turns.filter((t) => t >= now - 1000);
     if (idle && this.#turns.length === 0 && !this.#refill && (await this.#spareRoom(now))) {
       this.stats.spare++;
       return;
@@ -95,6 +97,8 @@ export class LeasedRateBudget implements RateBudget {
         if (turn !== undefined) {
           const at = Math.max(turn, this.#blockedUntilMs);
           this.#refuseLate(at, deadlineMs, () => this.#turns.unshift(turn));
+          // A busy process reserves its next turns while it uses these: the store's latency stays out of the way.
+          if (this.#turns.length === 0 && this.#recent.length > 2) this.#startRefill();
           const left = at - this.#now();
           if (left > 0) await this.#sleep(left, signal);
           return;
@@ -105,10 +109,7 @@ export class LeasedRateBudget implements RateBudget {
           await this.#sleep(notBefore - this.#now(), signal);
           continue;
         }
-        this.#refill ??= this.#reserve().finally(() => {
-          this.#refill = undefined;
-        });
-        await this.#refill;
+        await this.#startRefill();
       }
     } finally {
       this.#waiting--;
@@ -133,6 +134,14 @@ export class LeasedRateBudget implements RateBudget {
     if (deadlineMs === undefined || atMs + MIN_ATTEMPT_MS <= deadlineMs) return;
     putBack?.();
     throw new RateBudgetRefusal(Math.max(0, atMs - this.#now()));
+  }
+
+  /** The reservation in progress, or a new one (never rejects: a store failure paces locally). */
+  #startRefill(): Promise<void> {
+    this.#refill ??= this.#reserve().finally(() => {
+      this.#refill = undefined;
+    });
+    return this.#refill;
   }
 
   async #reserve(): Promise<void> {
