@@ -10,6 +10,6 @@ module.exports = {
   setupFilesAfterEnv: ['aws-cdk-lib/testhelpers/jest-autoclean'],
   // .js must match too: ESM-only dependencies (ky, middy) are compiled by swc.
   transform: { '^.+\\.(t|j|mj)sx?$': ['@swc/jest'] },
-  transformIgnorePatterns: ['/node_modules/(?!(ky|@middy)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(ky|@middy|@seriousme)/)'],
   testTimeout: 30000,
 };

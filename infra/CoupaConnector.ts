@@ -25,6 +25,7 @@ import { assertKeyUsable, grantKeyVia } from './encryption';
 import { Poller } from './Poller';
 import { createCheckpointTable, createPayloadBucket } from './poller-storage';
 import { CoupaRateBudget } from './rate-budget';
+import { SchemaRegistry } from './SchemaRegistry';
 import { CoupaTokens } from './Tokens';
 import { validateConnectorProps } from './validate-props';
 import { validatePollers } from './validate-pollers';
@@ -68,6 +69,8 @@ export class CoupaConnector extends Construct {
   readonly actions?: Actions;
   /** Sources whose `Coupa Command` events (naming this instance) are run; empty when commands are disabled. */
   readonly commandSources: readonly string[];
+  /** The event schemas' registry, unless `schemaRegistry` is false. */
+  readonly schemaRegistry?: SchemaRegistry;
   readonly #payloadPrefix: string;
 
   constructor(scope: Construct, id: string, props: CoupaConnectorProps) {
@@ -181,6 +184,14 @@ export class CoupaConnector extends Construct {
         commandSources: this.commandSources,
         ...(props.attachmentSourceBuckets ? { attachmentSourceBuckets: props.attachmentSourceBuckets } : {}),
         ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      });
+    }
+    if (props.schemaRegistry !== false) {
+      this.schemaRegistry = new SchemaRegistry(this, 'SchemaRegistry', {
+        ...props.schemaRegistry,
+        objects: [...new Map(pollerConfigs.map((p) => [p.object.key, p.object])).values()],
+        source: this.eventSource,
+        commandSources: this.commandSources,
       });
     }
   }

@@ -11,6 +11,7 @@ import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { EventReturnType } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
 import type { RateBudgetProps } from './rate-budget';
+import type { SchemaRegistryOptions } from './SchemaRegistry';
 
 /** One Coupa object to turn into events (see shared/catalog for the keys; `objects` in the CLI). */
 export interface PollerConfig {
@@ -182,6 +183,12 @@ export interface CoupaConnectorProps {
    * @default - AWS-managed encryption (Secrets Manager, DynamoDB, SSE-S3, SSE-SQS; the new topic unencrypted)
    */
   readonly encryptionKey?: kms.IKey;
+  /**
+   * Register the event schemas of the pollers' objects (and the command schemas) in an EventBridge
+   * Schema Registry, created or brought in by name; `false` registers nothing.
+   * @default {} - a new registry
+   */
+  readonly schemaRegistry?: SchemaRegistryOptions | false;
   /**
    * The instance's Coupa rate budget, shared by every poller and action (README "Rate budget").
    * @default - { requestsPerSecond: 20 }

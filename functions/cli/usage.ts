@@ -62,6 +62,11 @@ Commands:
                                    stack's token-refresh function: give --refresh-function
                                    (TokenRefreshFunctionName) and --token-secret-id (TokenSecretArn) and
                                    doctor asks that function to refresh, then checks with its token
+  schemas --out DIR [--host URL] [--objects a,b,c] [--credentials FILE] [--sample N] [--instance NAME]
+                                   discover the instance's custom fields from its N (200) most recently
+                                   updated records per object (read scope only) and write into DIR the
+                                   objects' Created/Updated JSON Schemas with them typed, custom-fields.json
+                                   and custom-fields.ts; register them with schemaRegistry: { schemasDir }
   help                             this text
 
 Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,

@@ -1,16 +1,58 @@
-import type { CatalogObject } from '../catalog';
+import { catalog, type CatalogObject } from '../catalog';
 import { detailTypeOf, detailTypeSlug } from './detail-types';
-import type { ChangeKind } from './types';
+import { type FieldType, type ObjectShapes, RecordShapes, type Shape } from './record-shapes';
+import { type ChangeKind, EVENT_RETURN_TYPES } from './types';
+
+export type JsonSchema = Record<string, unknown>;
 
 const SCHEMA_BASE = 'https://github.com/coupa-connector/coupa-connector/schemas/events/v1';
 const instant = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$' };
 
+/** The JSON Schema of one field type; associations point into the file's `definitions`. */
+function fieldSchema(type: FieldType, nullable: boolean): JsonSchema {
+  const typed = (name: string) => ({ type: nullable ? [name, 'null'] : name });
+  switch (type.t) {
+    case 'ref':
+      return { $ref: `#/definitions/${type.name}` };
+    case 'array':
+      return { ...typed('array'), items: fieldSchema(type.items, false) };
+    case 'unknown':
+      return {};
+    case 'integer':
+    case 'number':
+    case 'boolean':
+      return type.enum ? { anyOf: [typed(type.t), { enum: type.enum }] } : typed(type.t);
+    default:
+      return typed(type.t);
+  }
+}
+
+/** The JSON Schema of one record or association shape. */
+export function shapeSchema(shape: Shape): JsonSchema {
+  return {
+    type: shape.nullable ? ['object', 'null'] : 'object',
+    description: shape.description,
+    ...(shape.required.length > 0 ? { required: shape.required } : {}),
+    properties: Object.fromEntries(shape.fields.map((f) => [f.name, fieldSchema(f.type, f.nullable)])),
+    ...(shape.open ? {} : { additionalProperties: false }),
+  };
+}
+
+let shapes: RecordShapes | undefined;
+/** The record shapes of a catalog object (built once per process, from the whole catalog). */
+export function objectShapesOf(object: CatalogObject): ObjectShapes {
+  shapes ??= new RecordShapes(catalog);
+  return shapes.of(object);
+}
+
 /**
- * The JSON Schema (draft-07) of one detail type's `Detail`. `data` is the record exactly as Coupa
- * returned it, so only the fields every record has are pinned; the rest follows Coupa's API reference.
+ * The JSON Schema (draft-07, compiles in Ajv's strict mode) of one detail type's `Detail`. `data` is
+ * typed per `metadata.returnType` (a `oneOf` on its value); exactly one of `data` / `dataRef` is present,
+ * as `metadata.payload` says.
  */
-export function detailSchemaOf(object: CatalogObject, change: ChangeKind) {
+export function detailSchemaOf(object: CatalogObject, change: ChangeKind): JsonSchema {
   const detailType = detailTypeOf(object, change);
+  const { records, shapes: objectShapes } = objectShapesOf(object);
   const metadata = {
     type: 'object',
     additionalProperties: false,
@@ -35,21 +77,10 @@ export function detailSchemaOf(object: CatalogObject, change: ChangeKind) {
       recordId: { type: 'integer' },
       updatedAt: instant,
       change: { const: change },
-      returnType: { enum: ['default', 'shallow', 'limited'] },
+      returnType: { enum: [...EVENT_RETURN_TYPES] },
       idempotencyKey: { type: 'string', pattern: `^[^:]+:${object.key}:\\d+:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$` },
       runId: { type: 'string', minLength: 1 },
       payload: { enum: ['inline', 's3'] },
-    },
-  };
-  const data = {
-    type: 'object',
-    description: `The ${object.title} record as Coupa returned it (dashed keys, custom fields included).`,
-    required: ['id', 'updated-at'],
-    properties: {
-      id: { type: 'integer' },
-      'created-at': { type: 'string' },
-      'updated-at': { type: 'string' },
-      'custom-fields': { type: 'object' },
     },
   };
   const dataRef = {
@@ -63,19 +94,38 @@ export function detailSchemaOf(object: CatalogObject, change: ChangeKind) {
       sha256: { type: 'string', pattern: '^[0-9a-f]{64}$' },
     },
   };
+  const whenMetadata = (property: string, value: string, rest: JsonSchema) => ({
+    type: 'object',
+    ...rest,
+    properties: { metadata: { type: 'object', properties: { [property]: { const: value } } }, ...(rest.properties as object) },
+  });
   return {
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: `${SCHEMA_BASE}/${detailTypeSlug(detailType)}.json`,
     title: detailType,
-    description: `EventBridge detail of "${detailType}" (source coupa.<instance>). Exactly one of data / dataRef.`,
+    description: `EventBridge detail of "${detailType}" (source coupa.<instance>). Exactly one of data / dataRef; data typed by metadata.returnType.`,
     type: 'object',
     additionalProperties: false,
     required: ['metadata'],
-    properties: { metadata, data, dataRef },
-    oneOf: [
-      { required: ['data'], not: { required: ['dataRef'] }, properties: { metadata: { properties: { payload: { const: 'inline' } } } } },
-      { required: ['dataRef'], not: { required: ['data'] }, properties: { metadata: { properties: { payload: { const: 's3' } } } } },
+    properties: {
+      metadata,
+      data: { type: 'object', description: `The ${object.title} record as Coupa returned it (dashed keys, custom fields included).` },
+      dataRef,
+    },
+    allOf: [
+      {
+        oneOf: [
+          whenMetadata('payload', 'inline', { required: ['data'], properties: { data: { type: 'object' }, dataRef: false } }),
+          whenMetadata('payload', 's3', { required: ['dataRef'], properties: { dataRef: { type: 'object' }, data: false } }),
+        ],
+      },
+      {
+        oneOf: EVENT_RETURN_TYPES.map((returnType) =>
+          whenMetadata('returnType', returnType, { properties: { data: { $ref: `#/definitions/${records[returnType]}` } } }),
+        ),
+      },
     ],
+    definitions: Object.fromEntries([...objectShapes.values()].map((shape) => [shape.name, shapeSchema(shape)])),
   };
 }
 

@@ -1,4 +1,5 @@
 import { loadOpenApi } from '../openapi';
+import { LABEL_FIELDS, SMALL_DEFINITION } from '../openapi/association-fields';
 import type { Database, ResolvedRef } from './database';
 import type { FieldSelection } from './fields';
 import type { Data } from './generator';
@@ -28,29 +29,6 @@ export interface RenderOptions {
   readonly cache?: RenderCache;
 }
 
-/** Attributes that name a record in an association, besides its natural keys. */
-const LABEL_FIELDS = [
-  'name',
-  'code',
-  'number',
-  'display-name',
-  'login',
-  'email',
-  'firstname',
-  'lastname',
-  'fullname',
-  'employee-number',
-  'po-number',
-  'invoice-number',
-  'item-number',
-  'remit-to-code',
-  'location-code',
-  'title',
-  'external-ref-num',
-  'supplier-part-num',
-];
-/** Definitions this small (UserSimple, Currency) are shown whole in associations. */
-const SMALL_DEFINITION = 14;
 /** Owned children embed their own owned children only this deep. */
 const MAX_DEPTH = 2;
 

@@ -1,11 +1,12 @@
-import { loadOpenApi, refName, type Schema } from '../openapi';
+import { loadOpenApi, type Schema } from '../openapi';
+import { propertyKindOf, type ValueKind } from '../openapi/property-kind';
 
 /**
  * OpenAPI definitions compiled into what the simulator needs per property: its value kind (how to
  * generate, coerce, filter and render it), or the definition an association or embedded array points to.
  */
 
-export type ValueKind = 'string' | 'text' | 'integer' | 'decimal' | 'float' | 'boolean' | 'datetime' | 'time' | 'unknown';
+export type { ValueKind };
 
 export interface ScalarProperty {
   readonly type: 'scalar';
@@ -77,31 +78,7 @@ function compile(name: string, extra: readonly ScalarProperty[], withCustomField
 
 function compileProperty(name: string, schema: Schema): PropertySpec {
   const readOnly = schema.readOnly === true;
-  if (schema.$ref) return { type: 'ref', name, definition: refName(schema.$ref), readOnly };
-  // Polymorphic associations are untyped in the files ("Approver. Can be one of multiple objects: User, ApprovalGroup"): show the user.
-  if (!schema.type && /objects?: User\b/.test(schema.description ?? '')) return { type: 'ref', name, definition: 'UserSimple', readOnly };
-  if (schema.type === 'array') {
-    const itemRef = schema.items?.$ref;
-    if (itemRef) return { type: 'array', name, definition: refName(itemRef), readOnly };
-    return { type: 'scalar', name, kind: 'unknown', readOnly };
-  }
-  const format = typeof schema.format === 'string' ? schema.format : '';
-  const enumValues = schema.enum?.filter((v): v is string => typeof v === 'string');
-  const base = { type: 'scalar' as const, name, readOnly, ...(enumValues?.length ? { enum: enumValues } : {}) };
-  const sized = /^string\((\d+)\)$/.exec(format);
-  if (sized) return { ...base, kind: 'string', maxLength: Number(sized[1]) };
-  const decimal = /^decimal(?:\((\d+),(\d+)\))?$/.exec(format);
-  if (decimal) return { ...base, kind: 'decimal', scale: decimal[2] === undefined ? 2 : Number(decimal[2]) };
-  if (format === 'datetime' || format === 'date') return { ...base, kind: 'datetime' };
-  if (format === 'time') return { ...base, kind: 'time' };
-  if (format === 'text') return { ...base, kind: 'text' };
-  if (format === 'float' || (schema.type === 'number' && !format)) return { ...base, kind: 'float' };
-  if (format === 'integer' || format === 'int' || /^tinyint/.test(format) || schema.type === 'integer') return { ...base, kind: 'integer' };
-  if (format === 'boolean' || format === 'true' || schema.type === 'boolean') return { ...base, kind: 'boolean' };
-  if (schema.type === 'string') {
-    // A few files leave timestamps without a format (Country's created-at).
-    if (!format && /-at$/.test(name)) return { ...base, kind: 'datetime' };
-    return { ...base, kind: 'string' };
-  }
-  return { ...base, kind: 'unknown' };
+  const kind = propertyKindOf(name, schema);
+  if (kind.type === 'scalar') return { ...kind, name, readOnly };
+  return { type: kind.type, name, definition: kind.definition, readOnly };
 }

@@ -67,12 +67,19 @@ function installTarball(tarball: string): void {
 
 const APP_TS = `import { App, Stack } from 'aws-cdk-lib';
 import { CoupaConnector, type CoupaConnectorProps, type CoupaEventDetail } from 'coupa-connector';
+import type { CoupaInvoiceUpdated, InvoiceRecord } from 'coupa-connector/events';
 
 const props: CoupaConnectorProps = { instance: 'acme', host: 'https://acme.coupahost.com', pollers: [{ object: 'invoices' }] };
 // @ts-expect-error the props are typed: no unknown keys
 const typo: CoupaConnectorProps = { instance: 'acme', pollerz: [] };
 // @ts-expect-error the props are typed: instance is a string
 const wrong: CoupaConnectorProps = { instance: 42 };
+
+// The generated event types: a default invoice record's invoice-number is a string.
+type DefaultInvoice = Extract<CoupaInvoiceUpdated, { metadata: { returnType: 'default'; payload: 'inline' } }>['data'];
+export const invoiceNumber: DefaultInvoice['invoice-number'] = 'INV-1';
+// @ts-expect-error invoice-number is no number
+export const wrongNumber: InvoiceRecord['invoice-number'] = 42;
 
 export const recordIdOf = (detail: CoupaEventDetail): number =>
   'data' in detail ? detail.data.id : detail.metadata.recordId;
@@ -140,6 +147,8 @@ test('the tarball holds the compiled construct and the handler sources, and no t
       'dist/infra/index.js',
       'dist/infra/index.d.ts',
       'dist/shared/simulator/index.d.ts',
+      'dist/shared/events/generated/index.d.ts',
+      'dist/shared/events/generated/zod.js',
       'functions/cli/bin.mjs',
       ...HANDLER_FILES.map((f) => `functions/${f}`),
     ]),

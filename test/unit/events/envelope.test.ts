@@ -6,8 +6,8 @@ import { allDetailSchemas, claimCheckDetail, detailSchemaOf, entryOf, inlineDeta
 
 const ctx = { instance: 'acme', source: 'coupa.acme', returnType: 'default' as const, runId: 'run-1' };
 const invoices = getObject('invoices');
-const ajv = new Ajv({ allErrors: true, strict: false });
-const validate = (schema: { $id: string }, value: unknown) => (ajv.getSchema(schema.$id) ?? ajv.compile(schema))(value);
+const ajv = new Ajv({ allErrors: true, strict: true });
+const validate = (schema: Record<string, unknown>, value: unknown) => (ajv.getSchema(schema.$id as string) ?? ajv.compile(schema))(value);
 
 describe('event envelope', () => {
   it('builds the design.md contract for an updated record, with the instant in UTC', () => {
