@@ -25,6 +25,7 @@ import { createEventArchive } from './event-archive';
 import { assertKeyUsable, grantKeyVia } from './encryption';
 import { Poller } from './Poller';
 import { createCheckpointTable, createPayloadBucket } from './poller-storage';
+import { CoupaRateBudget } from './rate-budget';
 import { SchemaRegistry } from './SchemaRegistry';
 import { CoupaTokens } from './Tokens';
 import { validateConnectorProps } from './validate-props';
@@ -55,6 +56,8 @@ export class CoupaConnector extends Construct {
    * scopes (`"scopes": []`, its initial value).
    */
   readonly requiredScopes: readonly string[];
+  /** The instance's Coupa rate budget (its table, `requestsPerSecond`), drawn on by every poller and action. */
+  readonly rateBudget: CoupaRateBudget;
   /** Pollers' cursors and leases: partition key `pk` (string), on demand, point-in-time recovery. */
   readonly checkpointTable: dynamodb.TableV2;
   /** Claim checks: records too large to travel inline, oversized dead letters, large action results. */
@@ -146,7 +149,17 @@ export class CoupaConnector extends Construct {
     this.deadLetterAlarm = dlq.alarm;
 
     this.#payloadPrefix = props.payloadPrefix ?? '';
-    const wiring = { instance: props.instance, eventBus: this.eventBus, eventSource: this.eventSource, tokens: this.tokens };
+    this.rateBudget = new CoupaRateBudget(this, 'RateBudget', {
+      ...props.rateBudget,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+    });
+    const wiring = {
+      instance: props.instance,
+      eventBus: this.eventBus,
+      eventSource: this.eventSource,
+      tokens: this.tokens,
+      rateBudget: this.rateBudget,
+    };
     const pollers: Record<string, Poller> = {};
     pollerConfigs.forEach((poller, index) => {
       // Unnamed: `Poller-invoices`, as with one trigger per object; named: `Poller-invoices-approved`.

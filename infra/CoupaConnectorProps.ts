@@ -10,6 +10,7 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { EventReturnType } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
+import type { RateBudgetProps } from './rate-budget';
 import type { SchemaRegistryOptions } from './SchemaRegistry';
 
 /** One Coupa object to turn into events (see shared/catalog for the keys; `objects` in the CLI). */
@@ -204,4 +205,9 @@ export interface CoupaConnectorProps {
    * @default {} - a new registry
    */
   readonly schemaRegistry?: SchemaRegistryOptions | false;
+  /**
+   * The instance's Coupa rate budget, shared by every poller and action (README "Rate budget").
+   * @default - { requestsPerSecond: 20 }
+   */
+  readonly rateBudget?: RateBudgetProps;
 }

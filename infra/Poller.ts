@@ -14,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../shared/changes/poller-rules';
 import { detailTypeOf } from '../shared/events';
+import type { RateBudgetAccess } from './rate-budget';
 import type { TokenAccess } from './Tokens';
 import { grantKeyVia, KEY_ACTIONS } from './encryption';
 import { HandlerFunction } from './HandlerFunction';
@@ -29,6 +30,8 @@ export interface PollerProps {
   readonly eventSource: string;
   /** The token environment and grant (CoupaTokens). */
   readonly tokens: TokenAccess;
+  /** The instance's Coupa rate budget: environment and grant. */
+  readonly rateBudget: RateBudgetAccess;
   readonly poller: ResolvedPoller;
   /** Position in CoupaConnectorProps.pollers: picks the schedule's minute offset. */
   readonly index: number;
@@ -75,6 +78,7 @@ export class Poller extends Construct {
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       environment: {
         ...props.tokens.environment,
+        ...props.rateBudget.environment,
         NODE_OPTIONS: ['--enable-source-maps', ...POLLER_V8_FLAGS].join(' '),
         POWERTOOLS_SERVICE_NAME: 'coupa-poller',
         OBJECT: objectKey,
@@ -113,6 +117,7 @@ export class Poller extends Construct {
   private grant(props: PollerProps, role: iam.IRole): void {
     const { poller } = props;
     props.tokens.grantTokenAccess(role);
+    props.rateBudget.grant(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.checkpoints], resourceArns: [props.checkpointTable.tableArn] });
     // Only this object's change events, under the connector's source: a poller cannot send commands.
     const detailTypes = (['created', 'updated'] as const).map((change) => detailTypeOf(poller.object, change));

@@ -20,6 +20,7 @@ import {
 } from '../../shared/changes';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
+import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface PollerWiring {
@@ -27,8 +28,8 @@ export interface PollerWiring {
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
-export function awsPoller(config: PollerEnvironment, log: Logger): PollerWiring {
-  const client = lazyCoupaClient(config.tokens, log);
+export function awsPoller(config: PollerEnvironment, log: Logger, budget = rateBudgetEnvironment()): PollerWiring {
+  const client = lazyCoupaClient(config.tokens, log, budget ? { rateBudget: awsRateBudget(budget, config.instance, log) } : {});
   const shape = {
     object: config.object,
     returnType: config.returnType,

@@ -75,8 +75,9 @@ export interface PollInput {
    */
   readonly concurrency?: number;
   /**
-   * Coupa allows 25 requests/s for the whole instance, shared with every other integration; one
-   * poller keeps under this (a backfill comes near it, a caught-up run makes one or two requests). @default 15
+   * An extra cap on this run alone. The limit that matters is the instance's (Coupa allows about 25
+   * requests/s, shared with every other integration): the Coupa client's rate budget keeps every
+   * poller and action of the instance within it together (shared/budget). @default no cap of its own
    */
   readonly maxRequestsPerSecond?: number;
 }
@@ -168,7 +169,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   };
 
   const concurrency = Math.max(1, input.concurrency ?? 4);
-  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 15);
+  const minGapMs = input.maxRequestsPerSecond === undefined ? 0 : 1000 / Math.max(0.1, input.maxRequestsPerSecond);
   let nextStartMs = 0;
   let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
   // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.

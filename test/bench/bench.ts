@@ -1,6 +1,7 @@
 // `npm run bench`: the poller against the Coupa simulator, and a naive baseline on the same data.
 // Prints figures, not pass/fail; the issue's targets are shown beside them.
 //   npm run bench -- [--scenarios 10000@100,100000@0] [--object invoices]
+//   npm run bench -- --fleet N [--budget 20] [--records 25000]   (fleet.ts: N pollers sharing one rate budget)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -117,8 +118,22 @@ async function scenario(records: number, latencyMs: number, object: string) {
 
 async function main() {
   const { values } = parseArgs({
-    options: { scenarios: { type: 'string', default: '10000@100,100000@0' }, object: { type: 'string', default: 'invoices' } },
+    options: {
+      scenarios: { type: 'string', default: '10000@100,100000@0' },
+      object: { type: 'string', default: 'invoices' },
+      fleet: { type: 'string' },
+      budget: { type: 'string' },
+      records: { type: 'string' },
+    },
   });
+  if (values.fleet !== undefined) {
+    const { fleet } = await import('./fleet');
+    return fleet({
+      pollers: Number(values.fleet),
+      ...(values.budget ? { budget: Number(values.budget) } : {}),
+      ...(values.records ? { records: Number(values.records) } : {}),
+    });
+  }
   for (const spec of values.scenarios.split(',')) {
     const [records, latency] = spec.split('@').map(Number);
     await scenario(records!, latency ?? 0, values.object);

@@ -1,5 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { localRateBudget } from '../../../shared/budget';
 import { getObject, type CatalogObject } from '../../../shared/catalog';
 import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
 import { parseInstant, triggerNameProblem } from '../../../shared/changes';
@@ -63,7 +64,8 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects: [object] });
   const host = values.host ?? login.host;
   if (!host) throw new UsageError('--host is required (or --credentials FILE, which names its host)');
-  const client = new CoupaClient({ host, credentials: login.credentials });
+  // One process, one budget: the instance's 20 requests/s shared by every object it polls.
+  const client = new CoupaClient({ host, credentials: login.credentials, rateBudget: localRateBudget() });
   const instance = values.instance ?? instanceOf(client.host.hostname, client.host.instance);
   const stateDir = required('state-dir');
   await mkdir(stateDir, { recursive: true });
