@@ -22,6 +22,7 @@ import { createDeadLetterQueue } from './dead-letter-queue';
 import { sqsFailureDestination } from './failure-destination';
 import { putEventsStatement } from './put-events';
 import { HandlerFunction } from './HandlerFunction';
+import type { RateBudgetAccess } from './rate-budget';
 import type { TokenAccess } from './Tokens';
 
 /** The AWS calls the action adapters make; the infra test checks the roles against them. */
@@ -44,6 +45,8 @@ export interface ActionsProps {
   readonly eventSource: string;
   /** The token environment and grant (CoupaTokens). */
   readonly tokens: TokenAccess;
+  /** The instance's Coupa rate budget: environment and grant. */
+  readonly rateBudget: RateBudgetAccess;
   readonly encryptionKey?: kms.IKey;
   /** How long the command dead-letter queue keeps messages. */
   readonly deadLetterRetention: Duration;
@@ -86,6 +89,7 @@ export class Actions extends Construct {
 
     const environment = {
       ...props.tokens.environment,
+      ...props.rateBudget.environment,
       INSTANCE: props.instance,
       IDEMPOTENCY_TABLE: this.idempotencyTable.tableName,
       IDEMPOTENCY_EXPIRY_SECONDS: String(props.idempotencyExpiry.toSeconds()),
@@ -172,6 +176,7 @@ export class Actions extends Construct {
 
   private grantCommon(props: ActionsProps, role: iam.IRole): void {
     props.tokens.grantTokenAccess(role);
+    props.rateBudget.grant(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...ACTION_IAM.idempotency], resourceArns: [this.idempotencyTable.tableArn] });
     const prefix = `${normalizePayloadPrefix(props.payloadPrefix)}${actionResultKeyPrefix(props.instance)}`;
     iam.Grant.addToPrincipal({

@@ -22,9 +22,11 @@ import { AlarmNotifications, createAlarmTopic } from './alarm-notifications';
 import type { CoupaConnectorProps } from './CoupaConnectorProps';
 import { Dashboard } from './Dashboard';
 import { createDeadLetterQueue } from './dead-letter-queue';
+import { createEventArchive } from './event-archive';
 import { assertKeyUsable, grantKeyVia } from './encryption';
 import { Poller } from './Poller';
 import { createCheckpointTable, createPayloadBucket } from './poller-storage';
+import { CoupaRateBudget } from './rate-budget';
 import { SchemaRegistry } from './SchemaRegistry';
 import { CoupaTokens } from './Tokens';
 import { validateConnectorProps } from './validate-props';
@@ -38,6 +40,8 @@ export class CoupaConnector extends Construct {
   readonly grantType: GrantType;
   /** Where Coupa change events go. */
   readonly eventBus: events.IEventBus;
+  /** The bus archive of this connector's events, for replay; undefined with `archiveRetention: false`. */
+  readonly archive?: events.Archive;
   /** Source of every event: `coupa.<instance>`. */
   readonly eventSource: string;
   /** The credentials and token secrets, the token-refresh function, its schedule and alarm. */
@@ -53,6 +57,8 @@ export class CoupaConnector extends Construct {
    * scopes (`"scopes": []`, its initial value).
    */
   readonly requiredScopes: readonly string[];
+  /** The instance's Coupa rate budget (its table, `requestsPerSecond`), drawn on by every poller and action. */
+  readonly rateBudget: CoupaRateBudget;
   /** Pollers' cursors and leases: partition key `pk` (string), on demand, point-in-time recovery. */
   readonly checkpointTable: dynamodb.TableV2;
   /** Claim checks: records too large to travel inline, oversized dead letters, large action results. */
@@ -61,7 +67,10 @@ export class CoupaConnector extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** In ALARM while the dead-letter queue holds messages. */
   readonly deadLetterAlarm: cloudwatch.Alarm;
-  /** The poller of each configured object (function, role, schedule, alarm), by catalog key. */
+  /**
+   * The poller of each configured trigger (function, role, schedule, alarm), by catalog key, or
+   * `<object>:<name>` for a named trigger.
+   */
   readonly pollers: Readonly<Record<string, Poller>>;
   /** The action and command functions, their idempotency table and command dead-letter queue; undefined when `enableActions` is false. */
   readonly actions?: Actions;
@@ -95,8 +104,9 @@ export class CoupaConnector extends Construct {
       resolved.enableActions && resolved.enableCommands ? [...(props.commandSources ?? [defaultCommandSource(props.instance)])] : [];
 
     this.eventBus = props.existingEventBus ?? new events.EventBus(this, 'EventBus', props.eventBusProps);
+    this.archive = createEventArchive(this, this.eventBus, this.eventSource, props.archiveRetention);
 
-    const pollerKeys = pollerConfigs.map((p) => p.object.key);
+    const pollerKeys = [...new Set(pollerConfigs.map((p) => p.object.key))];
     if (props.actionObjects && !resolved.enableActions) throw new Error('CoupaConnector: actionObjects needs enableActions');
     const unknown = (props.actionObjects ?? []).filter((key) => !findObject(key));
     if (unknown.length > 0)
@@ -142,10 +152,21 @@ export class CoupaConnector extends Construct {
     this.deadLetterAlarm = dlq.alarm;
 
     this.#payloadPrefix = props.payloadPrefix ?? '';
-    const wiring = { instance: props.instance, eventBus: this.eventBus, eventSource: this.eventSource, tokens: this.tokens };
+    this.rateBudget = new CoupaRateBudget(this, 'RateBudget', {
+      ...props.rateBudget,
+      ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
+    });
+    const wiring = {
+      instance: props.instance,
+      eventBus: this.eventBus,
+      eventSource: this.eventSource,
+      tokens: this.tokens,
+      rateBudget: this.rateBudget,
+    };
     const pollers: Record<string, Poller> = {};
     pollerConfigs.forEach((poller, index) => {
-      pollers[poller.object.key] = new Poller(this, `Poller-${poller.object.key}`, {
+      // Unnamed: `Poller-invoices`, as with one trigger per object; named: `Poller-invoices-approved`.
+      pollers[poller.label] = new Poller(this, `Poller-${poller.label.replace(':', '-')}`, {
         ...wiring,
         poller,
         index,
@@ -243,7 +264,10 @@ export class CoupaConnector extends Construct {
    * every poller's) and `<payloadPrefix>actions/<instance>/…`, with KMS decrypt through S3 when the
    * bucket has a customer-managed key. Nothing else in the bucket.
    */
-  grantReadPayloads(grantee: iam.IGrantable, objects: readonly string[] = Object.keys(this.pollers)): iam.Grant {
+  grantReadPayloads(
+    grantee: iam.IGrantable,
+    objects: readonly string[] = [...new Set(Object.values(this.pollers).map((p) => p.objectKey))],
+  ): iam.Grant {
     const prefix = normalizePayloadPrefix(this.#payloadPrefix);
     const keys = [...objects.map((o) => `${prefix}${this.instance}/${o}/*`), `${prefix}${actionResultKeyPrefix(this.instance)}*`];
     const grant = iam.Grant.addToPrincipal({

@@ -10,12 +10,23 @@ import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { CoupaQuery, FieldSpec } from '../shared/coupa';
 import type { EventReturnType } from '../shared/events';
 import type { GrantType } from '../shared/tokens/credentials';
+import type { RateBudgetProps } from './rate-budget';
 import type { SchemaRegistryOptions } from './SchemaRegistry';
 
 /** One Coupa object to turn into events (see shared/catalog for the keys; `objects` in the CLI). */
 export interface PollerConfig {
-  /** Catalog key, e.g. `invoices`, `purchase_orders`. Must be trigger-capable. */
+  /**
+   * Catalog key, e.g. `invoices`, `purchase_orders`. Must be trigger-capable. `remit_to_addresses`
+   * (served only under suppliers) is polled by a sweep over every supplier (README, "Remit-to addresses").
+   */
   readonly object: string;
+  /**
+   * Names one of several triggers of the same object (e.g. `approved` beside an unnamed `invoices`
+   * trigger): lowercase letters, digits and dashes. A named trigger has its own cursor, schedule,
+   * function, alarm, claim-check prefix and event ids. Required for every trigger of an object but one.
+   * @default - none: the object's one trigger
+   */
+  readonly name?: string;
   /**
    * Time between runs: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30 or 60 minutes, or 2, 3, 4, 6, 8, 12 or 24
    * hours. Pollers are staggered by minute (see infra/poller-schedule.ts).
@@ -85,9 +96,15 @@ export interface CoupaConnectorProps {
    * @default Duration.hours(6)
    */
   readonly tokenMinValidity?: Duration;
+  /**
+   * How long the bus archive keeps this connector's events (source `coupa.<instance>`) for replay (whole
+   * days); `false` for no archive.
+   * @default Duration.days(30)
+   */
+  readonly archiveRetention?: Duration | false;
   /** Retention of the functions' log groups. @default logs.RetentionDays.ONE_MONTH */
   readonly logRetention?: logs.RetentionDays;
-  /** Coupa objects to turn into events, one poller each. @default - none */
+  /** Coupa objects to turn into events, one poller (trigger) each; an object may have several, each named. @default - none */
   readonly pollers?: readonly PollerConfig[];
   /**
    * Give every poller a reserved concurrency of 1, so that even a manual invoke cannot run beside a
@@ -188,4 +205,9 @@ export interface CoupaConnectorProps {
    * @default {} - a new registry
    */
   readonly schemaRegistry?: SchemaRegistryOptions | false;
+  /**
+   * The instance's Coupa rate budget, shared by every poller and action (README "Rate budget").
+   * @default - { requestsPerSecond: 20 }
+   */
+  readonly rateBudget?: RateBudgetProps;
 }

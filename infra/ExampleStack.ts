@@ -82,6 +82,7 @@ export class ExampleStack extends Stack {
 export function pollerConfigOf(o: PollObjectConfig): PollerConfig {
   return {
     object: o.object,
+    ...(o.name === undefined ? {} : { name: o.name }),
     ...(o.scheduleMinutes === undefined ? {} : { schedule: Duration.minutes(o.scheduleMinutes) }),
     ...(o.timeoutMinutes === undefined ? {} : { timeout: Duration.minutes(o.timeoutMinutes) }),
     ...(o.lagSeconds === undefined ? {} : { lagSeconds: o.lagSeconds }),

@@ -14,6 +14,7 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { payloadKeyPrefixes, POLL_METRICS, POLLER_V8_FLAGS } from '../shared/changes/poller-rules';
 import { detailTypeOf } from '../shared/events';
+import type { RateBudgetAccess } from './rate-budget';
 import type { TokenAccess } from './Tokens';
 import { grantKeyVia, KEY_ACTIONS } from './encryption';
 import { HandlerFunction } from './HandlerFunction';
@@ -29,6 +30,8 @@ export interface PollerProps {
   readonly eventSource: string;
   /** The token environment and grant (CoupaTokens). */
   readonly tokens: TokenAccess;
+  /** The instance's Coupa rate budget: environment and grant. */
+  readonly rateBudget: RateBudgetAccess;
   readonly poller: ResolvedPoller;
   /** Position in CoupaConnectorProps.pollers: picks the schedule's minute offset. */
   readonly index: number;
@@ -49,6 +52,10 @@ export const POLLER_ACTIONS = {
 } as const;
 
 export class Poller extends Construct {
+  /** The catalog key of the object this trigger polls. */
+  readonly objectKey: string;
+  /** The trigger's name, when its object has several. */
+  readonly triggerName?: string;
   readonly function: lambda.IFunction;
   readonly role: iam.IRole;
   readonly schedule: events.Rule;
@@ -59,19 +66,23 @@ export class Poller extends Construct {
     super(scope, id);
     const { poller, index } = props;
     const objectKey = poller.object.key;
+    this.objectKey = objectKey;
+    if (poller.name) this.triggerName = poller.name;
 
     const fn = new HandlerFunction(this, 'Handler', {
       handlerFile: 'poller.ts',
-      description: `Publishes changed Coupa ${poller.object.title} records of ${props.instance} as events`,
+      description: `Publishes changed Coupa ${poller.object.title} records of ${props.instance} as events${poller.name ? ` (trigger ${poller.name})` : ''}`,
       timeout: poller.timeout,
       memorySize: poller.memorySize,
       ...(props.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
       ...(props.logRetention ? { logRetention: props.logRetention } : {}),
       environment: {
         ...props.tokens.environment,
+        ...props.rateBudget.environment,
         NODE_OPTIONS: ['--enable-source-maps', ...POLLER_V8_FLAGS].join(' '),
         POWERTOOLS_SERVICE_NAME: 'coupa-poller',
         OBJECT: objectKey,
+        ...(poller.name ? { TRIGGER: poller.name } : {}),
         INSTANCE: props.instance,
         EVENT_SOURCE: props.eventSource,
         EVENT_BUS_NAME: props.eventBus.eventBusName,
@@ -95,7 +106,7 @@ export class Poller extends Construct {
     // scheduled run holds the lease, and the next run continues from the cursor anyway.
     fn.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.minutes(1) });
     this.schedule = new events.Rule(this, 'Schedule', {
-      description: `Polls Coupa ${objectKey} of ${props.instance} every ${poller.schedule.toHumanString()} at minute offset ${staggerMinute(poller.schedule, index)}`,
+      description: `Polls Coupa ${poller.label} of ${props.instance} every ${poller.schedule.toHumanString()} at minute offset ${staggerMinute(poller.schedule, index)}`,
       schedule: staggeredSchedule(poller.schedule, index),
       targets: [new targets.LambdaFunction(fn.function, { retryAttempts: 0, maxEventAge: Duration.minutes(1) })],
     });
@@ -106,12 +117,13 @@ export class Poller extends Construct {
   private grant(props: PollerProps, role: iam.IRole): void {
     const { poller } = props;
     props.tokens.grantTokenAccess(role);
+    props.rateBudget.grant(role);
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.checkpoints], resourceArns: [props.checkpointTable.tableArn] });
     // Only this object's change events, under the connector's source: a poller cannot send commands.
     const detailTypes = (['created', 'updated'] as const).map((change) => detailTypeOf(poller.object, change));
     role.addToPrincipalPolicy(putEventsStatement(props.eventBus, props.eventSource, detailTypes));
     iam.Grant.addToPrincipal({ grantee: role, actions: [...POLLER_ACTIONS.deadLetters], resourceArns: [props.deadLetterQueue.queueArn] });
-    const prefixes = payloadKeyPrefixes(props.payloadPrefix, props.instance, poller.object.key);
+    const prefixes = payloadKeyPrefixes(props.payloadPrefix, props.instance, poller.object.key, poller.name);
     iam.Grant.addToPrincipal({
       grantee: role,
       actions: [...POLLER_ACTIONS.payloads],
@@ -144,13 +156,14 @@ export class Poller extends Construct {
     const thresholdSeconds = poller.lagSeconds + intervalSeconds + poller.timeout.toSeconds();
     return new cloudwatch.Alarm(this, 'BehindAlarm', {
       alarmDescription:
-        `Coupa ${poller.object.key} events of ${instance} trail Coupa by more than ${thresholdSeconds} s ` +
+        `Coupa ${poller.label} events of ${instance} trail Coupa by more than ${thresholdSeconds} s ` +
         `(or the poller reported nothing) for ${evaluationPeriods} run(s): check the poller's logs and errors. ` +
         'Expected during a long backfill from an old `since`.',
       metric: new cloudwatch.Metric({
         namespace: POLL_METRICS.namespace,
         metricName: POLL_METRICS.watermarkAge,
-        dimensionsMap: { Instance: instance, Object: poller.object.key },
+        // The poller reports a named trigger as `<object>:<name>` (functions/poller.ts).
+        dimensionsMap: { Instance: instance, Object: poller.label },
         statistic: cloudwatch.Stats.MINIMUM,
         period: poller.schedule,
       }),

@@ -9,8 +9,10 @@ import type { GrantType } from '../shared/tokens/credentials';
  * (`npm run --silent cli -- objects` lists them); bad values fail `cdk synth` with the reason.
  */
 export interface PollObjectConfig {
-  /** Catalog key = API resource, e.g. `invoices`, `purchase_orders`. */
+  /** Catalog key = API resource, e.g. `invoices`, `purchase_orders`, `remit_to_addresses` (a sweep over suppliers). */
   readonly object: string;
+  /** Names a second (third, …) trigger of the same object: its own cursor, function and events (PollerConfig.name). */
+  readonly name?: string;
   /** Minutes between poll runs: 1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, or whole hours dividing a day (60, 120, …, 1440). @default 5 */
   readonly scheduleMinutes?: number;
   /** How late a change may become visible to queries (design.md hazard 3). @default 120 */

@@ -3,6 +3,7 @@
 export { CoupaConnector, type CoupaConnectorProps, defaultCommandSource, type PollerConfig } from './CoupaConnector';
 export type { CoupaQuery, FieldSpec } from '../shared/coupa';
 export type { GrantType } from '../shared/tokens/credentials';
+export type { RateBudgetProps } from './rate-budget';
 export type {
   ChangeKind,
   CoupaEventDetail,

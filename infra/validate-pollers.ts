@@ -13,6 +13,7 @@ import {
   parseInstant,
   pollableObject,
 } from '../shared/changes/poller-rules';
+import { triggerLabel, triggerNameProblem } from '../shared/changes/triggers';
 import { EVENT_RETURN_TYPES, type EventReturnType } from '../shared/events';
 import type { PollerConfig } from './CoupaConnector';
 import { DEFAULT_POLL_INTERVAL, scheduleProblem } from './poller-schedule';
@@ -25,6 +26,10 @@ export const MAX_QUERY_ENV_BYTES = 2048;
 /** A poller with every default filled in. */
 export interface ResolvedPoller {
   readonly object: CatalogObject;
+  /** The trigger's name, when the object has several. */
+  readonly name?: string;
+  /** `invoices` or `invoices:approved` (shared/changes/triggers.ts): the key of `CoupaConnector.pollers`. */
+  readonly label: string;
   readonly schedule: Duration;
   readonly timeout: Duration;
   readonly memorySize: number;
@@ -41,9 +46,10 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
   if (pollers === undefined) return [];
   if (!Array.isArray(pollers)) throw new Error('CoupaConnector: pollers must be an array of poller configurations');
   const seen = new Map<string, number>();
+  const shapes = new Map<string, number>();
   return pollers.map((p, index) => {
     const fail = (message: string): never => {
-      throw new Error(`CoupaConnector: pollers[${index}] (${String(p?.object)}): ${message}`);
+      throw new Error(`CoupaConnector: pollers[${index}] (${String(p?.object)}${p?.name ? `, ${String(p.name)}` : ''}): ${message}`);
     };
     let object: CatalogObject;
     try {
@@ -51,10 +57,20 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
     } catch (error) {
       return fail((error as Error).message);
     }
-    const earlier = seen.get(object.key);
-    if (earlier !== undefined)
-      fail(`duplicate poller for ${object.key} (also pollers[${earlier}]); one poller per object shares one cursor`);
-    seen.set(object.key, index);
+    if (p.name !== undefined) {
+      const problem = triggerNameProblem(p.name);
+      if (problem) fail(problem);
+    }
+    const label = triggerLabel(object.key, p.name);
+    const earlier = seen.get(label);
+    if (earlier !== undefined) {
+      fail(
+        p.name === undefined
+          ? `duplicate poller for ${object.key} (also pollers[${earlier}]); give every trigger of an object but one a \`name\` (each gets its own cursor)`
+          : `duplicate trigger name "${p.name}" for ${object.key} (also pollers[${earlier}])`,
+      );
+    }
+    seen.set(label, index);
 
     const schedule = p.schedule ?? DEFAULT_POLL_INTERVAL;
     const scheduleIssue = scheduleProblem(schedule);
@@ -109,8 +125,18 @@ export function validatePollers(pollers: readonly PollerConfig[] | undefined): R
       );
     }
 
+    // Two triggers of one object asking Coupa the same thing would publish the same events twice.
+    const shape = JSON.stringify([object.key, returnType, fieldsJson ?? null, filtersJson ?? null]);
+    const twin = shapes.get(shape);
+    if (twin !== undefined) {
+      fail(`same object, returnType, fields and filters as pollers[${twin}]: the two triggers would publish the same events; drop one`);
+    }
+    shapes.set(shape, index);
+
     return {
       object,
+      ...(p.name === undefined ? {} : { name: p.name }),
+      label,
       schedule,
       timeout,
       memorySize,

@@ -2,7 +2,15 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { FileCheckpointStore, FilePayloadStore, JsonLinesPublisher } from '../../shared/adapters/file';
 import type { CatalogObject } from '../../shared/catalog';
-import { CoupaRecordSource, runPoll, type EventPublisher, type PollInput, type PollProgress, type PollResult } from '../../shared/changes';
+import {
+  CoupaFanOutSource,
+  CoupaRecordSource,
+  runTrigger,
+  type EventPublisher,
+  type PollInput,
+  type PollProgress,
+  type TriggerResult,
+} from '../../shared/changes';
 import type { CoupaClient, CoupaQuery, FieldSpec } from '../../shared/coupa';
 
 /** Local options: the poll input (runId optional), plus where state and events go. */
@@ -26,25 +34,25 @@ export interface LocalPollOptions extends Omit<PollInput, 'runId'> {
  * One run of the real poller with files in place of DynamoDB, EventBridge and S3: what `poll` and
  * `start` run, and what the poller's integration tests drive.
  */
-export function localPoll(options: LocalPollOptions): Promise<PollResult> {
+export function localPoll(options: LocalPollOptions): Promise<TriggerResult> {
   const { client, stateDir, out, fields, filters, pathParams, runId, now, onPage, ...input } = options;
   const object: CatalogObject = input.object;
   const publisher = typeof out === 'string' ? new JsonLinesPublisher(out === '-' ? process.stdout : out) : out;
-  return runPoll(
-    {
-      records: new CoupaRecordSource(client, {
-        object,
-        returnType: input.returnType,
-        ...(pathParams ? { pathParams } : {}),
-        ...(fields ? { fields } : {}),
-        ...(filters ? { filters } : {}),
-      }),
-      checkpoints: new FileCheckpointStore(stateDir),
-      publisher,
-      payloads: new FilePayloadStore(path.join(stateDir, 'payloads')),
-      now: now ?? Date.now,
-      ...(onPage ? { onPage } : {}),
-    },
-    { ...input, runId: runId ?? randomUUID() },
-  );
+  const shape = { object, returnType: input.returnType, ...(fields ? { fields } : {}), ...(filters ? { filters } : {}) };
+  const common = {
+    checkpoints: new FileCheckpointStore(stateDir),
+    publisher,
+    payloads: new FilePayloadStore(path.join(stateDir, 'payloads')),
+    now: now ?? Date.now,
+  };
+  // An object served only under a parent, without --parent: every parent's children (fan-out).
+  const deps =
+    object.parentParam && !pathParams
+      ? { ...common, fanOut: new CoupaFanOutSource(client, shape) }
+      : {
+          ...common,
+          records: new CoupaRecordSource(client, { ...shape, ...(pathParams ? { pathParams } : {}) }),
+          ...(onPage ? { onPage } : {}),
+        };
+  return runTrigger(deps, { ...input, runId: runId ?? randomUUID() });
 }

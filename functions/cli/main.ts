@@ -14,6 +14,7 @@ const commands: Record<string, () => Promise<Command>> = {
   auth: async () => (require('./commands/auth') as typeof import('./commands/auth')).authCommand,
   redrive: async () => (require('./commands/redrive') as typeof import('./commands/redrive')).redriveCommand,
   doctor: async () => (require('./commands/doctor') as typeof import('./commands/doctor')).doctorCommand,
+  schemas: async () => (require('./commands/schemas') as typeof import('./commands/schemas')).schemasCommand,
 };
 
 /**

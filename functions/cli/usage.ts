@@ -14,9 +14,12 @@ Commands:
   poll --object KEY --host URL --state-dir DIR --out FILE|- [--since ISO] [--lag-seconds N]
        [--return-type default|shallow|limited] [--instance NAME] [--source S] [--fields JSON]
        [--filter JSON] [--max-seconds N] [--concurrency N] [--parent NAME=ID] [--quiet]
-       [--credentials FILE]
+       [--credentials FILE] [--trigger NAME] [--reset-since ISO]
                                    one poll run, exactly what one scheduled invocation does; appends
-                                   each PutEvents entry as one JSON line; cursor state kept in DIR
+                                   each PutEvents entry as one JSON line; cursor state kept in DIR.
+                                   remit_to_addresses without --parent fans out over every supplier;
+                                   --trigger names one of several triggers of an object (own cursor);
+                                   --reset-since restarts the cursor there first (re-emits history)
   start [--host URL] [--objects a,b,c] [--interval-seconds N] [--lag-seconds N] [--out FILE]
         [--state-dir DIR] [--duration-seconds N] [--records N] [--credentials FILE]
                                    the local main job (npm start): pollers on a short interval, one line
@@ -62,6 +65,11 @@ Commands:
                                    stack's token-refresh function: give --refresh-function
                                    (TokenRefreshFunctionName) and --token-secret-id (TokenSecretArn) and
                                    doctor asks that function to refresh, then checks with its token
+  schemas --out DIR [--host URL] [--objects a,b,c] [--credentials FILE] [--sample N] [--instance NAME]
+                                   discover the instance's custom fields from its N (200) most recently
+                                   updated records per object (read scope only) and write into DIR the
+                                   objects' Created/Updated JSON Schemas with them typed, custom-fields.json
+                                   and custom-fields.ts; register them with schemaRegistry: { schemasDir }
   help                             this text
 
 Credentials for commands that call Coupa come from --credentials FILE (a credentials-secret JSON file,

@@ -12,10 +12,14 @@ import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import type { Logger } from '../../shared/logger';
 import type { ActionEnvironment } from './env';
 import { lazyS3Client, onFirstCall } from './on-first-call';
+import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
 import { lazyCoupaClient } from './tokens';
 
-export function awsActionRunner(config: ActionEnvironment, logger: Logger): ActionRunner {
-  const client = lazyCoupaClient(config.tokens, logger, { onRetry: (event) => logger.warn('Coupa request retried', { ...event }) });
+export function awsActionRunner(config: ActionEnvironment, logger: Logger, budget = rateBudgetEnvironment()): ActionRunner {
+  const client = lazyCoupaClient(config.tokens, logger, {
+    onRetry: (event) => logger.warn('Coupa request retried', { ...event }),
+    ...(budget ? { rateBudget: awsRateBudget(budget, config.instance, logger) } : {}),
+  });
   const idempotency = new PowertoolsIdempotencyStore({
     table: config.idempotencyTable,
     expiresAfterSeconds: config.idempotencyExpirySeconds,

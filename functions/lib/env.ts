@@ -21,6 +21,7 @@ import {
   parseInstant,
   pollableObject,
 } from '../../shared/changes/poller-rules';
+import { TRIGGER_NAME } from '../../shared/changes/triggers';
 import type { CoupaQuery, FieldSpec } from '../../shared/coupa';
 import { defaultSource, EVENT_RETURN_TYPES, type EventReturnType, INSTANCE_NAME } from '../../shared/events';
 import type { GrantType } from '../../shared/tokens/credentials';
@@ -125,6 +126,8 @@ export function refreshEnvironment(): RefreshSettings & { readonly leaseTable: s
 
 export interface PollerEnvironment {
   readonly object: CatalogObject;
+  /** The trigger's name when the object has several (its own cursor, ids, claim checks, metrics). */
+  readonly trigger?: string;
   readonly instance: string;
   /** EventBridge `Source`. */
   readonly source: string;
@@ -165,6 +168,7 @@ const pollerSchema = z.object({
       return z.NEVER;
     }
   }),
+  TRIGGER: optional(z.string().regex(TRIGGER_NAME, 'must be lowercase letters, digits and dashes, starting with a letter')),
   INSTANCE: required('the Coupa instance name').regex(INSTANCE_NAME, 'must be lowercase letters, digits and dashes'),
   EVENT_SOURCE: eventSource,
   EVENT_BUS_NAME: required('the EventBridge bus name or ARN'),
@@ -206,6 +210,7 @@ export function pollerEnvironment(env: NodeJS.ProcessEnv = process.env): PollerE
   const e = parsed.data;
   return {
     object: e.OBJECT,
+    ...(e.TRIGGER ? { trigger: e.TRIGGER } : {}),
     instance: e.INSTANCE,
     source: e.EVENT_SOURCE ?? defaultSource(e.INSTANCE),
     eventBusName: e.EVENT_BUS_NAME,

@@ -1,7 +1,6 @@
 // The poller's adapters, built once per container from its configuration: DynamoDB checkpoints,
 // EventBridge with an SQS dead-letter sink, S3 claim checks, and Coupa through the stored token.
 // SDK clients use the default configuration (region, credentials, AWS_ENDPOINT_URL_*).
-import { lazyS3Client, onFirstCall } from './on-first-call';
 import { lazyCoupaClient, once } from './tokens';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient } from '@aws-sdk/client-eventbridge';
@@ -9,15 +8,25 @@ import { DynamoCheckpointStore } from '../../shared/adapters/aws/DynamoCheckpoin
 import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePublisher';
 import { S3PayloadStore } from '../../shared/adapters/aws/S3PayloadStore';
 import { SqsDeadLetterSink } from '../../shared/adapters/aws/SqsDeadLetterSink';
-import { CoupaRecordSource, type PayloadStore, type PollDeps, type PollInput, type RecordSource } from '../../shared/changes';
+import {
+  CoupaFanOutSource,
+  CoupaRecordSource,
+  type FanOutSource,
+  type PayloadStore,
+  type PollInput,
+  type RecordSource,
+  type TriggerDeps,
+} from '../../shared/changes';
 import type { DeadLetterSink } from '../../shared/changes/dead-letter';
 import type { CoupaClientOptions } from '../../shared/coupa';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
+import { lazyS3Client, onFirstCall } from './on-first-call';
+import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface PollerWiring {
-  readonly deps: PollDeps;
+  readonly deps: TriggerDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
 }
 
@@ -25,17 +34,28 @@ export function awsPoller(
   config: PollerEnvironment,
   log: Logger,
   hooks: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> = {},
+  budget = rateBudgetEnvironment(),
 ): PollerWiring {
-  const client = lazyCoupaClient(config.tokens, log, hooks);
-  const source = once(
-    async () =>
-      new CoupaRecordSource(await client(), {
-        object: config.object,
-        returnType: config.returnType,
-        ...(config.fields ? { fields: config.fields } : {}),
-        ...(config.filters ? { filters: config.filters } : {}),
-      }),
-  );
+  const client = lazyCoupaClient(config.tokens, log, {
+    ...hooks,
+    ...(budget ? { rateBudget: awsRateBudget(budget, config.instance, log) } : {}),
+  });
+  const shape = {
+    object: config.object,
+    returnType: config.returnType,
+    ...(config.fields ? { fields: config.fields } : {}),
+    ...(config.filters ? { filters: config.filters } : {}),
+  };
+  // Objects Coupa serves only under a parent (remit-to addresses) are swept parent by parent.
+  const fanOutSource = once(async () => new CoupaFanOutSource(await client(), shape));
+  const fanOut: FanOutSource | undefined = config.object.parentParam
+    ? {
+        parent: config.object.parentParam.parent,
+        listParents: async (afterId, options) => (await fanOutSource()).listParents(afterId, options),
+        fetchChildren: async (parentId, window, options) => (await fanOutSource()).fetchChildren(parentId, window, options),
+      }
+    : undefined;
+  const source = once(async () => new CoupaRecordSource(await client(), shape));
   const records: RecordSource = { fetchPage: async (request, options) => (await source()).fetchPage(request, options) };
   // Claim checks and dead letters are rare: their clients load on first use (on-first-call.ts).
   const payloads = onFirstCall<PayloadStore>(
@@ -58,7 +78,7 @@ export function awsPoller(
   );
   return {
     deps: {
-      records,
+      ...(fanOut ? { fanOut } : { records }),
       checkpoints: new DynamoCheckpointStore({ client: new DynamoDBClient({}), tableName: config.checkpointTable }),
       publisher: new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: config.eventBusName, deadLetter }),
       payloads,
@@ -68,6 +88,7 @@ export function awsPoller(
     input: {
       object: config.object,
       instance: config.instance,
+      ...(config.trigger ? { trigger: config.trigger } : {}),
       source: config.source,
       lagSeconds: config.lagSeconds,
       returnType: config.returnType,

@@ -49,7 +49,7 @@ export function lambdaTokenRefresher(functionName: string, client = new LambdaCl
 export function lazyCoupaClient(
   tokens: TokenConsumerConfig,
   logger?: Logger,
-  options: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> = {},
+  options: Pick<CoupaClientOptions, 'onRetry' | 'onRequest' | 'rateBudget'> = {},
   secrets: SecretStore = new SecretsManagerSecretStore(new SecretsManagerClient({})),
   refresher: TokenRefresher = lambdaTokenRefresher(tokens.refreshFunction),
 ): () => Promise<CoupaClient> {

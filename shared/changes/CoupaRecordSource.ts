@@ -72,7 +72,7 @@ export class CoupaRecordSource implements RecordSource {
  * `shallow` is Coupa's `return_object=shallow`. `limited` would drop `updated-at` (Coupa's limited is ids
  * only), so it asks for just the change fields instead: a small event a consumer can follow up on.
  */
-function shapeOf(returnType: EventReturnType, fields: FieldSpec | undefined): CoupaQuery {
+export function shapeOf(returnType: EventReturnType, fields: FieldSpec | undefined): CoupaQuery {
   if (returnType === 'limited') return { fields: CHANGE_FIELDS };
   const shape: CoupaQuery = returnType === 'shallow' ? { return_object: 'shallow' } : {};
   if (!fields) return shape;

@@ -34,6 +34,19 @@ export interface Cursor extends LaneCursor {
    * before it existed, and before a first answer.
    */
   readonly queried?: readonly QueriedSpan[];
+  /** A fan-out over parents in progress (objects served only under a parent; fan-out-poll.ts). */
+  readonly sweep?: Sweep;
+}
+
+/**
+ * One pass over every parent (e.g. supplier) for the children changed in `[watermarkMs, toMs)`. Parents
+ * are taken in id order; every child of the parents with ids ≤ `afterParentId` is published. When the
+ * pass ends, the watermark moves to `toMs`. `toMs` is fixed when the pass starts (Coupa's clock minus
+ * the lag), so a run cut off mid-pass resumes the same pass.
+ */
+export interface Sweep {
+  readonly toMs: number;
+  readonly afterParentId: number;
 }
 
 /**
@@ -67,6 +80,10 @@ export const cursorSchema = laneSchema
     version: z.literal(1),
     lanes: z.array(laneSchema).max(8).optional(),
     queried: z.array(queriedSpanSchema).max(MAX_QUERIED_SPANS).optional(),
+    sweep: z
+      .object({ toMs: z.number().int().nonnegative().multipleOf(1000), afterParentId: z.number().int().nonnegative() })
+      .strict()
+      .optional(),
   })
   .strict()
   .refine((c) => (c.queried ?? []).every((s, i, all) => i === 0 || s.fromMs > all[i - 1]!.fromMs), 'queried spans must be in time order')

@@ -10,6 +10,7 @@ import {
 } from '../events';
 import { putEventsEntryBytes } from '../events/entry-size';
 import type { PayloadStore } from './ports';
+import { claimCheckPrefixOf } from './triggers';
 
 /**
  * EventBridge refuses entries over 256 KB (Time + Source + DetailType + Detail + Resources). Records whose entry
@@ -34,7 +35,7 @@ export async function eventEntryOf(
       `${object.title} ${record.id} is ${bytes} bytes as an event, over the inline limit, and no payload store is configured for claim checks`,
     );
   }
-  const key = `${ctx.instance}/${object.key}/${record.id}/${detail.metadata.updatedAt.replace(/:/g, '')}.json`;
+  const key = `${claimCheckPrefixOf(ctx.instance, object.key, ctx.trigger)}${record.id}/${detail.metadata.updatedAt.replace(/:/g, '')}.json`;
   const dataRef = await options.payloads.put(key, JSON.stringify(record));
   return { entry: entryOf(object, claimCheckDetail(detail, dataRef), ctx.source), claimChecked: true };
 }

@@ -9,3 +9,8 @@ export * from './dead-letter';
 export * from './created';
 export * from './poller-rules';
 export * from './poll-budget';
+export * from './triggers';
+export * from './fan-out-poll';
+export * from './run-trigger';
+export { CoupaFanOutSource } from './CoupaFanOutSource';
+export * from './poll-invocation';

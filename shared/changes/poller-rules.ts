@@ -3,6 +3,7 @@
 import { catalog, findObject, type CatalogObject } from '../catalog';
 import { ownedKeyOf, POLLER_OWNED_KEYS } from './CoupaRecordSource';
 import { normalizePayloadPrefix } from './ports';
+import { claimCheckPrefixOf } from './triggers';
 import type { EventReturnType } from '../events';
 
 /** Default tolerated visibility lag (design.md hazard 3). */
@@ -13,17 +14,14 @@ export const MAX_LAG_SECONDS = 86_400;
 export const MAX_INLINE_LIMIT_BYTES = 256 * 1024;
 export const MIN_INLINE_LIMIT_BYTES = 1024;
 
-/** Catalog keys a poller can follow: trigger-capable and listable without a parent id. */
+/**
+ * Catalog keys a poller can follow: the trigger-capable ones. Objects Coupa serves only under a parent
+ * (remit-to addresses under suppliers) are polled by fanning out over the parents (fan-out-poll.ts).
+ */
 export const pollableObjectKeys = (): string[] => catalog.filter((o) => pollProblem(o) === undefined).map((o) => o.key);
 
 function pollProblem(object: CatalogObject): string | undefined {
   if (!object.capabilities.trigger) return `Coupa offers no change trigger for ${object.key}`;
-  if (object.parentParam) {
-    return (
-      `Coupa serves ${object.key} only under a parent (${object.path}), so one poller cannot list its changes; ` +
-      `poll ${object.parentParam.parent} instead (its records embed them)`
-    );
-  }
   return undefined;
 }
 
@@ -72,12 +70,12 @@ export function parseInstant(value: string): number | undefined {
 
 /**
  * The S3 key prefixes one poller writes under (the construct grants s3:PutObject on exactly these):
- * claim checks at `<prefix><instance>/<object>/…` (shared/changes/event-entries.ts) and oversized dead
- * letters at `<prefix>dead-letters/…` (SqsDeadLetterSink).
+ * claim checks at `<prefix><instance>/<object>/…` (`…/<object>/<trigger>/…` for a named trigger;
+ * shared/changes/event-entries.ts) and oversized dead letters at `<prefix>dead-letters/…` (SqsDeadLetterSink).
  */
-export const payloadKeyPrefixes = (prefix: string | undefined, instance: string, objectKey: string): string[] => {
+export const payloadKeyPrefixes = (prefix: string | undefined, instance: string, objectKey: string, trigger?: string): string[] => {
   const p = normalizePayloadPrefix(prefix);
-  return [`${p}${instance}/${objectKey}/`, `${p}dead-letters/`];
+  return [`${p}${claimCheckPrefixOf(instance, objectKey, trigger)}`, `${p}dead-letters/`];
 };
 
 /**

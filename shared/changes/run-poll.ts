@@ -5,6 +5,8 @@ import { CreatedRule, queriedAfterRun } from './created';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { Lanes, type Lane } from './lanes';
+import { startingCursor } from './starting-cursor';
+import { checkpointKeyOf } from './triggers';
 import type { PageRequest } from './plan';
 import type { CheckpointStore, EventPublisher, PayloadStore, RecordPage, RecordSource } from './ports';
 import { versionOf } from './versions';
@@ -40,12 +42,19 @@ export interface PollProgress {
 export interface PollInput {
   readonly object: CatalogObject;
   readonly instance: string;
+  /** The trigger's name when the object has several (shared/changes/triggers.ts): its own cursor, ids and claim-check prefix. */
+  readonly trigger?: string;
   /** Event source. @default `coupa.<instance>` */
   readonly source?: string;
   /** How late a saved record may become visible to queries (commit lag, clock skew). */
   readonly lagSeconds: number;
   /** Where a poller without a cursor starts (epoch ms). @default now */
   readonly sinceMs?: number;
+  /**
+   * Restart the cursor here (epoch ms), under the lease, before polling: re-emits every change since
+   * then (a resync). The stored cursor is replaced; events keep their ids, so consumers can dedupe.
+   */
+  readonly resetSinceMs?: number;
   readonly returnType: EventReturnType;
   /** Unique per run: the lease owner and every event's `runId`. */
   readonly runId: string;
@@ -68,8 +77,9 @@ export interface PollInput {
    */
   readonly concurrency?: number;
   /**
-   * Coupa allows 25 requests/s for the whole instance, shared with every other integration; one
-   * poller keeps under this (a backfill comes near it, a caught-up run makes one or two requests). @default 15
+   * An extra cap on this run alone. The limit that matters is the instance's (Coupa allows about 25
+   * requests/s, shared with every other integration): the Coupa client's rate budget keeps every
+   * poller and action of the instance within it together (shared/budget). @default no cap of its own
    */
   readonly maxRequestsPerSecond?: number;
   /**
@@ -97,11 +107,17 @@ export interface PollResult {
  */
 export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollResult> {
   const { object, instance, runId } = input;
-  const key = `${instance}:${object.key}`;
+  const key = checkpointKeyOf(instance, object.key, input.trigger);
   const lagMs = input.lagSeconds * 1000;
   const startedMs = deps.now();
   const leaseUntil = () => (input.stopAtMs ?? deps.now() + 15 * 60_000) + (input.leaseMarginMs ?? 60_000);
-  const ctx = { instance, source: input.source ?? defaultSource(instance), returnType: input.returnType, runId };
+  const ctx = {
+    instance,
+    source: input.source ?? defaultSource(instance),
+    returnType: input.returnType,
+    runId,
+    ...(input.trigger ? { trigger: input.trigger } : {}),
+  };
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
   // Coupa's clock minus ours, at least (the Date header is stamped before the answer reaches us): every
@@ -116,7 +132,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     sinceSave = 0;
 
   const concurrency = Math.max(1, input.concurrency ?? 4);
-  const minGapMs = 1000 / Math.max(0.1, input.maxRequestsPerSecond ?? 15);
+  const minGapMs = input.maxRequestsPerSecond === undefined ? 0 : 1000 / Math.max(0.1, input.maxRequestsPerSecond);
   let nextStartMs = 0;
   let serverOffsetMs: number | undefined; // Coupa's clock minus ours, from response Date headers
   // Until Coupa's clock is known, ask a little beyond ours: the answer's Date header trims the page.
@@ -139,11 +155,15 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
 
   // Look before taking the lease: most runs find nothing, and such a run ends with one Coupa request and
   // at most one write (an unleased, conditional advance). A run with something to publish takes the
-  // lease and goes on from the page it already has.
-  const peeked = await deps.checkpoints.peek(key);
+  // lease and goes on from the page it already has. A reset (resetSinceMs) always runs under the lease.
+  const peeked = input.resetSinceMs === undefined ? await deps.checkpoints.peek(key) : undefined;
   const peekedCursor = peeked?.cursor ?? initialCursor(input.sinceMs ?? startedMs);
   let probed: Landed | undefined;
-  if (Lanes.fromCursor(peekedCursor).list.length === 1 && !(input.stopAtMs !== undefined && deps.now() >= input.stopAtMs)) {
+  if (
+    input.resetSinceMs === undefined &&
+    Lanes.fromCursor(peekedCursor).list.length === 1 &&
+    !(input.stopAtMs !== undefined && deps.now() >= input.stopAtMs)
+  ) {
     const probeLanes = Lanes.fromCursor(peekedCursor);
     const [first] = probeLanes.startable(settledEstimate());
     if (first) {
@@ -155,9 +175,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       if (!peeked) {
         await deps.checkpoints
           .advance(key, peekedCursor, 0, deps.now())
-          .catch((saveError: unknown) =>
-            deps.log?.warn('Could not save the first cursor', { object: object.key, error: String(saveError) }),
-          );
+          .catch((saveError: unknown) => deps.log?.warn('Could not save the first cursor', { checkpoint: key, error: String(saveError) }));
       }
       throw probed.error;
     }
@@ -196,11 +214,12 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
     }
   }
 
-  const stored = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
-  const startCursor = stored?.cursor ?? peekedCursor;
+  const acquired = await deps.checkpoints.acquire(key, runId, leaseUntil(), startedMs);
+  const start = startingCursor(acquired, key, input, startedMs, deps.log);
+  const startCursor = start.cursor;
   const lanes = Lanes.fromCursor(startCursor);
   const created = new CreatedRule(startCursor);
-  let version = stored?.version ?? 0;
+  let version = acquired?.version ?? 0;
 
   // Events wait here until they fill whole PutEvents batches (10 entries), across pages. A page's
   // position becomes safe for its lane once every event queued up to that page's last is out: a crash
@@ -209,7 +228,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const pageMarks: { readonly end: number; readonly lane: Lane; readonly position: LaneCursor }[] = [];
   let enqueued = 0;
   let handedOver = 0;
-  let savedJson = stored ? JSON.stringify(stored.cursor) : undefined;
+  let savedJson = start.fresh ? undefined : JSON.stringify(start.cursor);
   const flush = async (all: boolean) => {
     const count = all ? pending.length : pending.length - (pending.length % PUT_EVENTS_BATCH);
     if (count > 0) {
@@ -239,7 +258,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   const inFlight = new Map<Lane, Promise<Landed>>();
   if (probed) {
     // The page the probe fetched belongs to the cursor just leased unless another run moved it meanwhile.
-    if ((stored?.version ?? 0) === (peeked?.version ?? 0)) {
+    if ((acquired?.version ?? 0) === (peeked?.version ?? 0)) {
       const lane = lanes.list[0]!;
       lane.inFlight = true;
       inFlight.set(lane, Promise.resolve({ ...probed, lane }));
@@ -249,7 +268,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
   let failure: { error: unknown } | undefined;
   try {
     // A first run records where it starts, so the next run begins there even if this one finds nothing.
-    if (!stored) await save();
+    if (start.fresh) await save();
     for (;;) {
       if (!failure && stoppedBy !== 'deadline' && input.stopAtMs !== undefined && deps.now() >= input.stopAtMs) stoppedBy = 'deadline';
       if (!failure && stoppedBy !== 'deadline') {

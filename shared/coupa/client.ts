@@ -5,6 +5,7 @@ import { OAuthTokenProvider } from './auth/OAuthTokenProvider';
 import type { TokenProvider } from './auth/types';
 import {
   CoupaConfigurationError,
+  CoupaRateLimitedError,
   CoupaResponseTooLargeError,
   CoupaTransientError,
   CoupaValidationError,
@@ -13,9 +14,11 @@ import {
 import { resolveHost, type CoupaHost } from './host';
 import { normalizeHttpOptions, type CoupaClientOptions, type NormalizedHttpOptions } from './options';
 import { idSegment, normalizeResourcePath } from './path';
+import { RateBudgetRefusal, type RateBudget } from './rate-budget';
 import { buildQuery, type CoupaQuery, type FieldSpec, type ReturnObject } from './query';
 import { reportedPath } from './redact';
 import { isIdempotent, MIN_ATTEMPT_MS } from './retry';
+import { readRetryAfter } from './retry-timing';
 import { mapCallError, toCoupaError, type ErrorContext } from './to-coupa-error';
 import { Transport, type CallState, type TransportCall } from './transport';
 import type { CoupaRecord, HttpMethod } from './types';
@@ -108,6 +111,7 @@ export class CoupaClient {
   readonly tokenProvider: TokenProvider;
   readonly #http: NormalizedHttpOptions;
   readonly #transport: Transport;
+  readonly #budget: RateBudget | undefined;
 
   /** @throws {CoupaConfigurationError} for an unusable host or options. */
   constructor(options: CoupaClientOptions) {
@@ -140,6 +144,13 @@ export class CoupaClient {
         },
       );
     }
+    if (options.rateBudget !== undefined) {
+      const { acquire, penalise } = options.rateBudget;
+      if (typeof acquire !== 'function' || typeof penalise !== 'function') {
+        throw new CoupaConfigurationError('rateBudget must have acquire() and penalise() methods');
+      }
+    }
+    this.#budget = options.rateBudget;
     this.#transport = new Transport(this.#http, this.host.apiUrl);
   }
 
@@ -207,6 +218,8 @@ export class CoupaClient {
       idempotent: options.idempotent ?? isIdempotent(verb),
     };
     let usedToken: string | undefined;
+    const budget = this.#budget;
+    const state: CallState = { attempts: 0 };
     const call: TransportCall = {
       method: verb as HttpMethod,
       url: resource,
@@ -217,16 +230,18 @@ export class CoupaClient {
       ...(deadlineMs === undefined ? {} : { deadlineMs }),
       idempotent: context.idempotent!,
       beforeAttempt: async (request) => {
+        // Every attempt, retries included, takes a turn from the instance's budget, within the deadline.
+        if (budget) await takeTurn(budget, { deadlineMs, signal: options.signal }, context, state.attempts - 1);
         // Asked on every attempt: cheap when cached, and a retry picks up a token refreshed meanwhile.
         try {
           usedToken = await this.tokenProvider.getToken();
         } catch (error) {
           // Not a Coupa API failure: keep it out of the API retry loop and the API error mapping.
-          throw new TokenProviderFailure(error);
+          throw new PassThrough(error);
         }
         // A stored token that is not a bearer token would make Headers.set throw with the value in its message.
         if (typeof usedToken !== 'string' || !BEARER_TOKEN.test(usedToken)) {
-          throw new TokenProviderFailure(
+          throw new PassThrough(
             new CoupaConfigurationError(
               'The access token from the token provider is malformed (not an RFC 6750 bearer token): refresh the stored token',
             ),
@@ -234,8 +249,14 @@ export class CoupaClient {
         }
         request.headers.set('Authorization', `Bearer ${usedToken}`);
       },
+      ...(budget && {
+        afterAttempt: async (response: Response) => {
+          if (response.status !== 429) return;
+          const retryAfter = readRetryAfter(response.headers);
+          await budget.penalise(retryAfter.kind === 'wait' ? retryAfter.ms : undefined);
+        },
+      }),
     };
-    const state: CallState = { attempts: 0 };
     const failed = (error: unknown) =>
       mapCallError(error, { ...context, ...deadlineContext(state), attempts: state.attempts, secrets: [usedToken] });
     let response: Response;
@@ -243,7 +264,7 @@ export class CoupaClient {
       refusePastDeadline(deadlineMs, context);
       response = await this.#transport.send(call, state);
     } catch (error) {
-      if (error instanceof TokenProviderFailure) throw error.original;
+      if (error instanceof PassThrough) throw error.original;
       if (!(error instanceof HTTPError && error.response.status === 401)) throw await failed(error);
       // Coupa rejects a bad token before doing anything, so resending (even a POST) is safe. Once.
       void error.response.body?.cancel().catch(() => undefined);
@@ -252,7 +273,7 @@ export class CoupaClient {
         refusePastDeadline(deadlineMs, { ...context, attempts: state.attempts });
         response = await this.#transport.send(call, state);
       } catch (second) {
-        if (second instanceof TokenProviderFailure) throw second.original;
+        if (second instanceof PassThrough) throw second.original;
         throw await failed(second);
       }
     }
@@ -363,11 +384,42 @@ function checkedMaxBytes(maxBytes: number): number {
   return maxBytes;
 }
 
-/** Carries a token provider's error through ky untouched (thrown as is by `request`). */
-class TokenProviderFailure extends Error {
-  override readonly name = 'TokenProviderFailure';
+/** Carries an error raised before sending (token provider, rate budget) through ky untouched (thrown as is by `request`). */
+class PassThrough extends Error {
+  override readonly name = 'PassThrough';
   constructor(readonly original: unknown) {
-    super('the token provider failed');
+    super('failed before sending');
+  }
+}
+
+/**
+ * Waits for the budget's turn. A turn that would come too late for the deadline fails as a 429 would
+ * (`Coupa.RateLimited` with `retryAfterMs`): the request was not sent, so it is safe to send again later.
+ */
+async function takeTurn(
+  budget: RateBudget,
+  wait: { deadlineMs: number | undefined; signal: AbortSignal | undefined },
+  context: ErrorContext,
+  attemptsSent: number,
+): Promise<void> {
+  try {
+    await budget.acquire({
+      ...(wait.deadlineMs === undefined ? {} : { deadlineMs: wait.deadlineMs }),
+      ...(wait.signal ? { signal: wait.signal } : {}),
+    });
+  } catch (error) {
+    if (!(error instanceof RateBudgetRefusal)) throw new PassThrough(error);
+    throw new PassThrough(
+      new CoupaRateLimitedError(
+        `${context.method} ${shortPath(context.path)} was not sent: the instance's Coupa rate budget has no turn free before the caller's deadline; try again in a new invocation`,
+        {
+          method: context.method,
+          path: context.path,
+          retryAfterMs: Math.ceil(error.retryAfterMs),
+          ...(attemptsSent > 0 ? { attempts: attemptsSent } : {}),
+        },
+      ),
+    );
   }
 }
 

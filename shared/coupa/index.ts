@@ -62,6 +62,7 @@ export {
 } from './query';
 export { MAX_PAGE_SIZE, paginate } from './paginate';
 export { withDeadline, type CoupaCalls } from './with-deadline';
+export { RateBudgetRefusal, type RateBudget, type RateBudgetWait } from './rate-budget';
 export {
   customFields,
   getCustomField,

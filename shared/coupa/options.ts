@@ -3,6 +3,7 @@
 // `undefined`, spread over one defaults object).
 import type { TokenProvider } from './auth/types';
 import { CoupaConfigurationError } from './errors';
+import type { RateBudget } from './rate-budget';
 import type { FetchLike, RequestEvent, RetryEvent } from './types';
 
 /** Retry tuning. See `retry.ts` for what is retried. */
@@ -63,6 +64,12 @@ export interface CoupaClientOptions extends CoupaHttpOptions {
   readonly tokenProvider?: TokenProvider;
   /** OAuth client credentials; the client then runs its own {@link OAuthTokenProvider}. */
   readonly credentials?: CoupaCredentials;
+  /**
+   * The instance's shared request budget: every API attempt (retries included) waits for a turn, and
+   * a 429 slows the whole instance down (shared/budget). Token requests do not draw from it.
+   * @default none: requests are sent at once
+   */
+  readonly rateBudget?: RateBudget;
 }
 
 /** Retry options with every default filled in. */

@@ -30,6 +30,8 @@ export interface TransportCall {
   readonly deadlineMs?: number;
   /** Runs before every attempt, e.g. to set `Authorization` from the current token. */
   readonly beforeAttempt?: (request: Request) => Promise<void> | void;
+  /** Runs after every attempt that got an answer (any status), before retries or errors are decided. */
+  readonly afterAttempt?: (response: Response) => Promise<void> | void;
 }
 
 /** What one call went through; filled in while it runs. */
@@ -90,6 +92,7 @@ export class Transport {
       try {
         const response = await withinDeadline(baseFetch, input, init, call.deadlineMs, options.timeoutMs, state);
         report({ status: response.status });
+        await call.afterAttempt?.(response);
         return response;
       } catch (error) {
         report({ error: error instanceof Error ? error.name : 'Error' });

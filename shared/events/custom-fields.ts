@@ -125,3 +125,70 @@ export async function sampleRecords(client: Pick<CoupaClient, 'list'>, object: C
   }
   return records.slice(0, limit);
 }
+
+/**
+ * One detail schema made specific to an instance: the default and shallow record definitions get the
+ * discovered fields, under `custom-fields` (still open to fields not seen yet) and at the root. The
+ * `$id` names the instance, the `title` stays the detail type (so files match events the same way).
+ */
+export function instanceDetailSchema(
+  generic: Readonly<Record<string, unknown>>,
+  recordDefinitions: readonly string[],
+  discovery: CustomFieldDiscovery,
+  instance: string,
+): Record<string, unknown> {
+  const schema = structuredClone(generic) as Record<string, unknown> & {
+    definitions: Record<string, { properties: Record<string, unknown> }>;
+  };
+  const custom = discovery.fields.filter((f) => f.namespace === 'custom-fields');
+  const root = discovery.fields.filter((f) => f.namespace === 'root');
+  for (const name of recordDefinitions) {
+    const definition = schema.definitions[name];
+    if (!definition) throw new Error(`instanceDetailSchema: no definition ${name} in ${String(generic.title)}`);
+    definition.properties['custom-fields'] = {
+      type: ['object', 'null'],
+      description: `${instance}'s custom fields (discovered from ${discovery.sampled} sampled record(s)); others may appear`,
+      properties: Object.fromEntries(custom.map((f) => [f.name, fieldSchema(f)])),
+    };
+    for (const f of root) definition.properties[f.name] ??= fieldSchema(f);
+  }
+  schema.$id = `${String(generic.$id).replace(/\.json$/, '')}/${instance}.json`;
+  return schema;
+}
+
+const TS_TYPES: Record<FieldType, string> = {
+  string: 'string',
+  'date-time': 'string',
+  integer: 'number',
+  number: 'number',
+  boolean: 'boolean',
+  lookup: '{ id: number; name?: string | null; [field: string]: unknown }',
+  object: 'Record<string, unknown>',
+  array: 'unknown[]',
+  untyped: 'unknown',
+};
+
+/** TypeScript declarations of the discovered fields: one `<Object>CustomFields` interface per object. */
+export function customFieldTypesSource(
+  discoveries: readonly { object: CatalogObject; discovery: CustomFieldDiscovery }[],
+  instance: string,
+): string {
+  const lines = [
+    `// Custom fields of the Coupa instance "${instance}", discovered by \`coupa-connector schemas\`. Regenerate, don't edit.`,
+    '',
+  ];
+  for (const { object, discovery } of discoveries) {
+    const typeName = `${object.title.replace(/[^A-Za-z0-9]/g, '')}CustomFields`;
+    const member = (f: DiscoveredField) => `  ${JSON.stringify(f.name)}?: ${TS_TYPES[f.type]}${f.nullable ? ' | null' : ''};`;
+    lines.push(`/** Under \`custom-fields\` of ${object.title} records (${discovery.sampled} sampled). */`);
+    lines.push(`export interface ${typeName} {`);
+    lines.push(...discovery.fields.filter((f) => f.namespace === 'custom-fields').map(member));
+    lines.push('  [field: string]: unknown;', '}', '');
+    const root = discovery.fields.filter((f) => f.namespace === 'root');
+    if (root.length > 0) {
+      lines.push(`/** API-global-namespace custom fields at the root of ${object.title} records. */`);
+      lines.push(`export interface ${typeName}AtRoot {`, ...root.map(member), '}', '');
+    }
+  }
+  return lines.join('\n');
+}

@@ -8,6 +8,11 @@ export interface EnvelopeContext {
   readonly source: string;
   readonly returnType: EventReturnType;
   readonly runId: string;
+  /**
+   * The trigger's name when an object has several triggers (shared/changes/triggers.ts): it ends the
+   * idempotency key, so two triggers' events for one record version (different shapes) differ.
+   */
+  readonly trigger?: string;
 }
 
 /** A UTC instant with whole seconds, `2026-11-27T08:00:00Z`, from any ISO-8601 string with an offset. */
@@ -34,7 +39,7 @@ export function metadataOf(
   ctx: EnvelopeContext,
 ): Omit<EventMetadata, 'payload'> {
   const updatedAt = toUtcSecond(record['updated-at']);
-  const idempotencyKey = `${ctx.instance}:${object.key}:${record.id}:${updatedAt}`;
+  const idempotencyKey = `${ctx.instance}:${object.key}:${record.id}:${updatedAt}${ctx.trigger ? `:${ctx.trigger}` : ''}`;
   return {
     schemaVersion: '1',
     eventId: eventIdOf(idempotencyKey),

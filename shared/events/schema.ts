@@ -78,7 +78,10 @@ export function detailSchemaOf(object: CatalogObject, change: ChangeKind): JsonS
       updatedAt: instant,
       change: { const: change },
       returnType: { enum: [...EVENT_RETURN_TYPES] },
-      idempotencyKey: { type: 'string', pattern: `^[^:]+:${object.key}:\\d+:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z$` },
+      idempotencyKey: {
+        type: 'string',
+        pattern: `^[^:]+:${object.key}:\\d+:\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}:\\d{2}Z(:[a-z][a-z0-9-]*)?$`,
+      },
       runId: { type: 'string', minLength: 1 },
       payload: { enum: ['inline', 's3'] },
     },

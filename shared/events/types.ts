@@ -21,7 +21,7 @@ export interface EventMetadata {
   readonly updatedAt: string;
   readonly change: ChangeKind;
   readonly returnType: EventReturnType;
-  /** `<instance>:<object>:<recordId>:<updatedAt>`: what a consumer dedupes on. */
+  /** `<instance>:<object>:<recordId>:<updatedAt>` (`…:<trigger>` for a named trigger): what a consumer dedupes on. */
   readonly idempotencyKey: string;
   /** The poll run that published it. */
   readonly runId: string;

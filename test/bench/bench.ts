@@ -1,6 +1,7 @@
 // `npm run bench`: the poller against the Coupa simulator, and a naive baseline on the same data.
 // Prints figures, not pass/fail; the issue's targets are shown beside them.
 //   npm run bench -- [--scenarios 10000@100,100000@0] [--object invoices]
+//   npm run bench -- --fleet N [--budget 20] [--records 25000]   (fleet.ts: N pollers sharing one rate budget)
 //   npm run bench -- --cost [--latency-ms 150]   (cost.ts: idle and per-change cost from measured runs)
 //   npm run bench -- --cold-start [--synth-dir cdk.out]   (cold-start.ts: bundle sizes and import times)
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -124,6 +125,9 @@ async function main() {
     options: {
       scenarios: { type: 'string', default: '10000@100,100000@0' },
       object: { type: 'string', default: 'invoices' },
+      fleet: { type: 'string' },
+      budget: { type: 'string' },
+      records: { type: 'string' },
       cost: { type: 'boolean', default: false },
       'cold-start': { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
@@ -135,6 +139,14 @@ async function main() {
     return costBench({ ...DEFAULT_COST_OPTIONS, ...(latency === undefined ? {} : { latencyMs: Number(latency) }) });
   }
   if (values['cold-start']) return coldStartBench(values['synth-dir'] ? { synthDir: values['synth-dir'] } : {});
+  if (values.fleet !== undefined) {
+    const { fleet } = await import('./fleet');
+    return fleet({
+      pollers: Number(values.fleet),
+      ...(values.budget ? { budget: Number(values.budget) } : {}),
+      ...(values.records ? { records: Number(values.records) } : {}),
+    });
+  }
   for (const spec of values.scenarios.split(',')) {
     const [records, latency] = spec.split('@').map(Number);
     await scenario(records!, latency ?? 0, values.object);

@@ -113,6 +113,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
     const tokenArn = await createSecret('coupa-token', { placeholder: 'x' });
     const leaseTable = await createTable('token-lease', 'pk');
     const table = await createTable('checkpoints', 'pk');
+    const budgetTable = await createTable('rate-budget', 'pk'); // as deployed: the instance's shared Coupa budget
     const dlq = await createQueue('poller-dlq');
     const bus = uniqueName('coupa-bus');
     await eventBridgeClient().send(new CreateEventBusCommand({ Name: bus }));
@@ -151,6 +152,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
         DEAD_LETTER_QUEUE_URL: dlq.url,
         LAG_SECONDS: String(DEFAULT_LAG_SECONDS),
         RETURN_TYPE: 'default',
+        RATE_BUDGET_TABLE: budgetTable,
       },
     });
     let logBytes = 0;

@@ -58,7 +58,7 @@ function definitionOf(template: Template): any {
 
 describe('actions of the example stack', () => {
   let template: Template;
-  let ids: Record<'bus' | 'bucket' | 'table' | 'dlq' | 'credentials' | 'token' | 'refresh', string>;
+  let ids: Record<'bus' | 'bucket' | 'table' | 'budget' | 'dlq' | 'credentials' | 'token' | 'refresh', string>;
   let action: [string, Cfn];
   let command: [string, Cfn];
   beforeAll(() => {
@@ -67,6 +67,7 @@ describe('actions of the example stack', () => {
       bus: idWith(template, 'AWS::Events::EventBus', 'EventBus'),
       bucket: idWith(template, 'AWS::S3::Bucket', 'PayloadBucket'),
       table: idWith(template, 'AWS::DynamoDB::GlobalTable', 'IdempotencyTable'),
+      budget: idWith(template, 'AWS::DynamoDB::GlobalTable', 'RateBudget'),
       dlq: idWith(template, 'AWS::SQS::Queue', 'CommandDeadLetterQueue'),
       credentials: idWith(template, 'AWS::SecretsManager::Secret', 'CredentialsSecret'),
       token: idWith(template, 'AWS::SecretsManager::Secret', 'TokenSecret'),
@@ -83,6 +84,8 @@ describe('actions of the example stack', () => {
       TOKEN_SECRET_ARN: { Ref: ids.token },
       TOKEN_REFRESH_FUNCTION: { Ref: ids.refresh },
       COUPA_HOST: config.host,
+      RATE_BUDGET_TABLE: { Ref: ids.budget },
+      RATE_BUDGET_RPS: '20',
       INSTANCE: 'acme',
       IDEMPOTENCY_TABLE: { Ref: ids.table },
       IDEMPOTENCY_EXPIRY_SECONDS: '86400',
@@ -133,6 +136,7 @@ describe('actions of the example stack', () => {
       { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.token } },
       { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: getAtt(ids.refresh) },
       { Effect: 'Allow', Action: [...ACTION_IAM.idempotency], Resource: getAtt(ids.table) },
+      { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: getAtt(ids.budget) },
       { Effect: 'Allow', Action: 's3:PutObject', Resource: objectArn(ids.bucket, '/actions/acme/*') },
       {
         Effect: 'Allow',

@@ -350,13 +350,14 @@ const objectArn = (bucketId: string, key: string) => ({ 'Fn::Join': ['', [{ 'Fn:
 
 describe('pollers of the example stack', () => {
   let template: Template;
-  let ids: Record<'bus' | 'table' | 'bucket' | 'queue' | 'credentials' | 'token' | 'refresh', string>;
+  let ids: Record<'bus' | 'table' | 'budget' | 'bucket' | 'queue' | 'credentials' | 'token' | 'refresh', string>;
   let functions: Record<string, [string, Cfn]>;
   beforeAll(() => {
     template = Template.fromStack(new ExampleStack(noBundling(), 'Example', { connector: config }));
     ids = {
       bus: onlyId(template, 'AWS::Events::EventBus'),
       table: idWith(template, 'AWS::DynamoDB::GlobalTable', 'CheckpointTable'),
+      budget: idWith(template, 'AWS::DynamoDB::GlobalTable', 'RateBudget'),
       bucket: onlyId(template, 'AWS::S3::Bucket'),
       queue: idWith(template, 'AWS::SQS::Queue', 'Command', true),
       credentials: logicalId(template, 'AWS::SecretsManager::Secret', /credentials/),
@@ -386,6 +387,8 @@ describe('pollers of the example stack', () => {
         TOKEN_SECRET_ARN: { Ref: ids.token },
         TOKEN_REFRESH_FUNCTION: { Ref: ids.refresh },
         COUPA_HOST: config.host,
+        RATE_BUDGET_TABLE: { Ref: ids.budget },
+        RATE_BUDGET_RPS: '20',
         OBJECT: o.object,
         INSTANCE: config.instance,
         EVENT_SOURCE: `coupa.${config.instance}`,
@@ -452,6 +455,7 @@ describe('pollers of the example stack', () => {
         },
         { Effect: 'Allow', Action: 'secretsmanager:GetSecretValue', Resource: { Ref: ids.token } },
         { Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: { 'Fn::GetAtt': [ids.refresh, 'Arn'] } },
+        { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [ids.budget, 'Arn'] } },
         { Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], Resource: { 'Fn::GetAtt': [ids.table, 'Arn'] } },
         // Only this object's change events under the connector's source: never a Coupa Command.
         {
@@ -701,7 +705,7 @@ describe('poller options', () => {
     expect(bare.pollers).toEqual({});
     t.resourceCountIs('AWS::Lambda::Function', 1);
     t.resourceCountIs('AWS::Events::Rule', 1);
-    t.resourceCountIs('AWS::DynamoDB::GlobalTable', 2); // checkpoints, token lease
+    t.resourceCountIs('AWS::DynamoDB::GlobalTable', 3); // checkpoints, token lease, rate budget
   });
 
   const poller = (p: Partial<PollerConfig>): Partial<CoupaConnectorProps> => ({ pollers: [{ object: 'invoices', ...p }] });
@@ -715,11 +719,6 @@ describe('poller options', () => {
       'an object without a trigger',
       { pollers: [{ object: 'expense_lines' }] },
       /pollers\[0\] \(expense_lines\): Coupa offers no change trigger for expense_lines\. Pollable objects: /,
-    ],
-    [
-      'an object served only under a parent',
-      { pollers: [{ object: 'remit_to_addresses' }] },
-      /only under a parent .*poll suppliers instead/,
     ],
     [
       'a duplicate object',

@@ -175,11 +175,11 @@ describe('customer-managed key (encryptionKey)', () => {
     ({ template, keyId } = build({ alarmEmail: 'ops@example.com' }, true) as { template: Template; keyId: string });
   });
 
-  test('encrypts both secrets, the three tables (checkpoints, idempotency, token lease), the payload bucket, both queues and the alarm topic', () => {
+  test('encrypts both secrets, the four tables (checkpoints, idempotency, token lease, rate budget), the payload bucket, both queues and the alarm topic', () => {
     const secrets = Object.values(template.findResources('AWS::SecretsManager::Secret') as Record<string, Cfn>);
     expect(secrets.map((s) => s.Properties.KmsKeyId)).toEqual([keyArn(), keyArn()]);
     const tables = Object.values(template.findResources('AWS::DynamoDB::GlobalTable') as Record<string, Cfn>);
-    expect(tables).toHaveLength(3);
+    expect(tables).toHaveLength(4);
     for (const t of tables) {
       expect(t.Properties.SSESpecification).toEqual({ SSEEnabled: true, SSEType: 'KMS' });
       expect(t.Properties.Replicas[0].SSESpecification).toEqual({ KMSMasterKeyId: keyArn() });

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { getObject } from '../../shared/catalog';
-import type { EventPublisher, PollResult, PublishReport } from '../../shared/changes';
+import type { EventPublisher, PublishReport, TriggerResult } from '../../shared/changes';
 import { localPoll } from '../../functions/cli/local-poller';
 import { CoupaClient, type CoupaClientOptions } from '../../shared/coupa';
 import type { CoupaEventEntry, EventReturnType } from '../../shared/events';
@@ -63,7 +63,7 @@ export function pollHarness(sim: Simulator, options: PollHarnessOptions) {
     stateDir,
     client,
     /** One run; `now` defaults to the simulator clock so horizons match the server's. */
-    poll: (extra: { stopAtMs?: number; now?: () => number; runId?: string } = {}): Promise<PollResult> =>
+    poll: (extra: { stopAtMs?: number; now?: () => number; runId?: string } = {}): Promise<TriggerResult> =>
       localPoll({
         client,
         object,

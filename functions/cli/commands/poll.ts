@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { localRateBudget } from '../../../shared/budget';
 import { getObject, type CatalogObject } from '../../../shared/catalog';
 import { CoupaClient, type CoupaQuery, type FieldSpec } from '../../../shared/coupa';
+import { parseInstant, triggerNameProblem } from '../../../shared/changes';
 import { EVENT_RETURN_TYPES, type EventReturnType } from '../../../shared/events';
 import { instanceOf, loadCliCredentials } from '../credentials';
 import type { CliIo } from '../io';
@@ -31,6 +33,8 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
       'max-seconds': { type: 'string' },
       concurrency: { type: 'string' },
       parent: { type: 'string' },
+      trigger: { type: 'string' },
+      'reset-since': { type: 'string' },
       credentials: { type: 'string' },
       quiet: { type: 'boolean', default: false },
     },
@@ -46,10 +50,11 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const pathParams = parentParams(object, values.parent);
   const returnType = (values['return-type'] ?? 'default') as EventReturnType;
   if (!EVENT_RETURN_TYPES.includes(returnType)) throw new UsageError(`--return-type must be one of ${EVENT_RETURN_TYPES.join(', ')}`);
-  const sinceMs = values.since === undefined ? undefined : Date.parse(values.since);
-  if (sinceMs !== undefined && (Number.isNaN(sinceMs) || !/[zZ]|[+-]\d\d:?\d\d$/.test(values.since!))) {
-    throw new UsageError(`--since must be an ISO-8601 instant with a zone, e.g. 2026-11-27T08:00:00Z; got "${values.since}"`);
-  }
+  const sinceMs = instantFlag('since', values.since);
+  const resetSinceMs = instantFlag('reset-since', values['reset-since']);
+  if (resetSinceMs !== undefined && resetSinceMs > Date.now()) throw new UsageError('--reset-since must not be in the future');
+  const trigger = values.trigger;
+  if (trigger !== undefined && triggerNameProblem(trigger)) throw new UsageError(`--trigger: ${triggerNameProblem(trigger)}`);
   const lagSeconds = intFlag('lag-seconds', values['lag-seconds'], { max: 86_400 }) ?? 120;
   const maxSeconds = intFlag('max-seconds', values['max-seconds'], { min: 1 });
   const concurrency = intFlag('concurrency', values.concurrency, { min: 1, max: 8 });
@@ -59,7 +64,8 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects: [object] });
   const host = values.host ?? login.host;
   if (!host) throw new UsageError('--host is required (or --credentials FILE, which names its host)');
-  const client = new CoupaClient({ host, credentials: login.credentials });
+  // One process, one budget: the instance's 20 requests/s shared by every object it polls.
+  const client = new CoupaClient({ host, credentials: login.credentials, rateBudget: localRateBudget() });
   const instance = values.instance ?? instanceOf(client.host.hostname, client.host.instance);
   const stateDir = required('state-dir');
   await mkdir(stateDir, { recursive: true });
@@ -75,6 +81,8 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
     returnType,
     ...(values.source ? { source: values.source } : {}),
     ...(sinceMs === undefined ? {} : { sinceMs }),
+    ...(resetSinceMs === undefined ? {} : { resetSinceMs }),
+    ...(trigger ? { trigger } : {}),
     ...(fields ? { fields } : {}),
     ...(filters ? { filters } : {}),
     ...(maxSeconds ? { stopAtMs: started + maxSeconds * 1000 } : {}),
@@ -92,9 +100,18 @@ export async function pollCommand(args: string[], io: CliIo): Promise<number> {
   return 0;
 }
 
+/** An ISO-8601 instant with a zone, as epoch ms. */
+function instantFlag(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const ms = parseInstant(value);
+  if (ms === undefined)
+    throw new UsageError(`--${flag} must be an ISO-8601 instant with a zone, e.g. 2026-11-27T08:00:00Z; got "${value}"`);
+  return ms;
+}
+
 /**
  * `--parent supplier_id=12` for objects Coupa serves only under a parent (remit-to addresses): the
- * poller then follows that one parent's records.
+ * poller then follows that one parent's records. Without it, the poller fans out over every parent.
  */
 function parentParams(object: CatalogObject, flag: string | undefined): Record<string, number> | undefined {
   const param = object.parentParam;
@@ -102,6 +119,7 @@ function parentParams(object: CatalogObject, flag: string | undefined): Record<s
     if (flag !== undefined) throw new UsageError(`${object.key} is not served under a parent; drop --parent`);
     return undefined;
   }
+  if (flag === undefined) return undefined;
   const match = /^(\w+)=(\d+)$/.exec(flag ?? '');
   if (!match || match[1] !== param.param) {
     throw new UsageError(

@@ -2,6 +2,7 @@ import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { JsonLinesPublisher } from '../../../shared/adapters/file';
+import { localRateBudget } from '../../../shared/budget';
 import { getObject, type CatalogObject } from '../../../shared/catalog';
 import type { EventPublisher } from '../../../shared/changes';
 import { CoupaClient } from '../../../shared/coupa';
@@ -58,7 +59,8 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
     ? { host: sim!.baseUrl, credentials: { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: objects.map((o) => o.scopes.read) } }
     : await loadCliCredentials({ file: values.credentials, host: values.host, objects });
   const host = values.host ?? login.host!;
-  const client = new CoupaClient({ host, credentials: login.credentials });
+  // One process, one budget: the instance's 20 requests/s shared by every object it polls.
+  const client = new CoupaClient({ host, credentials: login.credentials, rateBudget: localRateBudget() });
   const instance = instanceOf(client.host.hostname, client.host.instance);
   const lagSeconds = intFlag('lag-seconds', values['lag-seconds'], { max: 86_400 }) ?? (simulated ? 1 : 120);
   const publisher = new PrintingPublisher(new JsonLinesPublisher(values.out), io);

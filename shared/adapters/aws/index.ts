@@ -22,4 +22,5 @@ export { SqsRedriveQueue, type SqsRedriveQueueOptions } from './SqsRedriveQueue'
 export { EventBridgeRedriveBus } from './EventBridgeRedriveBus';
 export { S3PayloadReader } from './S3PayloadReader';
 export { DynamoRefreshLease, type DynamoRefreshLeaseOptions } from './DynamoRefreshLease';
+export { DynamoRateBudgetStore, type DynamoRateBudgetStoreOptions } from './DynamoRateBudgetStore';
 export { LambdaTokenRefresher } from './LambdaTokenRefresher';
