@@ -17,7 +17,7 @@ const config = pollerEnvironment();
 const label = triggerLabel(config.object.key, config.trigger);
 const logger = new Logger({ serviceName: 'coupa-poller', persistentKeys: { instance: config.instance, object: label } });
 const calls = new CoupaCallCounts();
-const { deps, input } = awsPoller(config, logger, { onRetry: calls.onRetry, onRequest: calls.onRequest });
+const { deps, input } = awsPoller(config, logger, { onRetry: calls.onRetry, onRequest: calls.onRequest, onBudgetWait: calls.onBudgetWait });
 const metrics = pollerMetrics(config.instance, label);
 
 export const handler = middy(async function poll(event: unknown, context: Context) {

@@ -22,7 +22,7 @@ import type { CoupaClientOptions } from '../../shared/coupa';
 import type { Logger } from '../../shared/logger';
 import type { PollerEnvironment } from './env';
 import { lazyS3Client, onFirstCall } from './on-first-call';
-import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
+import { awsRateBudget, measuredBudget, rateBudgetEnvironment } from './rate-budget';
 
 /** Everything runPoll needs besides the per-run `runId` and `stopAtMs`. */
 export interface PollerWiring {
@@ -33,12 +33,14 @@ export interface PollerWiring {
 export function awsPoller(
   config: PollerEnvironment,
   log: Logger,
-  hooks: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> = {},
+  hooks: Pick<CoupaClientOptions, 'onRetry' | 'onRequest'> & { readonly onBudgetWait?: (ms: number) => void } = {},
   budget = rateBudgetEnvironment(),
 ): PollerWiring {
+  const { onBudgetWait, ...clientHooks } = hooks;
+  const rateBudget = budget ? awsRateBudget(budget, config.instance, log) : undefined;
   const client = lazyCoupaClient(config.tokens, log, {
-    ...hooks,
-    ...(budget ? { rateBudget: awsRateBudget(budget, config.instance, log) } : {}),
+    ...clientHooks,
+    ...(rateBudget ? { rateBudget: onBudgetWait ? measuredBudget(rateBudget, onBudgetWait) : rateBudget } : {}),
   });
   const shape = {
     object: config.object,

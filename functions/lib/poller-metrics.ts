@@ -39,6 +39,8 @@ export function summarize(object: string, result: PollResult): PollSummary {
 export class CoupaCallCounts {
   retries = 0;
   rateLimited = 0;
+  /** Time spent waiting for turns of the instance's rate budget. */
+  budgetWaitMs = 0;
 
   readonly onRetry = (_event: RetryEvent): void => {
     this.retries++;
@@ -47,9 +49,14 @@ export class CoupaCallCounts {
     if (event.status === 429) this.rateLimited++;
   };
 
+  readonly onBudgetWait = (ms: number): void => {
+    this.budgetWaitMs += ms;
+  };
+
   reset(): void {
     this.retries = 0;
     this.rateLimited = 0;
+    this.budgetWaitMs = 0;
   }
 }
 
@@ -97,5 +104,6 @@ export function addRunMetrics(metrics: Metrics, { summary, calls, startedMs, end
   }
   sometimes(POLL_METRICS.retries, calls.retries);
   sometimes(POLL_METRICS.rateLimited, calls.rateLimited);
+  if (calls.budgetWaitMs > 0) metrics.addMetric(POLL_METRICS.budgetWait, MetricUnit.Milliseconds, Math.round(calls.budgetWaitMs));
   metrics.addMetric(POLL_METRICS.duration, MetricUnit.Milliseconds, endedMs - startedMs);
 }

@@ -4,6 +4,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoRateBudgetStore } from '../../shared/adapters/aws/DynamoRateBudgetStore';
 import { DEFAULT_REQUESTS_PER_SECOND, LeasedRateBudget } from '../../shared/budget';
+import type { RateBudget } from '../../shared/coupa/rate-budget';
 import type { Logger } from '../../shared/logger';
 
 export interface RateBudgetConfig {
@@ -40,4 +41,19 @@ export function awsRateBudget(
     // The budget fails open (this process alone keeps to the rate): say so, once per failure.
     onStoreError: (error) => logger?.warn('Rate budget store failed; pacing this process alone', { error: String(error) }),
   });
+}
+
+/** The budget, reporting how long each turn was waited for (the dashboard's BudgetWaitMs). */
+export function measuredBudget(budget: RateBudget, onWait: (ms: number) => void): RateBudget {
+  return {
+    acquire: async (wait) => {
+      const startedMs = Date.now();
+      try {
+        await budget.acquire(wait);
+      } finally {
+        onWait(Date.now() - startedMs);
+      }
+    },
+    penalise: (retryAfterMs) => budget.penalise(retryAfterMs),
+  };
 }
