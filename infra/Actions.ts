@@ -17,7 +17,7 @@ import { Construct } from 'constructs';
 import { actionResultKeyPrefix } from '../shared/actions/limits';
 import { normalizePayloadPrefix } from '../shared/changes/ports';
 import { COMMAND_DETAIL_TYPE, COMMAND_FAILED, COMMAND_SUCCEEDED } from '../shared/actions/command';
-import { allowEventBridgeDeliveries, grantKeyVia, KEY_ACTIONS, queueEncryption } from './encryption';
+import { allowEventBridgeDeliveries, grantKeyVia, KEY_ACTIONS } from './encryption';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { sqsFailureDestination } from './failure-destination';
 import { putEventsStatement } from './put-events';

@@ -1,13 +1,10 @@
 // The resources every poller of a connector shares: the checkpoint table, the claim-check bucket and
 // the dead-letter queue with its alarm (infra/dead-letter-queue.ts). Secure defaults; every cdk-nag acknowledgement says why.
 import { Duration, type RemovalPolicy, Validations } from 'aws-cdk-lib';
-import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import * as s3 from 'aws-cdk-lib/aws-s3';
-import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { Construct } from 'constructs';
-import { queueEncryption } from './encryption';
 
 /** Cursors and leases, one item per poller (`pk` = `<instance>:<object>`; DynamoCheckpointStore). */
 export function createCheckpointTable(scope: Construct, removalPolicy: RemovalPolicy, encryptionKey?: kms.IKey): dynamodb.TableV2 {

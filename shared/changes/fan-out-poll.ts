@@ -5,15 +5,15 @@
 // cursor (cursor.ts `Sweep`): a run cut off by its deadline, or failing on one parent, resumes at the
 // first parent not fully published; the watermark moves only when the sweep has visited every parent.
 import type { Logger } from '../logger';
-import { defaultSource, type CoupaEventEntry } from '../events';
+import type { CoupaEventEntry } from '../events';
 import { createdAtMsOf } from './created';
 import { floorSecond, type Cursor, type Sweep } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { PAGE_SIZE } from './plan';
 import type { FetchPageOptions, RecordPage } from './ports';
 import type { PollDeps, PollInput, PollResult } from './run-poll';
+import { runContextOf } from './run-context';
 import { startingCursor } from './starting-cursor';
-import { checkpointKeyOf } from './triggers';
 import { versionOf } from './versions';
 
 /** Up to PAGE_SIZE parent ids after the one asked for, ascending, with Coupa's clock when it answered. */
@@ -51,18 +51,8 @@ export interface FanOutPollResult extends PollResult {
 
 /** One fan-out run: the same contract as runPoll (lease, checkpoints, deadline, events), over parents. */
 export async function runFanOutPoll(deps: FanOutPollDeps, input: PollInput): Promise<FanOutPollResult> {
-  const { object, instance, runId } = input;
-  const key = checkpointKeyOf(instance, object.key, input.trigger);
-  const lagMs = input.lagSeconds * 1000;
-  const startedMs = deps.now();
-  const leaseUntil = () => (input.stopAtMs ?? deps.now() + 15 * 60_000) + (input.leaseMarginMs ?? 60_000);
-  const ctx = {
-    instance,
-    source: input.source ?? defaultSource(instance),
-    returnType: input.returnType,
-    runId,
-    ...(input.trigger ? { trigger: input.trigger } : {}),
-  };
+  const { object, runId } = input;
+  const { key, lagMs, startedMs, leaseUntil, envelope: ctx } = runContextOf(input, deps.now);
   const fetchOptions = input.requestDeadlineMs === undefined ? {} : { deadlineMs: input.requestDeadlineMs };
   const timeUp = () => input.stopAtMs !== undefined && deps.now() >= input.stopAtMs;
 

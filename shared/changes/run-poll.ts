@@ -1,12 +1,12 @@
 import type { CatalogObject } from '../catalog';
 import type { Logger } from '../logger';
-import { defaultSource, type CoupaEventEntry, type EventReturnType } from '../events';
+import type { CoupaEventEntry, EventReturnType } from '../events';
 import { CreatedRule, queriedAfterRun } from './created';
 import { initialCursor, type Cursor, type LaneCursor } from './cursor';
 import { DEFAULT_INLINE_LIMIT_BYTES, eventEntryOf } from './event-entries';
 import { Lanes, type Lane } from './lanes';
+import { runContextOf } from './run-context';
 import { startingCursor } from './starting-cursor';
-import { checkpointKeyOf } from './triggers';
 import type { PageRequest } from './plan';
 import type { CheckpointStore, EventPublisher, PayloadStore, RecordPage, RecordSource } from './ports';
 import { versionOf } from './versions';
@@ -106,18 +106,8 @@ export interface PollResult {
  * the cursor saved only past what is published. Shared by the Lambda, the CLI and the tests.
  */
 export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollResult> {
-  const { object, instance, runId } = input;
-  const key = checkpointKeyOf(instance, object.key, input.trigger);
-  const lagMs = input.lagSeconds * 1000;
-  const startedMs = deps.now();
-  const leaseUntil = () => (input.stopAtMs ?? deps.now() + 15 * 60_000) + (input.leaseMarginMs ?? 60_000);
-  const ctx = {
-    instance,
-    source: input.source ?? defaultSource(instance),
-    returnType: input.returnType,
-    runId,
-    ...(input.trigger ? { trigger: input.trigger } : {}),
-  };
+  const { object, runId } = input;
+  const { key, lagMs, startedMs, leaseUntil, envelope: ctx } = runContextOf(input, deps.now);
   const checkpointEvery = input.checkpointEveryRecords ?? 100;
 
   // Coupa's clock minus ours, at least (the Date header is stamped before the answer reaches us): every
