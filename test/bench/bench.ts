@@ -4,6 +4,8 @@
 //   npm run bench -- --fleet N [--budget 20] [--records 25000]   (fleet.ts: N pollers sharing one rate budget)
 //   npm run bench -- --cost [--latency-ms 150]   (cost.ts: idle and per-change cost from measured runs)
 //   npm run bench -- --cold-start [--synth-dir cdk.out]   (cold-start.ts: bundle sizes and import times)
+//   npm run bench -- --latency [--schedule-seconds 300] [--lag-seconds 120] [--changes-per-minute 30] [--hours 2]
+//     (latency.ts: change→event latency p50/p95 on a steady trickle, virtual time)
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -132,8 +134,25 @@ async function main() {
       'cold-start': { type: 'boolean', default: false },
       'latency-ms': { type: 'string' },
       'synth-dir': { type: 'string' },
+      latency: { type: 'boolean', default: false },
+      'schedule-seconds': { type: 'string' },
+      'lag-seconds': { type: 'string' },
+      'changes-per-minute': { type: 'string' },
+      hours: { type: 'string' },
+      'visibility-ms': { type: 'string' },
     },
   });
+  if (values.latency) {
+    const { latencyBench, DEFAULT_LATENCY_OPTIONS: d } = await import('./latency');
+    const num = (v: string | undefined, fallback: number) => (v === undefined ? fallback : Number(v));
+    return latencyBench({
+      scheduleSeconds: num(values['schedule-seconds'], d.scheduleSeconds),
+      lagSeconds: num(values['lag-seconds'], d.lagSeconds),
+      changesPerMinute: num(values['changes-per-minute'], d.changesPerMinute),
+      hours: num(values.hours, d.hours),
+      visibilityMs: num(values['visibility-ms'], d.visibilityMs),
+    });
+  }
   if (values.cost) {
     const latency = values['latency-ms'];
     return costBench({ ...DEFAULT_COST_OPTIONS, ...(latency === undefined ? {} : { latencyMs: Number(latency) }) });
