@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseCursor } from '../../../shared/changes';
+import { CoupaClient } from '../../../shared/coupa';
 import { startSimulator, type Simulator } from '../../../shared/simulator';
 import { duplicatesIn, latestVersions, pollHarness } from '../../support/poll-harness';
 
@@ -67,6 +68,38 @@ describe('remit-to addresses: a fan-out over suppliers', () => {
     expect(fresh[0].metadata).toMatchObject({ object: 'remit_to_addresses', recordId: address.id, change: 'updated' });
     expect(fresh[0].data.street1).toBe('1 Changed Street');
     expect(sim.control.get('suppliers', supplier.id as number)!['updated-at']).toBe(supplier['updated-at']);
+  });
+
+  it('an address created (and edited) since the last sweep is announced Created, once, with its latest data', async () => {
+    const supplierId = sim.control.list('suppliers')[3]!.id as number;
+    sim.control.clock.advance(5000);
+    const writer = new CoupaClient({
+      host: sim.baseUrl,
+      credentials: { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: ['core.supplier.write'] },
+    });
+    const created = (await writer.create(`suppliers/${supplierId}/addresses`, {
+      'remit-to-code': 'RTC-NEW',
+      street1: '1 Main St',
+      city: 'Springfield',
+      'postal-code': '12345',
+      country: { code: 'US' },
+    })) as { id: number };
+    sim.control.clock.advance(2000);
+    sim.control.update('remit_to_addresses', created.id, { street1: '2 Main St' });
+    sim.control.clock.advance(1000);
+    const before = h().publisher.entries.length;
+
+    await h().poll();
+    sim.control.clock.advance(5000);
+    sim.control.update('remit_to_addresses', created.id, { street1: '3 Main St' });
+    sim.control.clock.advance(1000);
+    await h().poll();
+
+    const mine = h()
+      .publisher.entries.slice(before)
+      .filter((e) => JSON.parse(e.Detail).metadata.recordId === created.id);
+    expect(mine.map((e) => e.DetailType)).toEqual(['Coupa Remit To Address Created', 'Coupa Remit To Address Updated']);
+    expect(mine.map((e) => JSON.parse(e.Detail).data.street1)).toEqual(['2 Main St', '3 Main St']);
   });
 
   it('a run failing on one supplier keeps what it published; the next run resumes there: nothing lost, nothing twice', async () => {
