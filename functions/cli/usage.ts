@@ -1,3 +1,5 @@
+import { type CatalogObject, findObject, UnknownObjectError } from '../../shared/catalog';
+
 /** A mistake in how the CLI was called: printed with the usage line, exit code 2. */
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -84,4 +86,19 @@ export function intFlag(name: string, value: string | undefined, { min = 0, max 
     throw new UsageError(`--${name} must be a whole number between ${min} and ${max}, got "${value}"`);
   }
   return Number(value);
+}
+
+/** The catalog objects of a comma-separated `--objects` value; an unknown key or an empty list is a usage error. */
+export function objectsFlag(value: string): CatalogObject[] {
+  const objects = value
+    .split(',')
+    .map((k) => k.trim())
+    .filter(Boolean)
+    .map((key) => {
+      const object = findObject(key);
+      if (!object) throw new UsageError(new UnknownObjectError(key).message);
+      return object;
+    });
+  if (objects.length === 0) throw new UsageError('--objects needs at least one catalog key, e.g. invoices');
+  return objects;
 }

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { findObject, requiredScopes, UnknownObjectError, type CatalogObject } from '../../../shared/catalog';
+import { requiredScopes, type CatalogObject } from '../../../shared/catalog';
 import { diagnose, formatReport, type DoctorCredentials, type DoctorDeps, type DoctorInput } from '../../../shared/doctor';
 import { parseCredentials } from '../../../shared/tokens/credentials';
 import { readStoredToken } from '../../../shared/tokens/refresh-stored-token';
@@ -8,7 +8,7 @@ import type { StoredToken } from '../../../shared/tokens/stored-token';
 import { loadCliCredentials } from '../credentials';
 import { DEFAULT_OBJECTS } from '../defaults';
 import type { CliIo } from '../io';
-import { intFlag, UsageError } from '../usage';
+import { intFlag, objectsFlag, UsageError } from '../usage';
 
 /**
  * Tests the connection to Coupa: `doctor --host acme [--objects invoices] [--credentials FILE | --secret-id ARN
@@ -33,12 +33,7 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
       'timeout-seconds': { type: 'string' },
     },
   });
-  const objects = values.objects
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean)
-    .map(objectFlag);
-  if (objects.length === 0) throw new UsageError('--objects needs at least one catalog key, e.g. invoices');
+  const objects = objectsFlag(values.objects);
   if (values.credentials && values['secret-id']) throw new UsageError('give --credentials FILE or --secret-id ARN, not both');
   const clockSkewWarnSeconds = intFlag('clock-skew-seconds', values['clock-skew-seconds'], { min: 1 });
   const timeoutSeconds = intFlag('timeout-seconds', values['timeout-seconds'], { min: 1, max: 300 });
@@ -62,12 +57,6 @@ export async function doctorCommand(args: string[], io: CliIo): Promise<number> 
   if (values.json) io.out(JSON.stringify(report, null, 2));
   else for (const line of formatReport(report)) io.out(line);
   return report.ok ? 0 : 1;
-}
-
-function objectFlag(key: string): CatalogObject {
-  const object = findObject(key);
-  if (!object) throw new UsageError(new UnknownObjectError(key).message);
-  return object;
 }
 
 interface Target {

@@ -1,7 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { findObject, UnknownObjectError, type CatalogObject } from '../../../shared/catalog';
+import type { CatalogObject } from '../../../shared/catalog';
 import { CoupaClient, resolveHost } from '../../../shared/coupa';
 import { detailSchemaOf, detailTypeOf } from '../../../shared/events';
 import { detailTypeSlug } from '../../../shared/events/detail-types';
@@ -16,7 +16,7 @@ import { objectShapesOf } from '../../../shared/events/schema';
 import { loadCliCredentials } from '../credentials';
 import { DEFAULT_OBJECTS } from '../defaults';
 import type { CliIo } from '../io';
-import { intFlag, UsageError } from '../usage';
+import { intFlag, objectsFlag, UsageError } from '../usage';
 
 /**
  * Writes an instance's own event schemas: `schemas --host acme --objects invoices,suppliers --out DIR`.
@@ -42,19 +42,12 @@ export async function schemasCommand(args: string[], io: CliIo): Promise<number>
   if (!values.host && !values.credentials)
     throw new UsageError('--host is required (acme, acme.coupahost.com or a URL), or --credentials FILE');
   const sample = intFlag('sample', values.sample, { min: 1, max: 5000 }) ?? 200;
-  const objects = values.objects
-    .split(',')
-    .map((k) => k.trim())
-    .filter(Boolean)
-    .map((key): CatalogObject => {
-      const object = findObject(key);
-      if (!object) throw new UsageError(new UnknownObjectError(key).message);
-      if (!object.capabilities.trigger) throw new UsageError(`${object.key} has no change events, so no event schema to specialise`);
-      if (object.parentParam)
-        throw new UsageError(`${object.key} is served only under ${object.parentParam.parent}; sample it through its parent`);
-      return object;
-    });
-  if (objects.length === 0) throw new UsageError('--objects needs at least one catalog key, e.g. invoices');
+  const objects = objectsFlag(values.objects).map((object): CatalogObject => {
+    if (!object.capabilities.trigger) throw new UsageError(`${object.key} has no change events, so no event schema to specialise`);
+    if (object.parentParam)
+      throw new UsageError(`${object.key} is served only under ${object.parentParam.parent}; sample it through its parent`);
+    return object;
+  });
   const login = await loadCliCredentials({ file: values.credentials, host: values.host, objects, access: 'read' });
   const host = (values.host ?? login.host)!;
   const instance = values.instance ?? resolveHost(host).instance;

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { JsonLinesPublisher } from '../../../shared/adapters/file';
 import { localRateBudget } from '../../../shared/budget';
-import { getObject, type CatalogObject } from '../../../shared/catalog';
+import type { CatalogObject } from '../../../shared/catalog';
 import type { EventPublisher } from '../../../shared/changes';
 import { CoupaClient } from '../../../shared/coupa';
 import type { CoupaEventEntry } from '../../../shared/events';
@@ -13,7 +13,7 @@ import { summarizeEvent } from '../event-summary';
 import { DEFAULT_OBJECTS } from '../defaults';
 import type { CliIo } from '../io';
 import { localPoll } from '../local-poller';
-import { intFlag, UsageError } from '../usage';
+import { intFlag, objectsFlag, UsageError } from '../usage';
 
 /**
  * The local main job: pollers for a few objects on a short interval, events printed as one line each
@@ -36,7 +36,7 @@ export async function startCommand(args: string[], io: CliIo): Promise<number> {
       credentials: { type: 'string' },
     },
   });
-  const objects = values.objects.split(',').map((key) => getObject(key));
+  const objects = objectsFlag(values.objects);
   const notPollable = objects.filter((o) => !o.capabilities.trigger).map((o) => o.key);
   if (notPollable.length > 0) throw new UsageError(`These objects have no change events: ${notPollable.join(', ')}`);
   const intervalMs = (intFlag('interval-seconds', values['interval-seconds'], { min: 1, max: 3600 }) ?? 5) * 1000;
