@@ -41,7 +41,10 @@ export interface CheckpointStore {
   save(key: string, owner: string, cursor: Cursor, expectedVersion: number, leaseUntilMs: number): Promise<number>;
   /** Gives the lease back (best effort: it also expires by itself). */
   release(key: string, owner: string): Promise<void>;
-  /** Reads the stored checkpoint without taking the lease: a run looks first, and takes the lease only to publish. */
+  /**
+   * Reads the stored checkpoint without taking the lease: a run looks first, and takes the lease only to
+   * publish. May be stale (an eventually consistent read): callers publish only from what `acquire` returns.
+   */
   peek(key: string): Promise<Checkpoint | undefined>;
   /**
    * Saves `cursor` without the lease, for a run that published nothing: only while no other run holds

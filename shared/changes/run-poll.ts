@@ -8,7 +8,14 @@ import { Lanes, type Lane } from './lanes';
 import { runContextOf } from './run-context';
 import { startingCursor } from './starting-cursor';
 import type { PageRequest } from './plan';
-import type { CheckpointStore, EventPublisher, PayloadStore, RecordPage, RecordSource } from './ports';
+import {
+  CheckpointConflictError,
+  type CheckpointStore,
+  type EventPublisher,
+  type PayloadStore,
+  type RecordPage,
+  type RecordSource,
+} from './ports';
 import { versionOf } from './versions';
 
 /** PutEvents takes up to 10 entries a request. */
@@ -183,15 +190,7 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
       }
     }
     if (quiet) {
-      const cursor = withQueried(peekedCursor, probeLanes.safeCursor(), horizonMs());
-      // Nothing was published, so the stored cursor is as safe as the new one: it is moved on only now
-      // and then (the next run asks a slightly wider, still empty range), and always on a first run.
-      if (!peeked || cursor.watermarkMs - peeked.cursor.watermarkMs >= (input.idleSaveIntervalMs ?? IDLE_SAVE_INTERVAL_MS)) {
-        await deps.checkpoints.advance(key, cursor, peeked?.version ?? 0, deps.now());
-        checkpointWrites++;
-      }
-      // No log line: nothing happened, and the handler's metrics line carries the run's figures.
-      return {
+      const quietResult = (cursor: Cursor): PollResult => ({
         published,
         claimChecked,
         deadLettered,
@@ -200,7 +199,24 @@ export async function runPoll(deps: PollDeps, input: PollInput): Promise<PollRes
         checkpointWrites,
         cursor,
         stoppedBy: 'caught-up',
-      };
+      });
+      const cursor = withQueried(peekedCursor, probeLanes.safeCursor(), horizonMs());
+      // Nothing was published, so the stored cursor is as safe as the new one: it is moved on only now
+      // and then (the next run asks a slightly wider, still empty range), and always on a first run.
+      if (!peeked || cursor.watermarkMs - peeked.cursor.watermarkMs >= (input.idleSaveIntervalMs ?? IDLE_SAVE_INTERVAL_MS)) {
+        try {
+          await deps.checkpoints.advance(key, cursor, peeked?.version ?? 0, deps.now());
+          checkpointWrites++;
+        } catch (error) {
+          // Another run moved the cursor or holds the lease (or the peek was stale): it is ahead of this
+          // quiet run, which has nothing to add. Report the cursor it read, not one it could not store.
+          if (!(error instanceof CheckpointConflictError)) throw error;
+          deps.log?.info('A quiet run left the cursor to another run', { checkpoint: key, error: error.message });
+          return quietResult(peekedCursor);
+        }
+      }
+      // No log line: nothing happened, and the handler's metrics line carries the run's figures.
+      return quietResult(cursor);
     }
   }
 

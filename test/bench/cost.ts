@@ -48,7 +48,10 @@ interface Usage {
   coupaRequests: number;
   billedMs: number;
   dynamoWrites: number;
+  /** GetItem calls. */
   dynamoReads: number;
+  /** Their read request units (an eventually consistent read is half a unit). */
+  dynamoReadUnits: number;
   secretReads: number;
   eventUnits: number;
   s3Puts: number;
@@ -82,7 +85,7 @@ export function priced(usage: Usage, memoryMb: number): Record<string, number> {
   return {
     lambda: usage.runs * PRICES.lambdaRequest + (usage.billedMs / 1000) * (memoryMb / 1024) * PRICES.lambdaGbSecond,
     tokenRefresh: usage.tokenRefreshInvokes * PRICES.lambdaRequest,
-    dynamodb: usage.dynamoWrites * PRICES.dynamoWrite + usage.dynamoReads * PRICES.dynamoRead,
+    dynamodb: usage.dynamoWrites * PRICES.dynamoWrite + usage.dynamoReadUnits * PRICES.dynamoRead,
     secretsManager: usage.secretReads * PRICES.secretsManagerCall,
     eventBridge: usage.eventUnits * PRICES.eventBridgeEvent,
     s3: usage.s3Puts * PRICES.s3Put + usage.s3Gets * PRICES.s3Get,
@@ -174,6 +177,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
       const before = {
         counts: proxy.snapshot(),
         units: proxy.putEventsUnits.value,
+        readUnits: proxy.readUnits.value,
         coupa: coupaRequests(),
         invokes: front.invocations.length,
         logBytes,
@@ -198,6 +202,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
       usage.coupaRequests = coupaRequests() - before.coupa;
       usage.dynamoWrites = WRITES.reduce((sum, op) => sum + diff(op), 0);
       usage.dynamoReads = diff('DynamoDB_20120810.GetItem');
+      usage.dynamoReadUnits = proxy.readUnits.value - before.readUnits;
       usage.secretReads = diff('secretsmanager.GetSecretValue');
       usage.eventUnits = proxy.putEventsUnits.value - before.units;
       usage.s3Puts = diff('s3:PUT');
@@ -239,7 +244,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
     // The model behind the two lines, for the README and for anyone checking it.
     const describe = (name: string, u: Usage) =>
       `  ${name.padEnd(14)} runs=${u.runs} coupa=${fmt(u.coupaRequests / u.runs)} ddb-writes=${fmt(u.dynamoWrites / u.runs)} ` +
-      `ddb-reads=${fmt(u.dynamoReads / u.runs)} secret-reads=${fmt(u.secretReads / u.runs)} event-units=${fmt(u.eventUnits / u.runs)} ` +
+      `ddb-reads=${fmt(u.dynamoReads / u.runs)} (units ${fmt(u.dynamoReadUnits / u.runs)}) secret-reads=${fmt(u.secretReads / u.runs)} event-units=${fmt(u.eventUnits / u.runs)} ` +
       `s3-puts=${fmt(u.s3Puts / u.runs)} token-invokes=${fmt(u.tokenRefreshInvokes / u.runs)} ms=${fmt(u.billedMs / u.runs, 0)} ` +
       `log-bytes=${fmt(u.logBytes / u.runs, 0)}  (per run)`;
     process.stderr.write(
@@ -279,6 +284,7 @@ const EMPTY_USAGE: Usage = {
   billedMs: 0,
   dynamoWrites: 0,
   dynamoReads: 0,
+  dynamoReadUnits: 0,
   secretReads: 0,
   eventUnits: 0,
   s3Puts: 0,

@@ -7,7 +7,7 @@ export const PRICES = {
   lambdaRequest: 0.2 / 1e6,
   /** EventBridge PutEvents: per event (each 64 KB started of an entry is one event). */
   eventBridgeEvent: 1.0 / 1e6,
-  /** DynamoDB on demand: per write request unit (an item up to 1 KB) and read request unit (4 KB strongly consistent). */
+  /** DynamoDB on demand: per write request unit (an item up to 1 KB) and read request unit (4 KB strongly consistent, 8 KB eventually). */
   dynamoWrite: 0.625 / 1e6,
   dynamoRead: 0.125 / 1e6,
   /** Secrets Manager: per API call (GetSecretValue); the secrets' own $0.40/month each are fixed, not per run. */

@@ -24,8 +24,8 @@ const NAMES = { '#cursor': 'cursor', '#version': 'version', '#owner': 'leaseOwne
  * JSON string, an optimistic `version`, and the lease (`leaseOwner`, `leaseUntil` in epoch ms). Every
  * write is one conditional UpdateItem, so the lease and version rules hold across concurrent Lambdas;
  * a failed condition becomes `CheckpointConflictError` saying which rule stopped it. `peek` is one
- * strongly consistent GetItem (a fifth of a write's price), so a run that finds nothing costs one read
- * and at most one write (`advance`).
+ * eventually consistent GetItem (a tenth of a write's price), so a run that finds nothing costs half a
+ * read unit and at most one write (`advance`).
  *
  * @example
  * const checkpoints = new DynamoCheckpointStore({ client: new DynamoDBClient({}), tableName: 'coupa-checkpoints' });
@@ -85,8 +85,10 @@ export class DynamoCheckpointStore implements CheckpointStore {
   }
 
   async peek(key: string): Promise<Checkpoint | undefined> {
-    // Strongly consistent: a stale version would only make the following write fail as a conflict.
-    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key } }, ConsistentRead: true }));
+    // Eventually consistent, at half the price: a stale checkpoint costs nothing but a wasted probe. The
+    // run publishes only under the lease, from the cursor `acquire` returns (strongly consistent), and
+    // an unleased `advance` from a stale version fails its condition.
+    const out = await this.client.send(new GetItemCommand({ TableName: this.tableName, Key: { pk: { S: key } } }));
     return checkpointOf(key, out.Item);
   }
 

@@ -97,9 +97,17 @@ describe('Created: the first published version of a new record', () => {
   });
 });
 
+/**
+ * Checkpoints in memory. `stalePeek` lets `peek` answer with any earlier state (none included), as an
+ * eventually consistent read may: the poller must publish only from what `acquire` returns.
+ */
 class MemoryCheckpoints implements CheckpointStore {
   checkpoint?: Checkpoint;
   private owner?: string;
+  private readonly history: (Checkpoint | undefined)[] = [undefined];
+  stalePeeks = 0;
+
+  constructor(private readonly stalePeek?: () => number | undefined) {}
 
   async acquire(_key: string, owner: string): Promise<Checkpoint | undefined> {
     if (this.owner !== undefined && this.owner !== owner) throw new CheckpointConflictError(`held by ${this.owner}`);
@@ -110,6 +118,7 @@ class MemoryCheckpoints implements CheckpointStore {
   async save(_key: string, owner: string, cursor: Cursor, expectedVersion: number): Promise<number> {
     if (owner !== this.owner || expectedVersion !== (this.checkpoint?.version ?? 0)) throw new CheckpointConflictError('lost');
     this.checkpoint = { cursor: parseCursor(JSON.parse(JSON.stringify(cursor))), version: expectedVersion + 1 };
+    this.history.push(this.checkpoint);
     return expectedVersion + 1;
   }
 
@@ -118,12 +127,16 @@ class MemoryCheckpoints implements CheckpointStore {
   }
 
   async peek(): Promise<Checkpoint | undefined> {
-    return this.checkpoint;
+    const back = this.stalePeek?.();
+    if (back === undefined || back === 0 || this.history.length < 2) return this.checkpoint;
+    this.stalePeeks++;
+    return this.history[Math.max(0, this.history.length - 1 - back)];
   }
 
   async advance(_key: string, cursor: Cursor, expectedVersion: number): Promise<number> {
     if (this.owner !== undefined || expectedVersion !== (this.checkpoint?.version ?? 0)) throw new CheckpointConflictError('lost');
     this.checkpoint = { cursor: parseCursor(JSON.parse(JSON.stringify(cursor))), version: expectedVersion + 1 };
+    this.history.push(this.checkpoint);
     return expectedVersion + 1;
   }
 }
@@ -155,7 +168,14 @@ function coversSecond(cursor: Cursor, ts: number): boolean {
  * order), Coupa may change before any page is answered, its Date header has whole seconds, and our clock
  * runs `skewMs` behind Coupa's.
  */
-function modelDeps(coupa: ModelCoupa, r: ReturnType<typeof rng>, skewMs: number, mutate: () => void, run: () => number) {
+function modelDeps(
+  coupa: ModelCoupa,
+  r: ReturnType<typeof rng>,
+  skewMs: number,
+  mutate: () => void,
+  run: () => number,
+  stalePeek?: () => number | undefined,
+) {
   const published: Published[] = [];
   const records: RecordSource = {
     async fetchPage(request: PageRequest): Promise<RecordPage> {
@@ -184,7 +204,7 @@ function modelDeps(coupa: ModelCoupa, r: ReturnType<typeof rng>, skewMs: number,
       return { delivered: entries.length, deadLettered: 0, calls: 1 };
     },
   };
-  return { published, records, publisher, checkpoints: new MemoryCheckpoints(), now: () => coupa.nowMs - skewMs };
+  return { published, records, publisher, checkpoints: new MemoryCheckpoints(stalePeek), now: () => coupa.nowMs - skewMs };
 }
 
 describe('Created in the poller, model-based: every record created after the window start', () => {
@@ -213,7 +233,16 @@ describe('Created in the poller, model-based: every record created after the win
         else if (kind < 8) coupa.save(coupa.save()); // a new record, edited in the same breath
         coupa.nowMs += r.int(1500);
       };
-      const deps = modelDeps(coupa, r, r.int(3) * 40_000 - 40_000, mutate, () => run);
+      // A quarter of the peeks read a state one to three writes old, as an eventually consistent read may.
+      const stale = rng(seed + 100_000);
+      const deps = modelDeps(
+        coupa,
+        r,
+        r.int(3) * 40_000 - 40_000,
+        mutate,
+        () => run,
+        () => (stale.int(4) === 0 ? 1 + stale.int(3) : 0),
+      );
       const object = getObject('invoices');
       const runs: { startMs: number; start: Cursor | undefined; end: Cursor }[] = [];
       // Runs may stop at a deadline (Coupa's clock moves while they page), so a backfill spans runs.
@@ -248,6 +277,9 @@ describe('Created in the poller, model-based: every record created after the win
       const first = new Map<number, Published>();
       for (const p of published) if (!first.has(p.id)) first.set(p.id, p);
       for (const p of published) expect(p.detailType).toBe(`Coupa Invoice ${p.change === 'created' ? 'Created' : 'Updated'}`);
+      // No version twice, stale peeks or not (no run is killed here).
+      const versions = published.map((p) => `${p.id}@${p.updatedAtMs}`);
+      expect(versions.length).toBe(new Set(versions).size);
       const created = published.filter((p) => p.change === 'created');
       // Never twice, only as the first version published, only for records created in the window.
       expect(created.length).toBe(new Set(created.map((p) => p.id)).size);
@@ -349,5 +381,65 @@ describe('Created in the poller, model-based: every record created after the win
     // The edited ones went out once, with their edited version, as Created.
     expect(created.filter((p) => p.id % 3 === 1).every((p) => p.updatedAtMs === s(1000 + p.id))).toBe(true);
     expect(deps.published).toHaveLength(600);
+  });
+});
+
+describe('a stale peek (the checkpoint is read eventually consistent)', () => {
+  const input = { object: getObject('invoices'), instance: 'model', lagSeconds: 5, sinceMs: s(0), returnType: 'limited' as const };
+
+  it('wastes the probe of a run with something to publish, and publishes only from the cursor the lease returns', async () => {
+    const coupa = new ModelCoupa(rng(11), s(0), 0);
+    for (let i = 0; i < 120; i++) coupa.save(undefined, s(1 + i));
+    coupa.nowMs = s(200);
+    let run = 0;
+    let staleBy: number | undefined;
+    const deps = modelDeps(
+      coupa,
+      rng(12),
+      0,
+      () => {},
+      () => run,
+      () => staleBy,
+    );
+    await runPoll(deps, { ...input, runId: `run-${run++}` });
+    expect(deps.published).toHaveLength(120);
+    const saved = deps.checkpoints.checkpoint!;
+    coupa.save(7, s(250));
+    coupa.nowMs = s(300);
+    staleBy = 99; // the peek sees no checkpoint at all: its probe starts at `since` and finds old versions
+    const result = await runPoll(deps, { ...input, runId: `run-${run++}` });
+    expect(deps.checkpoints.stalePeeks).toBe(1);
+    expect(deps.published.slice(120).map((p) => [p.id, p.updatedAtMs])).toEqual([[7, s(250)]]);
+    expect(result.cursor.watermarkMs).toBeGreaterThan(saved.cursor.watermarkMs);
+  });
+
+  it('lets a quiet run whose unleased advance meets a newer version end cleanly, storing nothing', async () => {
+    const coupa = new ModelCoupa(rng(13), s(0), 0);
+    coupa.save(undefined, s(1));
+    coupa.nowMs = s(100);
+    let run = 0;
+    let staleBy: number | undefined;
+    const deps = modelDeps(
+      coupa,
+      rng(14),
+      0,
+      () => {},
+      () => run,
+      () => staleBy,
+    );
+    await runPoll(deps, { ...input, runId: `run-${run++}` });
+    coupa.nowMs = s(100 + 11 * 60); // past the idle save interval: this quiet run writes its cursor
+    await runPoll(deps, { ...input, runId: `run-${run++}` });
+    const stored = deps.checkpoints.checkpoint!;
+    coupa.nowMs = s(100 + 22 * 60);
+    staleBy = 1; // reads the version before: the advance's condition fails
+    const result = await runPoll(deps, { ...input, runId: `run-${run++}` });
+    expect(deps.checkpoints.stalePeeks).toBe(1);
+    expect(result).toMatchObject({ published: 0, checkpointWrites: 0, stoppedBy: 'caught-up' });
+    expect(deps.checkpoints.checkpoint).toBe(stored);
+    expect(deps.published).toHaveLength(1);
+    // The next run reads the stored version and moves the cursor on.
+    staleBy = undefined;
+    expect(await runPoll(deps, { ...input, runId: `run-${run++}` })).toMatchObject({ checkpointWrites: 1 });
   });
 });
