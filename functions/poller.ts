@@ -17,12 +17,17 @@ const config = pollerEnvironment();
 const label = triggerLabel(config.object.key, config.trigger);
 const logger = new Logger({ serviceName: 'coupa-poller', persistentKeys: { instance: config.instance, object: label } });
 const calls = new CoupaCallCounts();
-const { deps, input } = awsPoller(config, logger, { onRetry: calls.onRetry, onRequest: calls.onRequest, onBudgetWait: calls.onBudgetWait });
+const { deps, input, onRunStart } = awsPoller(config, logger, {
+  onRetry: calls.onRetry,
+  onRequest: calls.onRequest,
+  onBudgetWait: calls.onBudgetWait,
+});
 const metrics = pollerMetrics(config.instance, label);
 
 export const handler = middy(async function poll(event: unknown, context: Context) {
   const startedMs = Date.now();
   calls.reset();
+  onRunStart();
   try {
     const invocation = parsePollInvocation(event, startedMs);
     const result = await runTrigger(deps, {

@@ -28,6 +28,8 @@ import { awsRateBudget, measuredBudget, rateBudgetEnvironment } from './rate-bud
 export interface PollerWiring {
   readonly deps: TriggerDeps;
   readonly input: Omit<PollInput, 'runId' | 'stopAtMs' | 'requestDeadlineMs'>;
+  /** Called as a run starts: the rate budget's read overlaps the checkpoint's. */
+  readonly onRunStart: () => void;
 }
 
 export function awsPoller(
@@ -79,6 +81,7 @@ export function awsPoller(
     ['send'],
   );
   return {
+    onRunStart: () => rateBudget?.lookAhead(),
     deps: {
       ...(fanOut ? { fanOut } : { records }),
       checkpoints: new DynamoCheckpointStore({ client: new DynamoDBClient({}), tableName: config.checkpointTable }),

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { RateBudgetRefusal, type RateBudget, type RateBudgetWait } from '../coupa/rate-budget';
 import { MIN_ATTEMPT_MS } from '../coupa/retry';
-import { hasSpareRoom } from './bucket';
+import { type BucketState, hasSpareRoom } from './bucket';
 import type { RateBudgetStore } from './ports';
 
 export interface LeasedRateBudgetOptions {
@@ -21,6 +21,9 @@ export interface LeasedRateBudgetOptions {
   /** Told when the store fails; the budget then paces this process alone at the configured rate. */
   readonly onStoreError?: (error: unknown) => void;
 }
+
+/** How old a look-ahead read may be when the request comes: the poller asks a few milliseconds after it. */
+const LOOK_AHEAD_FRESH_MS = 500;
 
 /** What one process did with its budget, for logs and the bench. */
 export interface BudgetStats {
@@ -66,6 +69,8 @@ export class LeasedRateBudget implements RateBudget {
   /** When the last requests asked, for the chunk size (at most a second's worth). */
   #recent: number[] = [];
   #waiting = 0;
+  /** A store read started by lookAhead, for the next idle first request. */
+  #lookAhead: { readonly atMs: number; readonly state: Promise<BucketState> } | undefined;
 
   constructor(options: LeasedRateBudgetOptions) {
     this.#store = options.store;
@@ -81,11 +86,9 @@ export class LeasedRateBudget implements RateBudget {
     signal?.throwIfAborted();
     const now = this.#now();
     this.#noteDemand(now);
-    const idle = this.#idleAfterMs > 0 && now - this.#lastAcquireMs >= this.#idleAfterMs;
+    const idle = this.#idle(now);
     this.#lastAcquireMs = now;
-    // Turns left over from a busy spell are no longer counted in the bucket's window: give them up.
-    if (this.#turns.length > 0 && this.#turns[0]! < now - 1000) this.#turns = this.#turns.filter((t) => t >= now - 1000);
-    if (idle && this.#turns.length === 0 && !this.#refill && (await this.#spareRoom(now))) {
+    if (idle && (await this.#spareRoom(now))) {
       this.stats.spare++;
       return;
     }
@@ -114,6 +117,18 @@ export class LeasedRateBudget implements RateBudget {
     } finally {
       this.#waiting--;
     }
+  }
+
+  /**
+   * Starts the store read that an idle process's first request would wait for, so that it overlaps other
+   * work (the poller reads its checkpoint meanwhile). Does nothing unless that request would read.
+   */
+  lookAhead(): void {
+    const now = this.#now();
+    if (!this.#idle(now) || this.#blockedUntilMs > now) return;
+    const state = this.#store.peek(now);
+    state.catch(() => {}); // the request that uses it handles a failure
+    this.#lookAhead = { atMs: now, state };
   }
 
   async penalise(retryAfterMs?: number): Promise<void> {
@@ -166,10 +181,20 @@ export class LeasedRateBudget implements RateBudget {
     }
   }
 
+  /** Whether a request now is the first after a rest, with nothing reserved: one read may let it through. */
+  #idle(now: number): boolean {
+    // Turns left over from a busy spell are no longer counted in the bucket's window: give them up.
+    if (this.#turns.length > 0 && this.#turns[0]! < now - 1000) this.#turns = this.#turns.filter((t) => t >= now - 1000);
+    return this.#idleAfterMs > 0 && now - this.#lastAcquireMs >= this.#idleAfterMs && this.#turns.length === 0 && !this.#refill;
+  }
+
   async #spareRoom(now: number): Promise<boolean> {
+    const ahead = this.#lookAhead;
+    this.#lookAhead = undefined;
     if (this.#blockedUntilMs > now) return false;
     try {
-      return hasSpareRoom(await this.#store.peek(now), now);
+      const state = ahead && now - ahead.atMs <= LOOK_AHEAD_FRESH_MS ? ahead.state : this.#store.peek(now);
+      return hasSpareRoom(await state, now);
     } catch (error) {
       this.#storeFailed(error);
       return false;

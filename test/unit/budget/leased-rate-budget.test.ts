@@ -29,6 +29,33 @@ describe('LeasedRateBudget', () => {
     expect(store.writes).toBe(1);
   });
 
+  it('reads the store ahead of an idle run’s first request (lookAhead), once, and not when the read would be stale', async () => {
+    const { clock, store, budget } = virtualBudget();
+    const peeksAt: number[] = [];
+    const peek = store.peek.bind(store);
+    store.peek = () => {
+      peeksAt.push(clock.now);
+      return peek();
+    };
+    const runStart = clock.now;
+    budget.lookAhead(); // the read starts now, while the poller reads its checkpoint
+    clock.now += 20;
+    await budget.acquire();
+    expect(peeksAt).toEqual([runStart]); // the request used the read already made
+    expect(budget.stats.spare).toBe(1);
+
+    budget.lookAhead(); // right after a request: not idle, nothing to read
+    expect(peeksAt).toHaveLength(1);
+
+    clock.now += 60_000;
+    budget.lookAhead();
+    clock.now += 5_000; // too old by the time the request comes: it reads again
+    await budget.acquire();
+    expect(peeksAt).toEqual([runStart, clock.now - 5_000, clock.now]);
+    expect(budget.stats.spare).toBe(2);
+    expect(store.writes).toBe(0);
+  });
+
   it('does not skip the reservation when the budget is blocked by a 429', async () => {
     const { store, budget } = virtualBudget();
     await budget.penalise(2_000);
