@@ -10,7 +10,6 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -21,7 +20,7 @@ import { allowEventBridgeDeliveries, grantKeyVia, KEY_ACTIONS } from './encrypti
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { sqsFailureDestination } from './failure-destination';
 import { putEventsStatement } from './put-events';
-import { HandlerFunction } from './HandlerFunction';
+import { HandlerFunction, type FunctionLogging } from './HandlerFunction';
 import type { RateBudgetAccess } from './rate-budget';
 import type { TokenAccess } from './Tokens';
 
@@ -61,7 +60,7 @@ export interface ActionsProps {
   readonly commandSources: readonly string[];
   /** Buckets the attach action may read files from, besides the payload bucket. */
   readonly attachmentSourceBuckets?: readonly s3.IBucket[];
-  readonly logRetention?: logs.RetentionDays;
+  readonly logging?: FunctionLogging;
 }
 
 export class Actions extends Construct {
@@ -111,7 +110,7 @@ export class Actions extends Construct {
       timeout: props.timeout,
       memorySize: props.memorySize,
       environment: { ...environment, POWERTOOLS_SERVICE_NAME: 'coupa-action' },
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logging ? { logging: props.logging } : {}),
     });
     this.actionFunction = action.function;
     this.actionRole = action.role;
@@ -146,7 +145,7 @@ export class Actions extends Construct {
         EVENT_BUS_NAME: props.eventBus.eventBusName,
         EVENT_SOURCE: props.eventSource,
       },
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logging ? { logging: props.logging } : {}),
     });
     this.commandFunction = command.function;
     this.commandRole = command.role;

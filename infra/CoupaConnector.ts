@@ -21,6 +21,7 @@ import { Actions } from './Actions';
 import { AlarmNotifications, createAlarmTopic } from './alarm-notifications';
 import type { CoupaConnectorProps } from './CoupaConnectorProps';
 import { Dashboard } from './Dashboard';
+import type { FunctionLogging } from './HandlerFunction';
 import { createDeadLetterQueue } from './dead-letter-queue';
 import { createEventArchive } from './event-archive';
 import { assertKeyUsable, grantKeyVia } from './encryption';
@@ -116,6 +117,10 @@ export class CoupaConnector extends Construct {
       write: resolved.enableActions ? (props.actionObjects ?? pollerKeys) : [],
       grantType: this.grantType,
     });
+    const logging: FunctionLogging = {
+      ...(props.logRetention ? { retention: props.logRetention } : {}),
+      ...(props.systemLogLevel ? { systemLogLevel: props.systemLogLevel } : {}),
+    };
     this.tokens = new CoupaTokens(this, 'Tokens', {
       instance: props.instance,
       ...(props.host ? { host: props.host } : {}),
@@ -126,7 +131,7 @@ export class CoupaConnector extends Construct {
       minValidity: resolved.tokenMinValidity,
       requiredScopes: this.requiredScopes,
       ...(props.encryptionKey ? { encryptionKey: props.encryptionKey } : {}),
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      logging,
     });
 
     this.checkpointTable = createCheckpointTable(this, props.checkpointTableRemovalPolicy ?? RemovalPolicy.RETAIN, props.encryptionKey);
@@ -175,7 +180,7 @@ export class CoupaConnector extends Construct {
         payloadPrefix: this.#payloadPrefix,
         deadLetterQueue: this.deadLetterQueue,
         reserveConcurrency: props.reservePollerConcurrency ?? false,
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+        logging,
       });
     });
     this.pollers = pollers;
@@ -194,7 +199,7 @@ export class CoupaConnector extends Construct {
         commands: resolved.enableCommands,
         commandSources: this.commandSources,
         ...(props.attachmentSourceBuckets ? { attachmentSourceBuckets: props.attachmentSourceBuckets } : {}),
-        ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+        logging,
       });
     }
     if (props.schemaRegistry !== false) {
@@ -207,7 +212,7 @@ export class CoupaConnector extends Construct {
     }
     this.dashboard = new Dashboard(this, 'Dashboard', {
       instance: props.instance,
-      objects: pollerKeys,
+      pollers: Object.entries(this.pollers).map(([label, p]) => ({ label, function: p.function })),
       deadLetterQueue: this.deadLetterQueue,
       actions: this.actions !== undefined,
       alarms: [

@@ -1,9 +1,11 @@
-// The connector's CloudWatch dashboard: one row per polled object (events published, how far behind
-// Coupa they are, Coupa requests, 429s and retries, time waiting for the shared request budget,
-// failed runs, dead letters), then the actions (runs, errors by name, duration) and the connector's
-// alarms. Metric names come from the handlers' own constants (POLL_METRICS, ACTION_METRICS).
+// The connector's CloudWatch dashboard: one row per poller, i.e. per polled object or named trigger
+// (events published, how far behind Coupa they are, Coupa requests, 429s and retries, time waiting for
+// the shared request budget, failed runs, dead letters, run duration from Lambda's own metric), then
+// the actions (runs, errors by name, duration) and the connector's alarms. Metric names come from the
+// handlers' own constants (POLL_METRICS, ACTION_METRICS).
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { ACTION_METRICS } from '../shared/actions/metrics';
@@ -11,8 +13,8 @@ import { POLL_METRICS } from '../shared/changes/poller-rules';
 
 export interface DashboardProps {
   readonly instance: string;
-  /** Catalog keys of the polled objects. */
-  readonly objects: readonly string[];
+  /** One row each: the poller's label (its metrics' Object dimension: `invoices`, `invoices:approved`) and its function. */
+  readonly pollers: readonly { readonly label: string; readonly function: lambda.IFunction }[];
   readonly deadLetterQueue: sqs.IQueue;
   /** Whether the action functions exist (their row is left out otherwise). */
   readonly actions: boolean;
@@ -46,8 +48,9 @@ export class Dashboard extends Construct {
       new cloudwatch.TextWidget({
         markdown:
           `# Coupa connector ${instance}\n` +
-          'Per object: events published, how far behind Coupa they are, Coupa requests, 429s and retries, time waiting ' +
-          'for the request budget, failed runs and dead letters. Counters that stay zero are not published (README, "Operating").',
+          'Per poller (object or named trigger): events published, how far behind Coupa they are, Coupa requests, 429s and ' +
+          'retries, time waiting for the request budget, failed runs and dead letters, run duration. Counters that stay zero ' +
+          'are not published (README, "Operating").',
         width: WIDTH,
         height: 2,
       }),
@@ -55,7 +58,7 @@ export class Dashboard extends Construct {
     if (props.alarms.length > 0) {
       this.dashboard.addWidgets(new cloudwatch.AlarmStatusWidget({ title: 'Alarms', alarms: [...props.alarms], width: WIDTH, height: 3 }));
     }
-    for (const object of new Set(props.objects)) {
+    for (const { label: object, function: fn } of props.pollers) {
       const w = WIDTH / 6;
       this.dashboard.addWidgets(
         new cloudwatch.GraphWidget({ title: `${object}: published`, left: [poll(POLL_METRICS.published, object)], width: w }),
@@ -83,8 +86,8 @@ export class Dashboard extends Construct {
         new cloudwatch.GraphWidget({
           title: `${object}: run duration (ms)`,
           left: [
-            poll(POLL_METRICS.duration, object, cloudwatch.Stats.MAXIMUM),
-            poll(POLL_METRICS.duration, object, cloudwatch.Stats.AVERAGE),
+            fn.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.MAXIMUM }),
+            fn.metricDuration({ period: PERIOD, statistic: cloudwatch.Stats.AVERAGE }),
           ],
           width: w,
         }),

@@ -1,6 +1,6 @@
 // One Lambda built from a handler in functions/: local esbuild bundling (no Docker), nodejs24.x,
-// its own log group with retention, and its own role that may only write to that log group (no
-// AWSLambdaBasicExecutionRole, whose logs:* on every log group cdk-nag rightly flags as IAM4).
+// its own log group with retention, JSON logs, and its own role that may only write to that log group
+// (no AWSLambdaBasicExecutionRole, whose logs:* on every log group cdk-nag rightly flags as IAM4).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +21,17 @@ export const HANDLER_BUNDLING = {
   externalModules: ['@aws-sdk/*'],
 } as const;
 
+/** Lambda's own lines: START and REPORT are INFO, so WARN leaves them out (the cost bench counts on it). */
+export const DEFAULT_SYSTEM_LOG_LEVEL = lambda.SystemLogLevel.WARN;
+
+/** How the connector's functions log (CoupaConnectorProps.logRetention and .systemLogLevel). */
+export interface FunctionLogging {
+  /** @default logs.RetentionDays.ONE_MONTH */
+  readonly retention?: logs.RetentionDays;
+  /** Lambda's own lines: WARN leaves out START and REPORT. @default lambda.SystemLogLevel.WARN */
+  readonly systemLogLevel?: lambda.SystemLogLevel;
+}
+
 export interface HandlerFunctionProps {
   /** File under functions/, e.g. `token-refresh.ts`. */
   readonly handlerFile: string;
@@ -30,8 +41,7 @@ export interface HandlerFunctionProps {
   readonly timeout?: Duration;
   /** @default 256 */
   readonly memorySize?: number;
-  /** @default logs.RetentionDays.ONE_MONTH */
-  readonly logRetention?: logs.RetentionDays;
+  readonly logging?: FunctionLogging;
   /** @default - no reserved concurrency (the account's unreserved pool) */
   readonly reservedConcurrentExecutions?: number;
 }
@@ -44,7 +54,7 @@ export class HandlerFunction extends Construct {
   constructor(scope: Construct, id: string, props: HandlerFunctionProps) {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
-      retention: props.logRetention ?? logs.RetentionDays.ONE_MONTH,
+      retention: props.logging?.retention ?? logs.RetentionDays.ONE_MONTH,
       removalPolicy: RemovalPolicy.DESTROY,
     });
     this.role = new iam.Role(this, 'Role', {
@@ -68,6 +78,11 @@ export class HandlerFunction extends Construct {
       ...(props.reservedConcurrentExecutions === undefined ? {} : { reservedConcurrentExecutions: props.reservedConcurrentExecutions }),
       role: this.role,
       logGroup: this.logGroup,
+      // JSON, so Lambda can filter its own lines by level. Powertools writes JSON lines with a `level`;
+      // the metrics (EMF) lines have none and count as INFO, so the application level stays INFO.
+      loggingFormat: lambda.LoggingFormat.JSON,
+      applicationLogLevelV2: lambda.ApplicationLogLevel.INFO,
+      systemLogLevelV2: props.logging?.systemLogLevel ?? DEFAULT_SYSTEM_LOG_LEVEL,
       environment: {
         NODE_OPTIONS: '--enable-source-maps',
         POWERTOOLS_LOG_LEVEL: 'INFO',

@@ -8,7 +8,6 @@ import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -17,7 +16,7 @@ import { detailTypeOf } from '../shared/events';
 import type { RateBudgetAccess } from './rate-budget';
 import type { TokenAccess } from './Tokens';
 import { grantKeyVia, KEY_ACTIONS } from './encryption';
-import { HandlerFunction } from './HandlerFunction';
+import { HandlerFunction, type FunctionLogging } from './HandlerFunction';
 import { putEventsStatement } from './put-events';
 import { staggeredSchedule, staggerMinute } from './poller-schedule';
 import type { ResolvedPoller } from './validate-pollers';
@@ -40,7 +39,7 @@ export interface PollerProps {
   readonly payloadPrefix: string;
   readonly deadLetterQueue: sqs.IQueue;
   readonly reserveConcurrency: boolean;
-  readonly logRetention?: logs.RetentionDays;
+  readonly logging?: FunctionLogging;
 }
 
 /** The actions the poller's adapters call; the infra test checks them against the adapters' imports. */
@@ -75,7 +74,7 @@ export class Poller extends Construct {
       timeout: poller.timeout,
       memorySize: poller.memorySize,
       ...(props.reserveConcurrency ? { reservedConcurrentExecutions: 1 } : {}),
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logging ? { logging: props.logging } : {}),
       environment: {
         ...props.tokens.environment,
         ...props.rateBudget.environment,

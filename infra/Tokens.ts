@@ -10,13 +10,12 @@ import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import type * as logs from 'aws-cdk-lib/aws-logs';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { CREDENTIALS_PLACEHOLDER, type GrantType } from '../shared/tokens/credentials';
 import { TOKEN_REFRESH_TIMEOUT_SECONDS } from '../shared/tokens/refresh-timing';
 import { grantKeyVia, KEY_ACTIONS } from './encryption';
-import { HandlerFunction } from './HandlerFunction';
+import { HandlerFunction, type FunctionLogging } from './HandlerFunction';
 
 /** What a token consumer needs: the environment of shared/tokens' StoredTokenProvider, and the grant. */
 export interface TokenAccess {
@@ -37,7 +36,7 @@ export interface CoupaTokensProps {
   /** Requested when the credentials secret lists no scopes. */
   readonly requiredScopes: readonly string[];
   readonly encryptionKey?: kms.IKey;
-  readonly logRetention?: logs.RetentionDays;
+  readonly logging?: FunctionLogging;
 }
 
 export class CoupaTokens extends Construct implements TokenAccess {
@@ -93,7 +92,7 @@ export class CoupaTokens extends Construct implements TokenAccess {
         POWERTOOLS_SERVICE_NAME: 'coupa-token-refresh',
         MIN_VALIDITY_SECONDS: String(props.minValidity.toSeconds()),
       },
-      ...(props.logRetention ? { logRetention: props.logRetention } : {}),
+      ...(props.logging ? { logging: props.logging } : {}),
     });
     this.refreshFunction = refresh.function;
     this.environment = {

@@ -80,9 +80,10 @@ export interface RunReport {
 }
 
 /**
- * Adds one run's metrics; the logMetrics middleware writes them. Published, Requests, the watermark age
- * and the duration go out on every run that reports (the behind alarm treats a missing watermark age as
- * breaching); the others only when not zero, since each metric costs by the hour it is published.
+ * Adds one run's metrics; the logMetrics middleware writes them. Published, Requests and the watermark
+ * age go out on every run that reports (the behind alarm treats a missing watermark age as breaching);
+ * the others only when not zero, since each metric costs by the hour it is published. A run's duration
+ * is Lambda's own metric (AWS/Lambda Duration), so it is not repeated here.
  * The timestamp is the run's start, so each scheduled run lands in its own period.
  */
 export function addRunMetrics(metrics: Metrics, { summary, calls, startedMs, endedMs }: RunReport): void {
@@ -104,6 +105,7 @@ export function addRunMetrics(metrics: Metrics, { summary, calls, startedMs, end
   }
   sometimes(POLL_METRICS.retries, calls.retries);
   sometimes(POLL_METRICS.rateLimited, calls.rateLimited);
-  if (calls.budgetWaitMs > 0) metrics.addMetric(POLL_METRICS.budgetWait, MetricUnit.Milliseconds, Math.round(calls.budgetWaitMs));
-  metrics.addMetric(POLL_METRICS.duration, MetricUnit.Milliseconds, endedMs - startedMs);
+  // Under half a millisecond is the budget's own bookkeeping, not a wait.
+  const budgetWaitMs = Math.round(calls.budgetWaitMs);
+  if (budgetWaitMs > 0) metrics.addMetric(POLL_METRICS.budgetWait, MetricUnit.Milliseconds, budgetWaitMs);
 }

@@ -97,7 +97,6 @@ export const POLL_METRICS = {
   claimChecked: 'ClaimChecked',
   checkpointWrites: 'CheckpointWrites',
   stoppedByDeadline: 'StoppedByDeadline',
-  duration: 'DurationMs',
   /** Time spent waiting for the instance's shared Coupa request budget (written by the budget, when present). */
   budgetWait: 'BudgetWaitMs',
 } as const;

@@ -21,7 +21,10 @@ export const PRICES = {
   logsIngestedGb: 0.5,
 } as const;
 
-/** Bytes of Lambda's own START, END and REPORT lines per invocation (text format). */
+/**
+ * Bytes of Lambda's own START, END and REPORT lines per invocation, logged only at system log level
+ * INFO or DEBUG (the connector deploys WARN by default: infra/HandlerFunction.ts).
+ */
 export const LAMBDA_PLATFORM_LOG_BYTES = 300;
 
 /** Scheduled runs per month are counted over AWS's billing month of 730 hours. */

@@ -7,6 +7,8 @@ import { App, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as secretsmanager from 'aws-cdk-lib/aws-secretsmanager';
 import { AwsSolutionsChecks } from 'cdk-nag';
@@ -115,6 +117,16 @@ describe('example stack (client_credentials, defaults)', () => {
       Targets: [Match.objectLike({ RetryPolicy: { MaximumRetryAttempts: 2, MaximumEventAgeInSeconds: 3600 } })],
     });
     template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', { MaximumRetryAttempts: 2 });
+  });
+
+  test('every function logs JSON, its own lines at WARN (no START/REPORT), the handlers’ and metrics lines at INFO', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    expect(functions.length).toBeGreaterThan(3);
+    for (const fn of functions) {
+      expect(fn.Properties.LoggingConfig).toEqual(
+        expect.objectContaining({ LogFormat: 'JSON', ApplicationLogLevel: 'INFO', SystemLogLevel: 'WARN' }),
+      );
+    }
   });
 
   test('own log group with retention; role without managed policies', () => {
@@ -607,6 +619,8 @@ const everyOption = (stack: Stack): CoupaConnectorProps => ({
   checkpointTableRemovalPolicy: RemovalPolicy.DESTROY,
   payloadAccessLogsBucket: s3.Bucket.fromBucketName(stack, 'Logs', 'central-logs'),
   reservePollerConcurrency: true,
+  logRetention: logs.RetentionDays.ONE_WEEK,
+  systemLogLevel: lambda.SystemLogLevel.INFO,
   pollers: [
     {
       object: 'invoices',
@@ -660,6 +674,14 @@ describe('poller options', () => {
     });
     expect(functions.purchase_orders![1].Properties).toMatchObject({ Timeout: 60, MemorySize: 512 });
     expect(functions.users![1].Properties.Environment.Variables.RETURN_TYPE).toBe('limited');
+  });
+
+  test('log retention and Lambda’s own log level reach every function', () => {
+    const functions = Object.values(template.findResources('AWS::Lambda::Function'));
+    for (const fn of functions) expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', SystemLogLevel: 'INFO' });
+    const groups = Object.values(template.findResources('AWS::Logs::LogGroup'));
+    expect(groups.length).toBe(functions.length);
+    for (const group of groups) expect(group.Properties.RetentionInDays).toBe(7);
   });
 
   test('hour and minute schedules keep their stagger', () => {

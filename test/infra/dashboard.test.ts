@@ -43,6 +43,19 @@ describe('dashboard', () => {
     }
   });
 
+  test('a row per trigger: a named trigger’s metrics (Object `invoices:approved`), and each run duration from its function’s Lambda metric', () => {
+    const { dashboards, stack } = synth({
+      pollers: [{ object: 'invoices' }, { object: 'invoices', name: 'approved', filters: { status: 'approved' } }],
+    });
+    const body = bodyOf(dashboards[0]!, stack);
+    for (const object of ['invoices', 'invoices:approved']) {
+      expect(body).toContain(`\\"${POLL_METRICS.published}\\",\\"Instance\\",\\"acme\\",\\"Object\\",\\"${object}\\"`);
+      expect(body).toContain(`${object}: run duration (ms)`);
+    }
+    expect(body.match(/\\"AWS\/Lambda\\",\\"Duration\\",\\"FunctionName\\"/g)).toHaveLength(4); // maximum and average, per trigger
+    expect(body).not.toMatch(/[^n]DurationMs/); // only ActionDurationMs: the poller writes no duration of its own
+  });
+
   test('the actions row: runs and duration by action, errors by action and error name', () => {
     const { dashboards, stack } = synth();
     const body = bodyOf(dashboards[0]!, stack);
