@@ -11,7 +11,9 @@ import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
 import { buildSync } from 'esbuild';
+import { DEFAULT_SYSTEM_LOG_LEVEL } from '../../infra/HandlerFunction';
 import { DEFAULT_POLLER_MEMORY_MB } from '../../infra/validate-pollers';
 import { DEFAULT_LAG_SECONDS, POLLER_V8_FLAGS } from '../../shared/changes/poller-rules';
 import { startSimulator } from '../../shared/simulator';
@@ -80,6 +82,9 @@ function bundleDriver(): string {
   return outfile;
 }
 
+/** Lambda's own lines per run, as deployed (START/REPORT are INFO, left out at WARN). */
+const platformLogBytes = DEFAULT_SYSTEM_LOG_LEVEL === lambda.SystemLogLevel.WARN ? 0 : LAMBDA_PLATFORM_LOG_BYTES;
+
 /** Dollars for `usage`, by item. */
 export function priced(usage: Usage, memoryMb: number): Record<string, number> {
   return {
@@ -90,7 +95,7 @@ export function priced(usage: Usage, memoryMb: number): Record<string, number> {
     eventBridge: usage.eventUnits * PRICES.eventBridgeEvent,
     s3: usage.s3Puts * PRICES.s3Put + usage.s3Gets * PRICES.s3Get,
     sqs: usage.sqsRequests * PRICES.sqsRequest,
-    logs: ((usage.logBytes + usage.runs * LAMBDA_PLATFORM_LOG_BYTES) / 1024 ** 3) * PRICES.logsIngestedGb,
+    logs: ((usage.logBytes + usage.runs * platformLogBytes) / 1024 ** 3) * PRICES.logsIngestedGb,
   };
 }
 
@@ -249,7 +254,8 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
       `log-bytes=${fmt(u.logBytes / u.runs, 0)}  (per run)`;
     process.stderr.write(
       `\nmodel: ${options.objects} objects, ${options.memoryMb} MB arm64, Coupa latency ${options.latencyMs} ms/request, ` +
-        `lagSeconds ${DEFAULT_LAG_SECONDS}, ${HOURS_PER_MONTH} h/month, prices in test/bench/prices.ts\n` +
+        `lagSeconds ${DEFAULT_LAG_SECONDS}, Lambda's own log lines ${platformLogBytes} bytes/run (system log level ${DEFAULT_SYSTEM_LOG_LEVEL}), ` +
+        `${HOURS_PER_MONTH} h/month, prices in test/bench/prices.ts\n` +
         `${describe('first run', cold)}\n${describe('idle 1 min', idle1)}\n${describe('idle 5 min', idle5)}\n` +
         `${describe(`busy ${options.changes}`, busy)}\n`,
     );
