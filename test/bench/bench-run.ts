@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import type { EventBridgeClient } from '@aws-sdk/client-eventbridge';
 import { EventBridgePublisher } from '../../shared/adapters/aws/EventBridgePublisher';
 import { FileCheckpointStore } from '../../shared/adapters/file';
+import { localRateBudget } from '../../shared/budget';
 import { getObject } from '../../shared/catalog';
 import type { Cursor } from '../../shared/changes';
 import { localPoll } from '../../functions/cli/local-poller';
@@ -37,6 +38,9 @@ async function main() {
   const client = new CoupaClient({
     host: values.url!,
     credentials: { clientId: 'sim-client', clientSecret: 'sim-secret', scopes: [object.scopes.read] },
+    // Our poller draws on the instance's budget (the default 20 requests/s), as `poll` and the deployed
+    // functions do: Coupa allows about 25/s per instance. The naive poller of tutorials has none.
+    ...(values.mode === 'poller' ? { rateBudget: localRateBudget() } : {}),
     onRequest: (e) => {
       if (e.path.startsWith('/api/')) coupaRequests++;
     },
