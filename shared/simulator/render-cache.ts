@@ -4,8 +4,9 @@ import type { RecordState } from './store';
 
 /**
  * What the API renders again and again, kept per record version: the associations records point at
- * (one user or currency shows up in thousands of records) and whole records as UTF-8 JSON (a poller's
- * lanes and retries read the same page twice; bytes, so that an answer is a concatenation of buffers).
+ * (one user or currency shows up in thousands of records). Whole records are not kept: holding their
+ * JSON (64 MB of it) made first reads, a backfill's, 15-30% slower, while a poller reads most records
+ * once.
  *
  * A rendered record also shows other records (associations, owned children), so every entry is valid
  * for one database revision only: any version becoming visible, anywhere, empties the cache. Entries
@@ -16,14 +17,9 @@ export class RenderCache {
   private revision = -1;
   private summaries = new Map<RecordState, Map<string, Data>>();
   private summaryCount = 0;
-  /** One entry per version, in one return type: a shallow read replaces a default one. */
-  private jsons = new Map<RecordState, { readonly mode: string; readonly json: Buffer }>();
-  private jsonBytes = 0;
 
   constructor(
     private readonly db: Database,
-    /** Bounds the JSON kept (the oldest entries go first). */
-    private readonly maxJsonBytes = 64 * 1024 * 1024,
     private readonly maxSummaries = 50_000,
   ) {}
 
@@ -45,34 +41,11 @@ export class RenderCache {
     this.summaryCount += 1;
   }
 
-  /** A whole record's JSON in one return type (`mode`), if rendered at this revision. */
-  json(mode: string, state: RecordState): Buffer | undefined {
-    this.sync();
-    const entry = this.jsons.get(state);
-    return entry?.mode === mode ? entry.json : undefined;
-  }
-
-  setJson(mode: string, state: RecordState, json: Buffer): void {
-    this.sync();
-    const previous = this.jsons.get(state);
-    if (previous !== undefined) this.jsonBytes -= previous.json.length;
-    this.jsons.delete(state); // re-inserted last: eviction goes by insertion order
-    this.jsons.set(state, { mode, json });
-    this.jsonBytes += json.length;
-    for (const [oldest, entry] of this.jsons) {
-      if (this.jsonBytes <= this.maxJsonBytes) break;
-      this.jsons.delete(oldest);
-      this.jsonBytes -= entry.json.length;
-    }
-  }
-
   private sync(): void {
     const revision = this.db.revision;
     if (revision === this.revision) return;
     this.revision = revision;
     this.clearSummaries();
-    this.jsons = new Map();
-    this.jsonBytes = 0;
   }
 
   private clearSummaries(): void {

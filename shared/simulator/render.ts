@@ -37,15 +37,9 @@ export class Renderer {
 
   constructor(private readonly db: Database) {}
 
-  /** `record(…)` as UTF-8 JSON, from the cache when this version was rendered before in the same return type. */
+  /** `record(…)` as UTF-8 JSON. */
   recordJson(key: string, state: RecordState, options: RenderOptions): Buffer {
-    const { cache } = options;
-    if (!cache || options.fields || options.mode === 'limited') return Buffer.from(JSON.stringify(this.record(key, state, options)));
-    const cached = cache.json(options.mode, state);
-    if (cached !== undefined) return cached;
-    const json = Buffer.from(JSON.stringify(this.record(key, state, options)));
-    cache.setJson(options.mode, state, json);
-    return json;
+    return Buffer.from(JSON.stringify(this.record(key, state, options)));
   }
 
   record(key: string, state: RecordState, options: RenderOptions, depth = 0): Data {

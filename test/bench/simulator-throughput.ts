@@ -7,8 +7,8 @@
 // The client pages the way the poller asks: each of `clients` workers owns one updated-at window
 // (`updated_at[gt_or_eq]` + `updated_at[lt]`, `order_by=updated_at`, `dir=asc`, `limit=50`) and pages
 // through it with `offset`. The first pass reads every record for the first time (a backfill); later
-// passes read the same versions again (the simulator keeps 64 MB of rendered JSON: 20,000 invoices are
-// about 330 MB, so most are rendered again). The client shares the two cores with the simulator, so it
+// passes read the same versions again (the simulator keeps rendered associations, not whole records, so
+// they are rendered again with the JIT warm). The client shares the two cores with the simulator, so it
 // is kept light: node:http, and each window's first page parsed in full, the others counted by a scan.
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';

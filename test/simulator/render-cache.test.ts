@@ -4,9 +4,9 @@ import { client, getToken, startTestSimulator, T0 } from './helpers';
 type Row = Record<string, any> & { id: number };
 
 /**
- * The API keeps rendered records and associations between answers (for throughput). What it answers
- * must be what it would render afresh: any visible change anywhere (the record, a record it points at,
- * an owned child) shows in the next answer.
+ * The API keeps rendered associations between answers (for throughput). What it answers must be what
+ * it would render afresh: any visible change anywhere (the record, a record it points at, an owned
+ * child) shows in the next answer.
  */
 describe('simulator answers with rendered records kept between requests', () => {
   let sim: Simulator;
