@@ -397,18 +397,14 @@ export function writesCoupa(parsed: ParsedAction): boolean {
   }
 }
 
-// The action function's event: what a Step Functions task (or any direct invoke) sends.
 /**
- * Either flat, `{ "action": "update", "object": "suppliers", "id": 12, "data": {…}, "idempotencyKey": "…" }`,
- * or nested, `{ "action": "update", "input": { "object": "suppliers", … } }` (for state machines that
- * keep the input apart). The input fields are the action core's: object, id, data, query, returnType,
- * fields, idempotencyKey, parent, naturalKey, params.
+ * Splits the action function's event (what a Step Functions task, or any direct invoke, sends) into
+ * action and input; a malformed event fails with `Coupa.Validation`. Either flat, `{ "action": "update",
+ * "object": "suppliers", "id": 12, "data": {…}, "idempotencyKey": "…" }`, or nested, `{ "action":
+ * "update", "input": { "object": "suppliers", … } }` (for state machines that keep the input apart).
+ * The input fields are the action core's: object, id, data, query, returnType, fields, idempotencyKey,
+ * parent, naturalKey, params.
  */
-export type ActionEvent =
-  | ({ readonly action: string } & Readonly<Record<string, unknown>>)
-  | { readonly action: string; readonly input: Readonly<Record<string, unknown>> };
-
-/** Splits an event into action and input; a malformed event fails with `Coupa.Validation`. */
 export function actionRequestOf(event: unknown): ActionRequest {
   if (typeof event !== 'object' || event === null || Array.isArray(event)) {
     throw new CoupaValidationError(
