@@ -6,37 +6,15 @@
 //   npm run bench -- --cold-start [--synth-dir cdk.out]   (cold-start.ts: bundle sizes and import times)
 //   npm run bench -- --latency [--schedule-seconds 300] [--lag-seconds 120] [--changes-per-minute 30] [--hours 2]
 //     (latency.ts: change→event latency p50/p95 on a steady trickle, virtual time)
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { buildSync } from 'esbuild';
+import { spawn } from 'node:child_process';
 import { POLLER_V8_FLAGS } from '../../shared/changes/poller-rules';
 import { once } from 'node:events';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
 import { coldStartBench } from './cold-start';
 import { costBench, DEFAULT_COST_OPTIONS } from './cost';
+import { bundleForNode, firstLine, TSX } from './processes';
 
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-
-/**
- * The measured runs execute an esbuild bundle, as Lambda does (tsx would add its own compiler's memory
- * to the peak RSS figure). Built once per bench.
- */
-function bundleRunner(): string {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'coupa-bench-')), 'bench-run.cjs');
-  buildSync({
-    entryPoints: [path.join(__dirname, 'bench-run.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
 let runner: string | undefined;
 
 interface Figures {
@@ -49,21 +27,8 @@ interface Figures {
   peakRssMb: number;
 }
 
-/** The child's first stdout line; rejects if it exits first (its stderr is inherited, so the cause shows). */
-async function firstLine(child: ChildProcess, what: string): Promise<string> {
-  const lines = readline.createInterface({ input: child.stdout! });
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before reporting`)));
-    });
-  } finally {
-    lines.close();
-  }
-}
-
 async function measure(mode: string, url: string, sinceMs: number, object: string): Promise<Figures> {
-  runner ??= bundleRunner();
+  runner ??= bundleForNode('bench-run.ts');
   // Both runs get the poller Lambda's V8 flags, so the figures describe what is deployed.
   const child = spawn(
     process.execPath,

@@ -4,15 +4,11 @@
 // simulator's request log. Runs are one schedule interval apart on both clocks, without waiting.
 // The price list is test/bench/prices.ts. Prints figures, not pass/fail.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import readline from 'node:readline';
 import type { Readable } from 'node:stream';
 import { CreateEventBusCommand } from '@aws-sdk/client-eventbridge';
 import { CreateBucketCommand } from '@aws-sdk/client-s3';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { buildSync } from 'esbuild';
 import { DEFAULT_SYSTEM_LOG_LEVEL } from '../../infra/HandlerFunction';
 import { DEFAULT_POLLER_MEMORY_MB } from '../../infra/validate-pollers';
 import { DEFAULT_LAG_SECONDS, POLLER_V8_FLAGS } from '../../shared/changes/poller-rules';
@@ -23,6 +19,7 @@ import { startMoto } from '../support/moto/moto-process';
 import { createQueue, createSecret, createTable } from '../support/moto/resources';
 import { startCountingProxy } from './counting-proxy';
 import { FIXED_PRICES, HOURS_PER_MONTH, LAMBDA_PLATFORM_LOG_BYTES, PRICES } from './prices';
+import { bundleForNode } from './processes';
 
 export interface CostOptions {
   /** Simulated Coupa latency per request (ms): what an idle run mostly waits for. */
@@ -65,22 +62,6 @@ interface Usage {
 }
 
 const WRITES = ['DynamoDB_20120810.UpdateItem', 'DynamoDB_20120810.PutItem', 'DynamoDB_20120810.DeleteItem'];
-
-/** The poller bundle's driver, built as the construct builds handlers (esbuild, node20); the SDK is bundled too. */
-function bundleDriver(): string {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'coupa-cost-')), 'cost-run.cjs');
-  buildSync({
-    entryPoints: [path.join(__dirname, 'cost-run.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    outfile,
-    logLevel: 'error',
-  });
-  return outfile;
-}
 
 /** Lambda's own lines per run, as deployed (START/REPORT are INFO, left out at WARN). */
 const platformLogBytes = DEFAULT_SYSTEM_LOG_LEVEL === lambda.SystemLogLevel.WARN ? 0 : LAMBDA_PLATFORM_LOG_BYTES;
@@ -141,7 +122,7 @@ export async function costBench(options: CostOptions = DEFAULT_COST_OPTIONS): Pr
     const front = await startLambdaFront({ 'token-refresh': refresh.handler });
     closeFront = front.close;
 
-    child = spawn(process.execPath, [...POLLER_V8_FLAGS, bundleDriver()], {
+    child = spawn(process.execPath, [...POLLER_V8_FLAGS, bundleForNode('cost-run.ts', { minify: true })], {
       stdio: ['pipe', 'pipe', 'inherit', 'pipe'],
       env: {
         PATH: process.env.PATH ?? '',

@@ -4,19 +4,15 @@
 // (each poller capped at 15 requests/s on its own). Prints one line per run:
 //   fleet pollers=N budget=B records/s=R requests/s=Q 429s=K
 //   fleet-baseline pollers=N cap=15/poller records/s=R requests/s=Q 429s=K
-import { type ChildProcess, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { buildSync } from 'esbuild';
 import { DEFAULT_REQUESTS_PER_SECOND } from '../../shared/budget/bucket';
 import { startMoto, stopMoto } from '../support/moto/moto-process';
+import { bundleForNode, firstLine, TSX } from './processes';
 
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
 /** Objects backfilled side by side, one per poller. */
 const FLEET_OBJECTS = ['invoices', 'purchase_orders', 'suppliers', 'requisitions', 'expense_reports', 'users', 'contracts', 'items'];
 
@@ -38,25 +34,6 @@ interface RunFigures {
   readonly runs: number;
   readonly failedRuns: number;
   readonly budgetWrites: number;
-}
-
-function bundle(entry: string): string {
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'coupa-fleet-')), `${path.basename(entry, '.ts')}.cjs`);
-  buildSync({ entryPoints: [entry], bundle: true, platform: 'node', target: 'node20', format: 'cjs', outfile, logLevel: 'error' });
-  return outfile;
-}
-
-/** The child's first stdout line; rejects if it exits first (its stderr is inherited, so the cause shows). */
-async function firstLine(child: ChildProcess, what: string): Promise<string> {
-  const lines = readline.createInterface({ input: child.stdout! });
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before reporting`)));
-    });
-  } finally {
-    lines.close();
-  }
 }
 
 async function runFleet(runner: string, args: (object: string) => string[], objects: readonly string[]): Promise<RunFigures[]> {
@@ -94,7 +71,7 @@ export async function fleet(options: FleetOptions): Promise<void> {
   process.stderr.write(
     `\n== fleet: ${n} poller(s), ${perObject} changed records each of ${objects.join(', ')} (starting simulator and moto…)\n`,
   );
-  const runner = bundle(path.join(__dirname, 'fleet-run.ts'));
+  const runner = bundleForNode('fleet-run.ts');
   // moto first: the simulator's start (generating the records) would slow its own.
   const moto = await startMoto({ readyTimeoutMs: 60_000 });
   const sim = spawn(TSX, [path.join(__dirname, 'fleet-simulator.ts'), '--objects', objects.join(','), '--records', String(perObject)], {

@@ -2,28 +2,11 @@
 // against the Coupa simulator, in a fresh process running an esbuild bundle as Lambda would. Prints
 // figures, not pass/fail.
 //   npm run bench:query -- [--records 10000] [--limit 10000] [--object invoices]
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import readline from 'node:readline';
 import { parseArgs } from 'node:util';
-import { buildSync } from 'esbuild';
-
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
-
-async function firstLine(child: ChildProcess, what: string): Promise<string> {
-  const lines = readline.createInterface({ input: child.stdout! });
-  try {
-    return await new Promise<string>((resolve, reject) => {
-      lines.once('line', resolve);
-      child.once('exit', (code) => reject(new Error(`${what} exited with code ${code} before reporting`)));
-    });
-  } finally {
-    lines.close();
-  }
-}
+import { bundleForNode, firstLine, TSX } from './processes';
 
 async function main() {
   const { values } = parseArgs({
@@ -33,16 +16,7 @@ async function main() {
       object: { type: 'string', default: 'invoices' },
     },
   });
-  const outfile = path.join(mkdtempSync(path.join(tmpdir(), 'coupa-query-bench-')), 'query-run.cjs');
-  buildSync({
-    entryPoints: [path.join(__dirname, 'query-run.ts')],
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    outfile,
-    logLevel: 'error',
-  });
+  const outfile = bundleForNode('query-run.ts');
   const sim = spawn(TSX, [path.join(__dirname, 'bench-simulator.ts'), '--records', values.records, '--object', values.object, '--ties'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });

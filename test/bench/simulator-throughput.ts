@@ -15,8 +15,8 @@ import http from 'node:http';
 import path from 'node:path';
 import readline from 'node:readline';
 import { parseArgs } from 'node:util';
+import { TSX } from './processes';
 
-const TSX = path.resolve(__dirname, '../../node_modules/.bin/tsx');
 const PAGE = 50;
 
 interface SimulatorProbe {
