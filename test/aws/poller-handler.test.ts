@@ -145,6 +145,8 @@ const POLLER_KEYS = [
   'FIELDS',
   'FILTERS',
   'INLINE_LIMIT_BYTES',
+  'RATE_BUDGET_TABLE',
+  'RATE_BUDGET_RPS',
 ];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
@@ -440,5 +442,36 @@ describe('poller handler (moto + simulator)', () => {
       expect(createHash('sha256').update(body).digest('hex')).toBe(ref.sha256);
       expect(JSON.parse(body)).toMatchObject({ id: event.detail.metadata.recordId });
     }
+  });
+});
+
+describe('poller handler with the instance’s rate budget (DynamoDB on moto)', () => {
+  test('its Coupa requests draw on the instance’s budget item, and a 429’s Retry-After blocks the whole instance', async () => {
+    const budgetTable = await createTable('rate-budget', 'pk');
+    const budgeted = await loadPollerHandler(
+      pollerEnv({
+        CHECKPOINT_TABLE: await createTable('checkpoints-budgeted', 'pk'),
+        SINCE: new Date(0).toISOString(),
+        RATE_BUDGET_TABLE: budgetTable,
+        RATE_BUDGET_RPS: '20',
+      }),
+    );
+    const expected = truth('invoices', 0, sim.control.clock.now() - LAG_SECONDS * 1000);
+    expect(expected.length).toBeGreaterThan(50); // more than one page: the requests after the first reserve turns
+    sim.control.injectFaults([{ kind: 'status', status: 429, retryAfterSeconds: 1 }]);
+    const startedMs = Date.now();
+
+    const result = await invoke(budgeted, context('req-budget'));
+
+    expect(result).toMatchObject({ published: expected.length, stoppedBy: 'caught-up' });
+    expect(sorted(versionsOf(await received()))).toEqual(expected);
+    const item = (
+      await dynamoDbClient().send(new GetItemCommand({ TableName: budgetTable, Key: { pk: { S: 'acme' } }, ConsistentRead: true }))
+    ).Item!;
+    // Every poller and action of `acme` now waits out the Retry-After, not only this one…
+    expect(Number(item.blockedUntil!.N)).toBeGreaterThanOrEqual(startedMs + 1000);
+    expect(Number(item.epoch!.N)).toBe(1);
+    // …and the turns this run used were reserved in the shared item.
+    expect(Number(item.tat!.N)).toBeGreaterThan(startedMs);
   });
 });
