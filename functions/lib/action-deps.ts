@@ -2,6 +2,7 @@
 // Coupa through the stored token (host from the credentials secret), Powertools idempotency records in
 // DynamoDB, S3 claim checks and attachment sources. SDK clients use the default configuration (region,
 // credentials, AWS_ENDPOINT_URL_*).
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { FileSource } from '../../shared/actions/files';
 import type { PayloadStore } from '../../shared/changes/ports';
 import { ActionRunner } from '../../shared/actions/runner';
@@ -16,11 +17,14 @@ import { awsRateBudget, rateBudgetEnvironment } from './rate-budget';
 import { lazyCoupaClient } from './tokens';
 
 export function awsActionRunner(config: ActionEnvironment, logger: Logger, budget = rateBudgetEnvironment()): ActionRunner {
+  // One client (one connection pool) for the idempotency records and the rate budget.
+  const dynamo = new DynamoDBClient({});
   const client = lazyCoupaClient(config.tokens, logger, {
     onRetry: (event) => logger.warn('Coupa request retried', { ...event }),
-    ...(budget ? { rateBudget: awsRateBudget(budget, config.instance, logger) } : {}),
+    ...(budget ? { rateBudget: awsRateBudget(budget, config.instance, logger, dynamo) } : {}),
   });
   const idempotency = new PowertoolsIdempotencyStore({
+    client: dynamo,
     table: config.idempotencyTable,
     expiresAfterSeconds: config.idempotencyExpirySeconds,
     keyPrefix: idempotencyKeyPrefix(config.instance),

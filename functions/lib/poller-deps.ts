@@ -39,7 +39,9 @@ export function awsPoller(
   budget = rateBudgetEnvironment(),
 ): PollerWiring {
   const { onBudgetWait, ...clientHooks } = hooks;
-  const rateBudget = budget ? awsRateBudget(budget, config.instance, log) : undefined;
+  // One client (one connection pool) for the checkpoint and the rate budget.
+  const dynamo = new DynamoDBClient({});
+  const rateBudget = budget ? awsRateBudget(budget, config.instance, log, dynamo) : undefined;
   const client = lazyCoupaClient(config.tokens, log, {
     ...clientHooks,
     ...(rateBudget ? { rateBudget: onBudgetWait ? measuredBudget(rateBudget, onBudgetWait) : rateBudget } : {}),
@@ -84,7 +86,7 @@ export function awsPoller(
     onRunStart: () => rateBudget?.lookAhead(),
     deps: {
       ...(fanOut ? { fanOut } : { records }),
-      checkpoints: new DynamoCheckpointStore({ client: new DynamoDBClient({}), tableName: config.checkpointTable }),
+      checkpoints: new DynamoCheckpointStore({ client: dynamo, tableName: config.checkpointTable }),
       publisher: new EventBridgePublisher({ client: new EventBridgeClient({}), eventBusName: config.eventBusName, deadLetter }),
       payloads,
       now: Date.now,

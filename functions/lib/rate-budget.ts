@@ -1,7 +1,7 @@
 // The instance's Coupa rate budget for pollers and actions (README "Rate budget"): a DynamoDB item per
 // instance in RATE_BUDGET_TABLE, at RATE_BUDGET_RPS requests/s (CoupaConnector sets both). Without
 // RATE_BUDGET_TABLE the functions send at once, as before the budget existed.
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoRateBudgetStore } from '../../shared/adapters/aws/DynamoRateBudgetStore';
 import { DEFAULT_REQUESTS_PER_SECOND, LeasedRateBudget } from '../../shared/budget';
 import type { RateBudget } from '../../shared/coupa/rate-budget';
@@ -28,8 +28,8 @@ export function rateBudgetEnvironment(env: NodeJS.ProcessEnv = process.env): Rat
 export function awsRateBudget(
   config: RateBudgetConfig,
   instance: string,
-  logger?: Logger,
-  client = new DynamoDBClient({}),
+  logger: Logger | undefined,
+  client: DynamoDBClient,
 ): LeasedRateBudget {
   return new LeasedRateBudget({
     store: new DynamoRateBudgetStore({
