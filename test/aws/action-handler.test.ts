@@ -2,12 +2,13 @@
 // (Secrets Manager token and credentials, the DynamoDB idempotency table, the S3 claim-check bucket)
 // and the Coupa simulator. The SDK clients inside the handler find moto through AWS_ENDPOINT_URL alone.
 import { loadHandler } from '../support/lambda-handler';
-import { CreateTableCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { CreateTableCommand, PutItemCommand, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { createHash, randomBytes } from 'node:crypto';
 import { CreateBucketCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateSecretCommand } from '@aws-sdk/client-secrets-manager';
 import type { Context } from 'aws-lambda';
 import { dynamoDbClient, motoLambdaEnvironment, s3Client, secretsManagerClient, uniqueName } from '../support/moto/clients';
+import { createTable } from '../support/moto/resources';
 import { startTokenRefresher, type TokenRefresherUnderTest } from '../support/token-refresher';
 import { startSimulator, type Simulator } from '../../shared/simulator';
 
@@ -61,6 +62,8 @@ const ACTION_KEYS = [
   'EVENT_BUS_NAME',
   'EVENT_SOURCE',
   'ATTACHMENT_SOURCE_BUCKETS',
+  'RATE_BUDGET_TABLE',
+  'RATE_BUDGET_RPS',
 ];
 
 /** Imports a fresh handler module with this environment, as a cold start would. */
@@ -491,5 +494,40 @@ describe('action handler against moto and the simulator', () => {
           .toString(),
       ).toBe('%PDF-');
     });
+  });
+});
+
+describe('action handler with the instance’s rate budget (DynamoDB on moto)', () => {
+  test('while a 429 blocks the instance past the deadline, a create fails Coupa.RateLimited unsent: nothing reaches Coupa', async () => {
+    const budgetTable = await createTable('rate-budget', 'pk');
+    // What another function of `acme` left after Coupa answered 429 with a long Retry-After.
+    const blockedUntil = Date.now() + 10 * 60_000;
+    await ddb.send(
+      new PutItemCommand({
+        TableName: budgetTable,
+        Item: {
+          pk: { S: 'acme' },
+          tat: { N: '0' },
+          rate: { N: '10' },
+          rateAt: { N: String(Date.now()) },
+          blockedUntil: { N: String(blockedUntil) },
+          epoch: { N: '1' },
+        },
+      }),
+    );
+    const budgeted = await loadActionHandler(actionEnv({ RATE_BUDGET_TABLE: budgetTable, RATE_BUDGET_RPS: '20' }));
+    const before = sim.control.requests.filter((r) => r.path.startsWith('/api/')).length;
+    const suppliers = supplierCount();
+
+    const error = await lambdaError(
+      budgeted(
+        { action: 'create', object: 'suppliers', data: { name: 'Blocked Budget Ltd' }, idempotencyKey: uniqueName('blocked') },
+        context(uniqueName('req'), 30_000),
+      ),
+    );
+
+    expect(error.errorType).toBe('Coupa.RateLimited');
+    expect(sim.control.requests.filter((r) => r.path.startsWith('/api/')).length).toBe(before);
+    expect(supplierCount()).toBe(suppliers);
   });
 });
