@@ -23,7 +23,7 @@ export interface RenderOptions {
   /** Output form of a stored UTC datetime: the instance zone for the API, unchanged for control. */
   readonly time: (isoUtc: string) => string;
   /**
-   * Shares rendered associations and records between answers rendered with the same `time`. Only for
+   * Shares rendered associations between answers rendered with the same `time`. Only for
    * output that is serialized at once (the API): the objects returned may then be shared.
    */
   readonly cache?: RenderCache;
